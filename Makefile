@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# siphon: `make` builds everything into build/, `make check` runs every test
+# suite, `make demo` shows media relayed by XDP between veth namespaces.
+# `V=1` prints the commands.
+
+BUILD    ?= build
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+PKGS     := libbpf libmnl jansson
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lz
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers
+CFLAGS   += -Iinclude -Iuser -I$(BUILD) $(PKG_CFLAGS)
+BPF_CFLAGS := -target bpf -mcpu=v3 -O2 -g -Wall -Werror \
+	-Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c tools/bench/*.bpf.c tools/gen/*.bpf.c)
+BPF_OBJS  := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_HDRS  := $(wildcard bpf/*.h include/siphon/*.h)
+
+LIB_SRCS  := $(filter-out user/siphonctl.c user/ctl_%.c,$(wildcard user/*.c))
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+CTL_SRCS  := user/siphonctl.c $(wildcard user/ctl_*.c)
+CTL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
+USER_HDRS := $(wildcard user/*.h include/siphon/*.h)
+
+TEST_SRCS := $(wildcard tests/bpf/test_*.c)
+TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/gen/*.c tools/net/*.c tools/bench/*.c))
+TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
+
+KSELFTEST_DIR := $(BUILD)/kselftest
+KSELFTEST     := $(KSELFTEST_DIR)/kselftest_harness.h
+LINUX_SOURCE   = $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
+
+.PHONY: all deps check demo bench clean format
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/siphonctl $(TOOL_BINS) $(SKELS)
+
+deps:
+	$(Q)tools/deps.sh
+
+# check and demo install what is missing first, so a fresh machine needs
+# nothing by hand
+check: | deps
+	$(Q)$(MAKE) --no-print-directory all tests
+	$(Q)tests/run.sh
+
+demo: | deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh
+
+bench: | deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/bench/relay
+
+tests: $(TEST_BINS)
+
+$(BUILD)/%.bpf.o: %.bpf.c $(BPF_HDRS)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
+
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libsiphon.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/siphonctl: $(CTL_OBJS) $(BUILD)/libsiphon.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tools/%: tools/%.c $(USER_HDRS) $(SKELS) $(BUILD)/libsiphon.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsiphon.a $(PKG_LIBS) -lpthread
+
+# the kselftest harness comes from Debian's linux-source, never from git
+$(KSELFTEST):
+	$(call msg,EXTRACT,$(KSELFTEST_DIR))
+	$(Q)test -n "$(LINUX_SOURCE)" || \
+		{ echo "linux-source not installed: run make deps" >&2; exit 1; }
+	$(Q)mkdir -p $(KSELFTEST_DIR)
+	$(Q)tar -xJf $(LINUX_SOURCE) -C $(KSELFTEST_DIR) --strip-components=4 \
+		--wildcards '*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/kselftest_harness.h'
+
+$(BUILD)/tests/%: tests/bpf/%.c tests/lib/*.h $(USER_HDRS) $(BPF_HDRS) \
+		  $(SKELS) $(BUILD)/libsiphon.a $(KSELFTEST)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -Ibpf -Itests/lib \
+		-I$(KSELFTEST_DIR) -o $@ $< $(BUILD)/libsiphon.a $(PKG_LIBS)
+
+format:
+	$(Q)clang-format -i $(wildcard bpf/*.[ch] user/*.[ch] include/siphon/*.h \
+		tests/*/*.[ch] tools/*/*.[ch])
+
+clean:
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every map the XDP program uses. The loader (user/bpf_loader.c) pins them
+ * under the pin directory by name, so a restarted control plane and
+ * `bpftool map dump` find them.
+ */
+#ifndef SIPHON_BPF_MAPS_H
+#define SIPHON_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "siphon/counters.h"
+#include "siphon/flow.h"
+#include "siphon/maps.h"
+
+/* one direction of one media stream, keyed by relay address and port */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SIPHON_FLOWS_MAX_DEFAULT);
+	__type(key, struct siphon_flow_key);
+	__type(value, struct siphon_flow);
+} siphon_flows SEC(".maps");
+
+/* one counter per enum siphon_reason, per CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SIPHON_REASON_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} siphon_stats SEC(".maps");
+
+/* interfaces frames may be redirected to, keyed by ifindex */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, SIPHON_TX_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} siphon_tx_ports SEC(".maps");
+
+#endif /* SIPHON_BPF_MAPS_H */

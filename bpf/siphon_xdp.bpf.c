@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * siphon's XDP entry: the packet path, one stage per header, in the order
+ * the bytes arrive. Each stage returns a final reason or SIPHON_CONTINUE;
+ * every reason is counted and mapped to its verdict in verdict.h.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "packet.h"
+#include "parse_l2.h"
+#include "parse_l3.h"
+#include "parse_l4.h"
+#include "relay.h"
+#include "verdict.h"
+
+SEC("xdp")
+int siphon_xdp(struct xdp_md *ctx)
+{
+	struct cursor cur = {
+		.pos = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+	};
+	struct packet pkt = {};
+	struct nexthop nh = {};
+	int reason;
+
+	reason = parse_ethernet(&cur, &pkt);
+	if (reason != SIPHON_CONTINUE)
+		return verdict(reason);
+	reason = parse_ip(&cur, &pkt);
+	if (reason != SIPHON_CONTINUE)
+		return verdict(reason);
+	reason = parse_udp(&cur, &pkt);
+	if (reason != SIPHON_CONTINUE)
+		return verdict(reason);
+
+	reason = relay_media(ctx, &pkt, &nh);
+	if (reason != SIPHON_REDIRECT)
+		return verdict(reason);
+	count_reason(SIPHON_REDIRECT);
+	return bpf_redirect_map(&siphon_tx_ports, nh.ifindex, 0);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Names and bounds of the pinned maps. Every name fits BPF_OBJ_NAME_LEN
+ * (15 characters and a NUL); the pin path is PIN_DIR/NAME.
+ */
+#ifndef SIPHON_MAPS_H
+#define SIPHON_MAPS_H
+
+#define SIPHON_PIN_DIR_DEFAULT "/sys/fs/bpf/siphon"
+
+#define SIPHON_MAP_FLOWS "siphon_flows"
+#define SIPHON_MAP_STATS "siphon_stats"
+#define SIPHON_MAP_TX_PORTS "siphon_tx_ports"
+
+/* default flow table size; siphonctl attach --max-flows changes it */
+#define SIPHON_FLOWS_MAX_DEFAULT 262144
+/* interfaces a relay can forward between */
+#define SIPHON_TX_PORTS_MAX 256
+
+#endif /* SIPHON_MAPS_H */

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install the Debian 12 packages siphon needs to build, test and demo.
+# Idempotent: installs only what is missing. `--check` only reports.
+set -euo pipefail
+
+PACKAGES=(
+	make gcc clang llvm pkg-config  # toolchain (clang -target bpf, llvm-strip)
+	libbpf-dev libelf-dev zlib1g-dev  # libbpf and what it links
+	libmnl-dev		  # rtnetlink: next hops, neighbours
+	libjansson-dev		  # JSON output of siphonctl
+	bpftool			  # skeletons, map dumps
+	linux-source		  # kselftest harness headers for tests
+	xz-utils		  # to unpack linux-source
+	iproute2 iputils-ping ethtool nftables  # namespaces, offloads, nft baseline
+	sip-tester tshark tcpdump  # sipp, capture checks
+	jq  # reading siphonctl --json in tests
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+		grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+	echo "missing packages: ${missing[*]}" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: installing ${missing[*]} needs root" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * udp_peer: the endpoints of siphon's end-to-end tests and demo.
+ *
+ *   udp_peer send BIND_ADDR:PORT DEST_ADDR:PORT COUNT [SIZE [rtp [GAP_US]]]
+ *   udp_peer recv BIND_ADDR:PORT EXPECT_FROM_ADDR:PORT COUNT TIMEOUT_MS
+ *   udp_peer talk BIND_ADDR:PORT PEER_ADDR:PORT COUNT SIZE GAP_US TIMEOUT_MS
+ *
+ * send: COUNT datagrams of SIZE bytes, numbered; with "rtp" the payload
+ * starts with an RTP header (version 2, PT 0, sequence and timestamp
+ * advancing per packet, 20 ms of PCMU at 8 kHz); GAP_US paces the packets
+ * (20000 is real time; default: a short pause every 64 packets). recv: waits (bounded) for
+ * COUNT datagrams, checks each comes from EXPECT_FROM, and prints
+ * "received N from-expected M bytes B". A datagram whose UDP checksum is
+ * wrong never reaches a socket, so a full count also proves the checksums.
+ * talk: one socket, as a phone has, sends COUNT RTP packets to PEER and
+ * receives COUNT from it at the same time.
+ * Exit 0 when all COUNT arrived from the expected source, else 1.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "endpoint.h"
+#include "siphon/flow.h"
+
+#define MAX_SIZE 1472
+
+static socklen_t sockaddr_of(const struct endpoint *ep,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ep->family == SIPHON_AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, ep->addr, 16);
+		s6->sin6_port = ep->port;
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_addr.s_addr = ep->addr[0];
+	s4->sin_port = ep->port;
+	return sizeof(*s4);
+}
+
+static bool same_endpoint(const struct sockaddr_storage *ss,
+			  const struct endpoint *ep)
+{
+	struct sockaddr_storage want;
+
+	sockaddr_of(ep, &want);
+	if (ss->ss_family != want.ss_family)
+		return false;
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss,
+					  *b = (const void *)&want;
+
+		return !memcmp(&a->sin6_addr, &b->sin6_addr, 16) &&
+		       a->sin6_port == b->sin6_port;
+	}
+	const struct sockaddr_in *a = (const void *)ss, *b = (const void *)&want;
+
+	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	       a->sin_port == b->sin_port;
+}
+
+static int open_bound(const struct endpoint *ep)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(ep, &ss);
+	int fd;
+
+	/* no SO_REUSEADDR: a second socket on the port would steal packets */
+	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&ss, len)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void fill_rtp(unsigned char *buf, size_t size, unsigned int seq)
+{
+	unsigned int ts = seq * 160;
+
+	if (size < 12)
+		return;
+	buf[0] = 0x80; /* version 2 */
+	buf[1] = 0; /* PCMU */
+	buf[2] = seq >> 8;
+	buf[3] = seq;
+	buf[4] = ts >> 24;
+	buf[5] = ts >> 16;
+	buf[6] = ts >> 8;
+	buf[7] = ts;
+	memcpy(buf + 8, "siph", 4); /* SSRC */
+}
+
+static int do_send(const struct endpoint *bind_ep, const struct endpoint *to,
+		   long count, long size, bool rtp, long gap_us)
+{
+	unsigned char buf[MAX_SIZE];
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(to, &ss);
+	long i;
+	int fd;
+
+	fd = open_bound(bind_ep);
+	if (fd < 0) {
+		perror("udp_peer: bind");
+		return 1;
+	}
+	for (i = 0; i < count; i++) {
+		memset(buf, (int)(i & 0xff), size);
+		if (rtp)
+			fill_rtp(buf, size, i);
+		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, len) < 0) {
+			perror("udp_peer: sendto");
+			close(fd);
+			return 1;
+		}
+		if (gap_us)
+			usleep(gap_us);
+		/* pace a little so no queue on the way overflows */
+		else if (i % 64 == 63)
+			usleep(1000);
+	}
+	close(fd);
+	printf("sent %ld\n", count);
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct tally {
+	long got;
+	long expected;
+	long bytes;
+};
+
+/* read whatever is queued on fd, without blocking */
+static void drain(int fd, const struct endpoint *from, struct tally *t)
+{
+	unsigned char buf[MAX_SIZE + 1];
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	ssize_t n;
+
+	while ((n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&ss, &len)) >= 0) {
+		t->got++;
+		t->bytes += n;
+		if (same_endpoint(&ss, from))
+			t->expected++;
+		len = sizeof(ss);
+	}
+}
+
+/* wait until count packets arrived or the deadline passed */
+static void collect(int fd, const struct endpoint *from, long count,
+		    long deadline, struct tally *t)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (t->got < count && now_ms() < deadline) {
+		if (poll(&pfd, 1, (int)(deadline - now_ms())) > 0)
+			drain(fd, from, t);
+	}
+}
+
+static int report(const struct tally *t, long count)
+{
+	printf("received %ld from-expected %ld bytes %ld\n", t->got,
+	       t->expected, t->bytes);
+	return t->got == count && t->expected == count ? 0 : 1;
+}
+
+static int do_recv(const struct endpoint *bind_ep, const struct endpoint *from,
+		   long count, long timeout_ms)
+{
+	struct tally t = {};
+	int fd;
+
+	fd = open_bound(bind_ep);
+	if (fd < 0) {
+		perror("udp_peer: bind");
+		return 1;
+	}
+	/* tell whoever waits for us that the socket is bound */
+	printf("ready\n");
+	fflush(stdout);
+	collect(fd, from, count, now_ms() + timeout_ms, &t);
+	close(fd);
+	return report(&t, count);
+}
+
+static int do_talk(const struct endpoint *bind_ep, const struct endpoint *peer,
+		   long count, long size, long gap_us, long timeout_ms)
+{
+	unsigned char buf[MAX_SIZE];
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(peer, &ss);
+	struct tally t = {};
+	long i;
+	int fd;
+
+	fd = open_bound(bind_ep);
+	if (fd < 0) {
+		perror("udp_peer: bind");
+		return 1;
+	}
+	/* the other phone starts at about the same time: let it bind first */
+	usleep(200000);
+	for (i = 0; i < count; i++) {
+		memset(buf, (int)(i & 0xff), size);
+		fill_rtp(buf, size, i);
+		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, len) < 0)
+			perror("udp_peer: sendto");
+		drain(fd, peer, &t);
+		usleep(gap_us);
+	}
+	collect(fd, peer, count, now_ms() + timeout_ms, &t);
+	close(fd);
+	printf("sent %ld ", count);
+	return report(&t, count);
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: udp_peer send BIND:PORT DEST:PORT COUNT [SIZE [rtp [GAP_US]]]\n"
+		"       udp_peer recv BIND:PORT FROM:PORT COUNT TIMEOUT_MS\n"
+		"       udp_peer talk BIND:PORT PEER:PORT COUNT SIZE GAP_US "
+		"TIMEOUT_MS\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct endpoint a, b;
+	long count, arg4, gap_us, timeout;
+
+	if (argc < 5 || endpoint_parse(argv[2], false, &a) ||
+	    endpoint_parse(argv[3], false, &b))
+		return usage();
+	count = strtol(argv[4], NULL, 10);
+	arg4 = argc > 5 ? strtol(argv[5], NULL, 10) : 172;
+	if (count < 1 || count > 10000000)
+		return usage();
+	if (!strcmp(argv[1], "send")) {
+		if (arg4 < 1 || arg4 > MAX_SIZE)
+			return usage();
+		gap_us = argc > 7 ? strtol(argv[7], NULL, 10) : 0;
+		if (gap_us < 0 || gap_us > 1000000)
+			return usage();
+		return do_send(&a, &b, count, arg4,
+			       argc > 6 && !strcmp(argv[6], "rtp"), gap_us);
+	}
+	if (!strcmp(argv[1], "recv") && argc == 6 && arg4 > 0 &&
+	    arg4 <= 600000)
+		return do_recv(&a, &b, count, arg4);
+	if (!strcmp(argv[1], "talk") && argc == 8 && arg4 > 0 &&
+	    arg4 <= MAX_SIZE) {
+		gap_us = strtol(argv[6], NULL, 10);
+		timeout = strtol(argv[7], NULL, 10);
+		if (gap_us >= 0 && gap_us <= 1000000 && timeout > 0 &&
+		    timeout <= 600000)
+			return do_talk(&a, &b, count, arg4, gap_us, timeout);
+	}
+	return usage();
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* siphonctl attach / detach */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/siphon_xdp.skel.h"
+#include "bpf_loader.h"
+#include "ctl.h"
+#include "xdp_attach.h"
+
+static int parse_mode(const char *text, enum xdp_mode *mode)
+{
+	if (!strcmp(text, "auto"))
+		*mode = XDP_MODE_AUTO;
+	else if (!strcmp(text, "native"))
+		*mode = XDP_MODE_NATIVE;
+	else if (!strcmp(text, "generic"))
+		*mode = XDP_MODE_GENERIC;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_max_flows(const char *text, __u32 *max)
+{
+	unsigned long val;
+	char *end;
+
+	errno = 0;
+	val = strtoul(text, &end, 10);
+	if (errno || *end || *text == '-' || val < 1 || val > (1UL << 26))
+		return -EINVAL;
+	*max = val;
+	return 0;
+}
+
+static const char *attach_error(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "no such interface";
+	case -EBUSY:
+	case -EEXIST:
+		return "another XDP program is attached (see 'ip link show')";
+	case -EOPNOTSUPP:
+		return "the driver has no native XDP (try --mode generic)";
+	default:
+		return strerror(-err);
+	}
+}
+
+int ctl_attach(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "max-flows", required_argument, NULL, 'f' },
+		{},
+	};
+	enum xdp_mode mode = XDP_MODE_AUTO;
+	struct attach_result res;
+	struct siphon_xdp *obj;
+	__u32 max_flows = 0;
+	int opt, i, err, rc = CTL_OK;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "m:f:", opts, NULL)) != -1) {
+		if (opt == 'm' && !parse_mode(optarg, &mode))
+			continue;
+		if (opt == 'f' && !parse_max_flows(optarg, &max_flows))
+			continue;
+		return ctl_fail(CTL_USAGE,
+				"attach: bad option (--mode auto|native|generic, "
+				"--max-flows 1..67108864)");
+	}
+	if (optind >= argc)
+		return ctl_fail(CTL_USAGE, "attach: name at least one interface");
+	for (i = optind; i < argc; i++)
+		if (!if_nametoindex(argv[i]))
+			return ctl_fail(CTL_FAILED, "attach %s: no such interface",
+					argv[i]);
+
+	obj = siphon_xdp_load(ctl->pin_dir, max_flows, &err);
+	if (!obj)
+		return ctl_fail(CTL_FAILED,
+				"cannot load the XDP program: %s (-v shows "
+				"libbpf's and the verifier's messages)",
+				strerror(-err));
+
+	for (i = optind; i < argc; i++) {
+		err = xdp_attach(obj, ctl->pin_dir, argv[i], mode, &res);
+		if (err) {
+			rc = ctl_fail(CTL_FAILED, "attach %s: %s", argv[i],
+				      attach_error(err));
+			continue;
+		}
+		if (!ctl->json)
+			printf("%s: %s (%s mode)\n", argv[i],
+			       res.replaced ? "program replaced" : "attached",
+			       res.generic ? "generic" : "native");
+	}
+	siphon_xdp__destroy(obj);
+	return rc;
+}
+
+int ctl_detach(struct ctl *ctl, int argc, char **argv)
+{
+	struct siphon_maps maps;
+	int i, err, rc;
+
+	if (argc < 2)
+		return ctl_fail(CTL_USAGE, "detach: name at least one interface");
+	rc = ctl_open_maps(ctl, &maps);
+	if (rc)
+		return rc;
+	for (i = 1; i < argc; i++) {
+		err = xdp_detach(ctl->pin_dir, argv[i], maps.tx_ports_fd);
+		if (err == -ENOENT)
+			rc = ctl_fail(CTL_FAILED,
+				      "detach %s: siphon is not attached there",
+				      argv[i]);
+		else if (err)
+			rc = ctl_fail(CTL_FAILED, "detach %s: %s", argv[i],
+				      strerror(-err));
+		else if (!ctl->json)
+			printf("%s: detached\n", argv[i]);
+	}
+	siphon_maps_close(&maps);
+	return rc;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* siphonctl stats: what the XDP program did, by verdict and by reason */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "ctl.h"
+#include "flow_table.h"
+#include "stats.h"
+#include "xdp_attach.h"
+
+struct flow_fill {
+	__u32 count;
+	__u32 max;
+};
+
+
+static int flows_fill(int flows_fd, struct flow_fill *fill)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int n;
+
+	if (bpf_obj_get_info_by_fd(flows_fd, &info, &len))
+		return -errno;
+	n = flow_table_count(flows_fd);
+	if (n < 0)
+		return n;
+	fill->max = info.max_entries;
+	fill->count = n;
+	return 0;
+}
+
+static int print_attachment(const struct attachment *att, void *ctx)
+{
+	(void)ctx;
+	printf("  %-16s %s, program %u\n", att->ifname,
+	       !att->ifindex ? "gone (interface deleted)" :
+	       att->generic  ? "generic mode" :
+			       "native mode",
+	       att->prog_id);
+	return 0;
+}
+
+static int add_attachment(const struct attachment *att, void *ctx)
+{
+	return json_array_append_new(
+		ctx, json_pack("{s:s, s:s, s:i}", "interface", att->ifname,
+			       "mode",
+			       !att->ifindex ? "gone" :
+			       att->generic  ? "generic" :
+					       "native",
+			       "program_id", (int)att->prog_id));
+}
+
+static void print_table(const __u64 *counters, const struct flow_fill *fill,
+			const char *pin_dir)
+{
+	__u64 verdicts[VERDICT_MAX] = {};
+	unsigned int i;
+
+	for (i = 0; i < SIPHON_REASON_MAX; i++)
+		verdicts[siphon_reasons[i].verdict] += counters[i];
+
+	printf("interfaces:\n");
+	xdp_attachments_walk(pin_dir, print_attachment, NULL);
+	printf("flows: %u of %u\n\n", fill->count, fill->max);
+	printf("%-10s %14s\n", "VERDICT", "PACKETS");
+	for (i = 0; i < VERDICT_MAX; i++)
+		printf("%-10s %14llu\n", verdict_names[i],
+		       (unsigned long long)verdicts[i]);
+	printf("\n%-22s %-8s %14s  %s\n", "REASON", "VERDICT", "PACKETS",
+	       "MEANING");
+	for (i = 0; i < SIPHON_REASON_MAX; i++)
+		printf("%-22s %-8s %14llu  %s\n", reason_name(i),
+		       verdict_names[siphon_reasons[i].verdict],
+		       (unsigned long long)counters[i], siphon_reasons[i].help);
+}
+
+static json_t *stats_json(const __u64 *counters, const struct flow_fill *fill,
+			  const char *pin_dir)
+{
+	json_t *verdicts = json_object(), *reasons = json_object();
+	json_t *ifaces = json_array();
+	__u64 totals[VERDICT_MAX] = {};
+	unsigned int i;
+
+	for (i = 0; i < SIPHON_REASON_MAX; i++) {
+		totals[siphon_reasons[i].verdict] += counters[i];
+		json_object_set_new(reasons, reason_name(i),
+				    json_integer(counters[i]));
+	}
+	for (i = 0; i < VERDICT_MAX; i++)
+		json_object_set_new(verdicts, verdict_names[i],
+				    json_integer(totals[i]));
+	xdp_attachments_walk(pin_dir, add_attachment, ifaces);
+	return json_pack("{s:o, s:{s:i, s:i}, s:o, s:o}", "interfaces", ifaces,
+			 "flows", "count", (int)fill->count, "max",
+			 (int)fill->max, "verdicts", verdicts, "reasons",
+			 reasons);
+}
+
+int ctl_stats(struct ctl *ctl, int argc, char **argv)
+{
+	__u64 counters[SIPHON_REASON_MAX];
+	struct flow_fill fill = {};
+	struct siphon_maps maps;
+	int rc, err;
+
+	(void)argv;
+	if (argc != 1)
+		return ctl_fail(CTL_USAGE, "stats takes no arguments");
+	rc = ctl_open_maps(ctl, &maps);
+	if (rc)
+		return rc;
+	err = stats_read(maps.stats_fd, counters);
+	if (!err)
+		err = flows_fill(maps.flows_fd, &fill);
+	siphon_maps_close(&maps);
+	if (err)
+		return ctl_fail(CTL_FAILED, "stats: %s", strerror(-err));
+	if (ctl->json)
+		return ctl_print_json(stats_json(counters, &fill, ctl->pin_dir));
+	print_table(counters, &fill, ctl->pin_dir);
+	return CTL_OK;
+}

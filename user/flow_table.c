@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "flow_table.h"
+
+void flow_key_of(const struct endpoint *relay, struct siphon_flow_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr, relay->addr, sizeof(key->addr));
+	key->port = relay->port;
+	key->family = relay->family;
+}
+
+void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	memcpy(ep->addr, key->addr, sizeof(ep->addr));
+	ep->port = key->port;
+	ep->family = key->family;
+}
+
+int flow_value_of(const struct flow_spec *spec, struct siphon_flow *flow)
+{
+	__u8 family = spec->relay.family;
+
+	if (spec->peer.family != family || spec->out_src.family != family ||
+	    spec->out_dst.family != family)
+		return -EINVAL;
+
+	memset(flow, 0, sizeof(*flow));
+	memcpy(flow->saddr, spec->out_src.addr, sizeof(flow->saddr));
+	memcpy(flow->daddr, spec->out_dst.addr, sizeof(flow->daddr));
+	flow->sport = spec->out_src.port;
+	flow->dport = spec->out_dst.port;
+	memcpy(flow->expect_addr, spec->peer.addr, sizeof(flow->expect_addr));
+	flow->expect_port = spec->peer.port;
+	flow->latch = spec->peer.port ? SIPHON_LATCH_EXACT : SIPHON_LATCH_LEARN;
+	return 0;
+}
+
+int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
+		   const struct siphon_flow *flow, bool replace)
+{
+	if (bpf_map_update_elem(flows_fd, key, flow,
+				replace ? BPF_ANY : BPF_NOEXIST))
+		return -errno;
+	return 0;
+}
+
+int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
+			 const struct siphon_flow *flows, __u32 count)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_NOEXIST);
+	__u32 done = 0, n;
+
+	while (done < count) {
+		n = count - done;
+		if (bpf_map_update_batch(flows_fd, keys + done, flows + done,
+					 &n, &opts))
+			return -errno;
+		done += n;
+	}
+	return 0;
+}
+
+int flow_table_del(int flows_fd, const struct siphon_flow_key *key)
+{
+	return bpf_map_delete_elem(flows_fd, key) ? -errno : 0;
+}
+
+int flow_table_get(int flows_fd, const struct siphon_flow_key *key,
+		   struct siphon_flow *flow)
+{
+	return bpf_map_lookup_elem(flows_fd, key, flow) ? -errno : 0;
+}
+
+int flow_table_walk(int flows_fd, flow_visit_fn visit, void *ctx)
+{
+	struct siphon_flow_key key, next;
+	struct siphon_flow flow;
+	void *prev = NULL;
+	int ret;
+
+	while (!bpf_map_get_next_key(flows_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		/* a flow deleted between the two calls is simply skipped */
+		if (bpf_map_lookup_elem(flows_fd, &key, &flow))
+			continue;
+		ret = visit(&key, &flow, ctx);
+		if (ret)
+			return ret;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int flow_table_flush(int flows_fd)
+{
+	struct siphon_flow_key key;
+	int n = 0;
+
+	/* deleting the first key each time is safe against a moving table */
+	while (!bpf_map_get_next_key(flows_fd, NULL, &key)) {
+		if (bpf_map_delete_elem(flows_fd, &key) && errno != ENOENT)
+			return -errno;
+		n++;
+	}
+	return errno == ENOENT ? n : -errno;
+}
+
+int flow_table_count(int flows_fd)
+{
+	struct siphon_flow_key key, next;
+	void *prev = NULL;
+	int n = 0;
+
+	/* keys only: cheaper than copying every value */
+	while (!bpf_map_get_next_key(flows_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return errno == ENOENT ? n : -errno;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control plane's side of the media flow map (include/siphon/flow.h).
+ * This module is the only writer of siphon_flows; the fast path only bumps
+ * counters and latches ports in the entries it finds.
+ */
+#ifndef SIPHON_FLOW_TABLE_H
+#define SIPHON_FLOW_TABLE_H
+
+#include <stdbool.h>
+#include "endpoint.h"
+#include "siphon/flow.h"
+
+/* What an operator (or later siphond) says a flow should do. */
+struct flow_spec {
+	struct endpoint relay; /* the key: where packets are sent to */
+	struct endpoint peer; /* expected source; port 0 = learn it */
+	struct endpoint out_src; /* the new source, a relay address */
+	struct endpoint out_dst; /* the new destination */
+};
+
+void flow_key_of(const struct endpoint *relay, struct siphon_flow_key *key);
+/* -EINVAL when the four endpoints do not share an address family */
+int flow_value_of(const struct flow_spec *spec, struct siphon_flow *flow);
+void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep);
+
+/*
+ * Insert a flow. -EEXIST if the key is taken and !replace; -E2BIG when the
+ * table is full (its size is set at attach time).
+ */
+int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
+		   const struct siphon_flow *flow, bool replace);
+/* Insert many new flows at once (bench, daemon restart); -errno. */
+int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
+			 const struct siphon_flow *flows, __u32 count);
+/* -ENOENT if there is no such flow. */
+int flow_table_del(int flows_fd, const struct siphon_flow_key *key);
+int flow_table_get(int flows_fd, const struct siphon_flow_key *key,
+		   struct siphon_flow *flow);
+
+typedef int (*flow_visit_fn)(const struct siphon_flow_key *key,
+			     const struct siphon_flow *flow, void *ctx);
+/* Calls visit for every flow; stops at and returns its first non-zero. */
+int flow_table_walk(int flows_fd, flow_visit_fn visit, void *ctx);
+/* How many flows the table holds, or -errno. */
+int flow_table_count(int flows_fd);
+/* Removes every flow; returns how many, or -errno. */
+int flow_table_flush(int flows_fd);
+
+#endif /* SIPHON_FLOW_TABLE_H */

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if_arp.h>
+#include <sys/socket.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <libmnl/libmnl.h>
+
+#include "nexthop.h"
+#include "siphon/flow.h"
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+	char buf[8192]; /* MNL_SOCKET_BUFFER_SIZE is not a constant */
+};
+
+struct route {
+	unsigned char type;
+	unsigned int oif;
+	bool has_gateway;
+	__be32 gateway[4];
+};
+
+struct neigh {
+	bool found;
+	__u16 state;
+	bool has_lladdr;
+	__u8 lladdr[6];
+};
+
+struct link {
+	unsigned short type;
+	bool has_addr;
+	__u8 addr[6];
+};
+
+static int nl_open(struct nl *nl)
+{
+	nl->sock = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID)) {
+		mnl_socket_close(nl->sock);
+		return -errno;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = time(NULL);
+	return 0;
+}
+
+static struct nlmsghdr *nl_request(struct nl *nl, __u16 type, __u16 flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+
+	nlh->nlmsg_type = type;
+	/* the ACK ends every exchange, replies or not */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	return nlh;
+}
+
+/* Send a request and feed every reply to cb; the kernel's error as -errno. */
+static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data)
+{
+	unsigned int seq = nlh->nlmsg_seq;
+	ssize_t len;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		len = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		if (len < 0)
+			return -errno;
+		ret = mnl_cb_run(nl->buf, len, seq, nl->portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	return ret < 0 ? -errno : 0;
+}
+
+static int addr_len(__u8 family)
+{
+	return family == SIPHON_AF_INET6 ? 16 : 4;
+}
+
+static int af_of(__u8 family)
+{
+	return family == SIPHON_AF_INET6 ? AF_INET6 : AF_INET;
+}
+
+static int route_attr(const struct nlattr *attr, void *data)
+{
+	struct route *rt = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case RTA_OIF:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			rt->oif = mnl_attr_get_u32(attr);
+		break;
+	case RTA_GATEWAY:
+		if (mnl_attr_get_payload_len(attr) <= sizeof(rt->gateway)) {
+			memcpy(rt->gateway, mnl_attr_get_payload(attr),
+			       mnl_attr_get_payload_len(attr));
+			rt->has_gateway = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int route_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route *rt = data;
+
+	rt->type = rtm->rtm_type;
+	return mnl_attr_parse(nlh, sizeof(*rtm), route_attr, rt);
+}
+
+static int route_get(struct nl *nl, const struct endpoint *dst,
+		     struct route *rt)
+{
+	struct nlmsghdr *nlh = nl_request(nl, RTM_GETROUTE, 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	int err;
+
+	rtm->rtm_family = af_of(dst->family);
+	rtm->rtm_dst_len = addr_len(dst->family) * 8;
+	mnl_attr_put(nlh, RTA_DST, addr_len(dst->family), dst->addr);
+
+	memset(rt, 0, sizeof(*rt));
+	err = nl_talk(nl, nlh, route_reply, rt);
+	if (err == -EHOSTUNREACH || err == -ENETUNREACH)
+		return -ENETUNREACH;
+	if (err)
+		return err;
+	if (rt->type == RTN_LOCAL)
+		return -EADDRNOTAVAIL;
+	if (rt->type != RTN_UNICAST || !rt->oif)
+		return -ENETUNREACH;
+	return 0;
+}
+
+static int neigh_attr(const struct nlattr *attr, void *data)
+{
+	struct neigh *n = data;
+
+	if (mnl_attr_get_type(attr) == NDA_LLADDR &&
+	    mnl_attr_get_payload_len(attr) == sizeof(n->lladdr)) {
+		memcpy(n->lladdr, mnl_attr_get_payload(attr), sizeof(n->lladdr));
+		n->has_lladdr = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int neigh_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	struct neigh *n = data;
+
+	n->found = true;
+	n->state = ndm->ndm_state;
+	return mnl_attr_parse(nlh, sizeof(*ndm), neigh_attr, n);
+}
+
+static int neigh_get(struct nl *nl, __u8 family, unsigned int ifindex,
+		     const __be32 *addr, struct neigh *n)
+{
+	struct nlmsghdr *nlh = nl_request(nl, RTM_GETNEIGH, 0);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	int err;
+
+	ndm->ndm_family = af_of(family);
+	ndm->ndm_ifindex = ifindex;
+	mnl_attr_put(nlh, NDA_DST, addr_len(family), addr);
+
+	memset(n, 0, sizeof(*n));
+	err = nl_talk(nl, nlh, neigh_reply, n);
+	return err == -ENOENT ? 0 : err;
+}
+
+/*
+ * Ask the kernel to resolve a neighbour (NTF_USE: as if a packet were
+ * waiting for it), so the MAC is known by the time the next lookup runs.
+ */
+static int neigh_kick(struct nl *nl, __u8 family, unsigned int ifindex,
+		      const __be32 *addr)
+{
+	struct nlmsghdr *nlh = nl_request(nl, RTM_NEWNEIGH,
+					  NLM_F_CREATE);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	ndm->ndm_family = af_of(family);
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put(nlh, NDA_DST, addr_len(family), addr);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+static int link_attr(const struct nlattr *attr, void *data)
+{
+	struct link *l = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_ADDRESS &&
+	    mnl_attr_get_payload_len(attr) == sizeof(l->addr)) {
+		memcpy(l->addr, mnl_attr_get_payload(attr), sizeof(l->addr));
+		l->has_addr = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int link_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct link *l = data;
+
+	l->type = ifi->ifi_type;
+	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr, l);
+}
+
+static int link_get(struct nl *nl, unsigned int ifindex, struct link *l)
+{
+	struct nlmsghdr *nlh = nl_request(nl, RTM_GETLINK, 0);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	memset(l, 0, sizeof(*l));
+	return nl_talk(nl, nlh, link_reply, l);
+}
+
+/* states in which the kernel itself would send to the cached address */
+#define NUD_USABLE                                                             \
+	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT)
+
+static int resolve(struct nl *nl, const struct endpoint *dst,
+		   struct nexthop_info *nh)
+{
+	const __be32 *next;
+	struct route rt;
+	struct neigh n;
+	struct link l;
+	int err;
+
+	err = route_get(nl, dst, &rt);
+	if (err)
+		return err;
+	err = link_get(nl, rt.oif, &l);
+	if (err)
+		return err;
+	if (l.type != ARPHRD_ETHER || !l.has_addr)
+		return -EPFNOSUPPORT;
+	nh->ifindex = rt.oif;
+	memcpy(nh->smac, l.addr, sizeof(nh->smac));
+
+	next = rt.has_gateway ? rt.gateway : dst->addr;
+	err = neigh_get(nl, dst->family, rt.oif, next, &n);
+	if (err)
+		return err;
+	if (n.found && (n.state & NUD_USABLE) && n.has_lladdr) {
+		memcpy(nh->dmac, n.lladdr, sizeof(nh->dmac));
+		nh->resolved = true;
+		return 0;
+	}
+	return neigh_kick(nl, dst->family, rt.oif, next);
+}
+
+int nexthop_resolve(const struct endpoint *dst, struct nexthop_info *nh)
+{
+	struct nl *nl;
+	int err;
+
+	memset(nh, 0, sizeof(*nh));
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	err = nl_open(nl);
+	if (!err) {
+		err = resolve(nl, dst, nh);
+		mnl_socket_close(nl->sock);
+	}
+	free(nl);
+	return err;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Next-hop resolution over rtnetlink (libmnl): which interface a relayed
+ * packet leaves by and which MAC addresses it carries, as the kernel's own
+ * routing and neighbour tables say. Cached in flows so the fast path needs
+ * no per-packet FIB lookup.
+ */
+#ifndef SIPHON_NEXTHOP_H
+#define SIPHON_NEXTHOP_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "endpoint.h"
+
+struct nexthop_info {
+	unsigned int ifindex;
+	__u8 smac[6];
+	__u8 dmac[6];
+	/* false: route found, neighbour not resolved yet (resolution kicked) */
+	bool resolved;
+};
+
+/*
+ * Resolve the next hop for packets to dst (main routing table: source-based
+ * policy routing is not consulted yet). Returns 0 (check
+ * ->resolved), -ENETUNREACH without a route, -EADDRNOTAVAIL when dst is a
+ * local address, -EPFNOSUPPORT when the egress is not Ethernet, -errno.
+ */
+int nexthop_resolve(const struct endpoint *dst, struct nexthop_info *nh);
+
+#endif /* SIPHON_NEXTHOP_H */

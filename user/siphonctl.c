@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * siphonctl: attach siphon's XDP relay to interfaces, manage media flows and
+ * read the counters. Until siphond exists it writes the pinned maps itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf_loader.h"
+#include "ctl.h"
+#include "log.h"
+#include "siphon/maps.h"
+
+static const struct ctl_command commands[] = {
+	{ "attach", ctl_attach,
+	  "attach IFACE... [--mode auto|native|generic] [--max-flows N]" },
+	{ "detach", ctl_detach, "detach IFACE..." },
+	{ "flow", ctl_flow,
+	  "flow add RELAY:PORT from PEER[:PORT] to DEST:PORT src RELAY:PORT\n"
+	  "\t\t[nexthop auto|cache|fib] [replace]\n"
+	  "  flow del RELAY:PORT\n"
+	  "  flow list\n"
+	  "  flow flush\n"
+	  "  flow refresh" },
+	{ "stats", ctl_stats, "stats" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"usage: siphonctl [OPTIONS] COMMAND [ARGS]\n\n"
+		"options:\n"
+		"  -d, --pin-dir DIR   pinned maps and links (default %s,\n"
+		"                      or $SIPHON_PIN_DIR)\n"
+		"  -n, --netns NAME    run inside network namespace NAME\n"
+		"  -j, --json          JSON output\n"
+		"  -v, --verbose       more messages (twice: libbpf debug)\n"
+		"  -h, --help          this text\n\n"
+		"commands:\n",
+		SIPHON_PIN_DIR_DEFAULT);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %s\n", commands[i].usage);
+	fprintf(out, "\nexit status: 0 done, 1 failed, 2 bad command line\n");
+}
+
+int ctl_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("siphonctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int ctl_open_maps(struct ctl *ctl, struct siphon_maps *maps)
+{
+	int err = siphon_maps_open(ctl->pin_dir, maps);
+
+	if (err == -ENOENT)
+		return ctl_fail(CTL_FAILED,
+				"siphon is not loaded (no maps in %s): run "
+				"'siphonctl attach IFACE' first",
+				ctl->pin_dir);
+	if (err)
+		return ctl_fail(CTL_FAILED, "cannot open maps in %s: %s",
+				ctl->pin_dir, strerror(-err));
+	return CTL_OK;
+}
+
+int ctl_print_json(json_t *value)
+{
+	int err;
+
+	if (!value)
+		return ctl_fail(CTL_FAILED, "out of memory");
+	err = json_dumpf(value, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(value);
+	putchar('\n');
+	return err ? CTL_FAILED : CTL_OK;
+}
+
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ctl_fail(CTL_FAILED, "network namespace %s: %s", name,
+				strerror(errno));
+	if (setns(fd, CLONE_NEWNET))
+		err = ctl_fail(CTL_FAILED, "cannot enter namespace %s: %s",
+			       name, strerror(errno));
+	close(fd);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pin-dir", required_argument, NULL, 'd' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct ctl ctl = { .pin_dir = getenv("SIPHON_PIN_DIR") };
+	const char *netns = NULL;
+	int opt, verbose = 0;
+	size_t i;
+
+	if (!ctl.pin_dir || !*ctl.pin_dir)
+		ctl.pin_dir = SIPHON_PIN_DIR_DEFAULT;
+	/* '+': options after the command belong to the command */
+	while ((opt = getopt_long(argc, argv, "+d:n:jvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			ctl.pin_dir = optarg;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'j':
+			ctl.json = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_OK;
+		default:
+			usage(stderr);
+			return CTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return CTL_USAGE;
+	}
+	log_set_level(verbose >= 2 ? LOG_LEVEL_DEBUG :
+		      verbose	  ? LOG_LEVEL_INFO :
+				    LOG_LEVEL_WARN);
+	log_capture_libbpf();
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		if (geteuid() != 0)
+			return ctl_fail(CTL_FAILED,
+					"must run as root (BPF maps and XDP "
+					"programs need CAP_SYS_ADMIN)");
+		if (netns && enter_netns(netns))
+			return CTL_FAILED;
+		/* the command sees its own name as argv[0] */
+		optind++;
+		return commands[i].run(&ctl, argc - optind + 1,
+				       argv + optind - 1);
+	}
+	ctl_fail(CTL_USAGE, "unknown command '%s'", argv[optind]);
+	usage(stderr);
+	return CTL_USAGE;
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/siphon_xdp.skel.h"
+#include "log.h"
+#include "xdp_attach.h"
+
+#define LINK_PIN_PREFIX "xdp_link_"
+
+static int link_pin_path(char *buf, size_t len, const char *pin_dir,
+			 const char *ifname)
+{
+	int n = snprintf(buf, len, "%s/" LINK_PIN_PREFIX "%s", pin_dir, ifname);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int link_info(int link_fd, struct bpf_link_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return bpf_obj_get_info_by_fd(link_fd, info, &len) ? -errno : 0;
+}
+
+/* XDP mode of the program attached to ifindex: true if generic */
+static bool attached_generic(unsigned int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return false;
+	return q.attach_mode == XDP_ATTACHED_SKB;
+}
+
+/*
+ * Upgrade an existing attachment in place. Returns 1 when done, 0 when the
+ * pin is stale (its interface went away) and was removed, or -errno.
+ */
+static int replace_pinned(const char *path, unsigned int ifindex, int prog_fd)
+{
+	struct bpf_link_info info;
+	int link_fd, err;
+
+	link_fd = bpf_obj_get(path);
+	if (link_fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	err = link_info(link_fd, &info);
+	if (!err && info.xdp.ifindex == ifindex) {
+		err = bpf_link_update(link_fd, prog_fd, NULL) ? -errno : 1;
+		close(link_fd);
+		return err;
+	}
+	close(link_fd);
+	/* the interface was deleted (and maybe recreated): start afresh */
+	if (unlink(path))
+		return -errno;
+	return 0;
+}
+
+static int create_link(int prog_fd, unsigned int ifindex, enum xdp_mode mode,
+		       const char *ifname, struct attach_result *res)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int fd;
+
+	opts.flags = mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE :
+						XDP_FLAGS_DRV_MODE;
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+	if (fd < 0 && mode == XDP_MODE_AUTO &&
+	    (errno == EOPNOTSUPP || errno == EINVAL)) {
+		pr_warn("%s: driver has no native XDP, using generic mode "
+			"(slower: every packet gets an skb first)\n",
+			ifname);
+		opts.flags = XDP_FLAGS_SKB_MODE;
+		fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+	}
+	if (fd < 0)
+		return -errno;
+	res->generic = opts.flags == XDP_FLAGS_SKB_MODE;
+	return fd;
+}
+
+int xdp_attach(struct siphon_xdp *obj, const char *pin_dir,
+	       const char *ifname, enum xdp_mode mode,
+	       struct attach_result *res)
+{
+	int prog_fd = bpf_program__fd(obj->progs.siphon_xdp);
+	int tx_fd = bpf_map__fd(obj->maps.siphon_tx_ports);
+	unsigned int ifindex = if_nametoindex(ifname);
+	char path[PATH_MAX];
+	int link_fd, err;
+
+	memset(res, 0, sizeof(*res));
+	if (!ifindex)
+		return -ENODEV;
+	err = link_pin_path(path, sizeof(path), pin_dir, ifname);
+	if (err)
+		return err;
+
+	err = replace_pinned(path, ifindex, prog_fd);
+	if (err < 0)
+		return err;
+	if (err == 1) {
+		res->replaced = true;
+		res->generic = attached_generic(ifindex);
+	} else {
+		link_fd = create_link(prog_fd, ifindex, mode, ifname, res);
+		if (link_fd < 0)
+			return link_fd;
+		err = bpf_obj_pin(link_fd, path) ? -errno : 0;
+		close(link_fd);
+		if (err)
+			return err;
+	}
+
+	if (bpf_map_update_elem(tx_fd, &ifindex, &ifindex, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int xdp_detach(const char *pin_dir, const char *ifname, int tx_ports_fd)
+{
+	struct bpf_link_info info;
+	char path[PATH_MAX];
+	int link_fd, err;
+	__u32 ifindex;
+
+	err = link_pin_path(path, sizeof(path), pin_dir, ifname);
+	if (err)
+		return err;
+	link_fd = bpf_obj_get(path);
+	if (link_fd < 0)
+		return -errno;
+
+	err = link_info(link_fd, &info);
+	ifindex = err ? 0 : info.xdp.ifindex;
+	/* a link whose interface is gone is already detached */
+	if (ifindex && bpf_link_detach(link_fd))
+		err = -errno;
+	close(link_fd);
+	if (err)
+		return err;
+	if (unlink(path))
+		return -errno;
+	if (ifindex && bpf_map_delete_elem(tx_ports_fd, &ifindex) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int attachment_of(const char *pin_dir, const char *name,
+			 struct attachment *att)
+{
+	struct bpf_link_info info;
+	char path[PATH_MAX];
+	int link_fd, err;
+
+	memset(att, 0, sizeof(*att));
+	snprintf(att->ifname, sizeof(att->ifname), "%s",
+		 name + strlen(LINK_PIN_PREFIX));
+	err = link_pin_path(path, sizeof(path), pin_dir, att->ifname);
+	if (err)
+		return err;
+	link_fd = bpf_obj_get(path);
+	if (link_fd < 0)
+		return -errno;
+	err = link_info(link_fd, &info);
+	close(link_fd);
+	if (err)
+		return err;
+	att->ifindex = info.xdp.ifindex;
+	att->prog_id = info.prog_id;
+	att->generic = att->ifindex && attached_generic(att->ifindex);
+	return 0;
+}
+
+int xdp_attachments_walk(const char *pin_dir, attachment_fn fn, void *ctx)
+{
+	struct attachment att;
+	struct dirent *de;
+	int err = 0;
+	DIR *dir;
+
+	dir = opendir(pin_dir);
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while (!err && (de = readdir(dir))) {
+		if (strncmp(de->d_name, LINK_PIN_PREFIX,
+			    strlen(LINK_PIN_PREFIX)))
+			continue;
+		err = attachment_of(pin_dir, de->d_name, &att);
+		if (!err)
+			err = fn(&att, ctx);
+	}
+	closedir(dir);
+	return err;
+}
