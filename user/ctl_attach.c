@@ -67,7 +67,7 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 	__u32 max_flows = 0;
 	int opt, i, err, rc = CTL_OK;
 
-	optind = 1;
+	optind = 0; /* 0, not 1: GNU getopt must forget main()'s parse */
 	while ((opt = getopt_long(argc, argv, "m:f:", opts, NULL)) != -1) {
 		if (opt == 'm' && !parse_mode(optarg, &mode))
 			continue;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* siphonctl flow add | del | list | flush | refresh */
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +12,7 @@
 #include "ctl.h"
 #include "flow_table.h"
 #include "nexthop.h"
+#include "nexthop_refresh.h"
 
 enum nexthop_choice {
 	NEXTHOP_AUTO, /* cache it if the neighbour is known, else FIB */
@@ -140,10 +143,7 @@ static int apply_nexthop(const struct flow_args *args, struct siphon_flow *flow,
 				dst);
 		return CTL_OK;
 	}
-	flow->flags |= SIPHON_FLOW_NH_CACHED;
-	flow->nh_ifindex = nh.ifindex;
-	memcpy(flow->nh_smac, nh.smac, sizeof(flow->nh_smac));
-	memcpy(flow->nh_dmac, nh.dmac, sizeof(flow->nh_dmac));
+	flow_set_nexthop(flow, &nh);
 	return CTL_OK;
 }
 
@@ -228,6 +228,7 @@ struct flow_text {
 	char src[ENDPOINT_STRLEN];
 	char dst[ENDPOINT_STRLEN];
 	char nexthop[IF_NAMESIZE + 8];
+	char nexthop_mac[18]; /* empty with a FIB lookup per packet */
 	double idle_s; /* seconds since the last packet; -1: never */
 };
 
@@ -252,10 +253,16 @@ static void flow_to_text(const struct siphon_flow_key *key,
 	ep.port = flow->dport;
 	endpoint_str(&ep, t->dst, sizeof(t->dst));
 
+	t->nexthop_mac[0] = '\0';
 	if (flow->flags & SIPHON_FLOW_NH_CACHED) {
+		const __u8 *m = flow->nh_dmac;
+
 		if (!if_indextoname(flow->nh_ifindex, t->nexthop))
 			snprintf(t->nexthop, sizeof(t->nexthop), "if%u",
 				 flow->nh_ifindex);
+		snprintf(t->nexthop_mac, sizeof(t->nexthop_mac),
+			 "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+			 m[3], m[4], m[5]);
 	} else {
 		snprintf(t->nexthop, sizeof(t->nexthop), "fib");
 	}
@@ -300,10 +307,11 @@ static int add_flow_json(const struct siphon_flow_key *key,
 	flow_to_text(key, flow, &t);
 	return json_array_append_new(
 		list,
-		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o}",
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o}",
 			  "relay", t.relay, "peer", t.peer, "latch",
 			  latch_name(flow), "src", t.src, "dst", t.dst,
-			  "nexthop", t.nexthop, "packets",
+			  "nexthop", t.nexthop, "nexthop_mac", t.nexthop_mac,
+			  "packets",
 			  (json_int_t)flow->packets, "bytes",
 			  (json_int_t)flow->bytes, "idle_seconds",
 			  t.idle_s < 0 ? json_null() : json_real(t.idle_s)));
@@ -353,60 +361,85 @@ static int flow_flush(struct ctl *ctl)
 	return CTL_OK;
 }
 
-struct refresh {
-	int flows_fd;
-	int updated;
-	int failed;
-};
+static volatile sig_atomic_t follow_stop;
 
-/*
- * Re-resolve the next hop of every flow that did not ask for FIB lookups.
- * The value is written whole, so counter increments that land between the
- * read and the write are lost: a handful of packets at most.
- */
-static int refresh_one(const struct siphon_flow_key *key,
-		       const struct siphon_flow *flow, void *ctx)
+static void on_stop_signal(int sig)
 {
-	struct flow_args args = { .nexthop = NEXTHOP_AUTO };
-	struct refresh *r = ctx;
-	struct siphon_flow next = *flow;
+	(void)sig;
+	follow_stop = 1;
+}
 
-	if (flow->flags & SIPHON_FLOW_NH_FIB)
-		return 0;
-	args.spec.out_dst.family = key->family;
-	memcpy(args.spec.out_dst.addr, flow->daddr, sizeof(flow->daddr));
-	args.spec.out_dst.port = flow->dport;
-	next.flags &= ~SIPHON_FLOW_NH_CACHED;
-	if (apply_nexthop(&args, &next, true)) {
-		r->failed++;
-		return 0;
+static void print_refresh(const struct refresh_stats *st, void *ctx)
+{
+	struct ctl *ctl = ctx;
+
+	if (ctl->json) {
+		json_t *obj = json_pack("{s:i, s:i, s:i, s:i}", "flows",
+					st->flows, "updated", st->updated,
+					"unresolved", st->unresolved,
+					"unroutable", st->unroutable);
+
+		json_dumpf(obj, stdout, JSON_COMPACT);
+		json_decref(obj);
+		putchar('\n');
+	} else {
+		printf("%u of %u flows updated (%u neighbours pending, %u "
+		       "without a route)\n",
+		       st->updated, st->flows, st->unresolved, st->unroutable);
 	}
-	if (!memcmp(&next, flow, sizeof(next)))
-		return 0;
-	if (!flow_table_add(r->flows_fd, key, &next, true))
-		r->updated++;
+	fflush(stdout);
+}
+
+static int parse_seconds(const char *text, unsigned int *seconds)
+{
+	char *end;
+	long val;
+
+	errno = 0;
+	val = strtol(text, &end, 10);
+	if (errno || *end || val < 1 || val > 31536000)
+		return -EINVAL;
+	*seconds = val;
 	return 0;
 }
 
-static int flow_refresh(struct ctl *ctl)
+/* flow refresh [--follow [SECONDS]] */
+static int flow_refresh(struct ctl *ctl, int argc, char **argv)
 {
+	struct refresh_stats st;
 	struct siphon_maps maps;
-	struct refresh r = {};
+	unsigned int seconds = 0;
+	bool follow = false;
 	int rc, err;
 
+	if (argc >= 1 && !strcmp(argv[0], "--follow")) {
+		follow = true;
+		if (argc == 2 && parse_seconds(argv[1], &seconds))
+			return ctl_fail(CTL_USAGE,
+					"flow refresh: --follow SECONDS is "
+					"1 or more");
+	}
+	if (argc > (follow ? 2 : 0))
+		return ctl_fail(CTL_USAGE,
+				"flow refresh: use 'flow refresh [--follow "
+				"[SECONDS]]'");
 	rc = ctl_open_maps(ctl, &maps);
 	if (rc)
 		return rc;
-	r.flows_fd = maps.flows_fd;
-	err = flow_table_walk(maps.flows_fd, refresh_one, &r);
+	if (follow) {
+		signal(SIGINT, on_stop_signal);
+		signal(SIGTERM, on_stop_signal);
+		err = nexthop_follow(maps.flows_fd, seconds, &follow_stop,
+				     print_refresh, ctl);
+	} else {
+		err = nexthop_refresh_all(maps.flows_fd, &st);
+		if (!err)
+			print_refresh(&st, ctl);
+	}
 	siphon_maps_close(&maps);
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow refresh: %s", strerror(-err));
-	if (ctl->json)
-		return ctl_print_json(json_pack("{s:i, s:i}", "updated",
-						r.updated, "failed", r.failed));
-	printf("%d flows updated, %d without a route\n", r.updated, r.failed);
-	return r.failed ? CTL_FAILED : CTL_OK;
+	return CTL_OK;
 }
 
 int ctl_flow(struct ctl *ctl, int argc, char **argv)
@@ -421,8 +454,8 @@ int ctl_flow(struct ctl *ctl, int argc, char **argv)
 		return flow_list(ctl);
 	if (argc == 2 && !strcmp(sub, "flush"))
 		return flow_flush(ctl);
-	if (argc == 2 && !strcmp(sub, "refresh"))
-		return flow_refresh(ctl);
+	if (!strcmp(sub, "refresh"))
+		return flow_refresh(ctl, argc - 2, argv + 2);
 	return ctl_fail(CTL_USAGE,
 			"flow: use add, del, list, flush or refresh (see "
 			"--help)");

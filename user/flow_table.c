@@ -50,6 +50,27 @@ int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
 	return 0;
 }
 
+int flow_table_update(int flows_fd, const struct siphon_flow_key *key,
+		      const struct siphon_flow *flow)
+{
+	return bpf_map_update_elem(flows_fd, key, flow, BPF_EXIST) ? -errno : 0;
+}
+
+void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh)
+{
+	if (!nh || !nh->resolved) {
+		flow->flags &= ~SIPHON_FLOW_NH_CACHED;
+		flow->nh_ifindex = 0;
+		memset(flow->nh_smac, 0, sizeof(flow->nh_smac));
+		memset(flow->nh_dmac, 0, sizeof(flow->nh_dmac));
+		return;
+	}
+	flow->flags |= SIPHON_FLOW_NH_CACHED;
+	flow->nh_ifindex = nh->ifindex;
+	memcpy(flow->nh_smac, nh->smac, sizeof(flow->nh_smac));
+	memcpy(flow->nh_dmac, nh->dmac, sizeof(flow->nh_dmac));
+}
+
 int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count)
 {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include "endpoint.h"
+#include "nexthop.h"
 #include "siphon/flow.h"
 
 /* What an operator (or later siphond) says a flow should do. */
@@ -33,6 +34,11 @@ int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
 /* Insert many new flows at once (bench, daemon restart); -errno. */
 int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count);
+/* Overwrite an existing flow; -ENOENT if it was deleted meanwhile. */
+int flow_table_update(int flows_fd, const struct siphon_flow_key *key,
+		      const struct siphon_flow *flow);
+/* Cache a resolved next hop in flow, or (NULL, unresolved) fall back to FIB. */
+void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh);
 /* -ENOENT if there is no such flow. */
 int flow_table_del(int flows_fd, const struct siphon_flow_key *key);
 int flow_table_get(int flows_fd, const struct siphon_flow_key *key,

@@ -13,7 +13,7 @@
 #include "nexthop.h"
 #include "siphon/flow.h"
 
-struct nl {
+struct nexthop_resolver {
 	struct mnl_socket *sock;
 	unsigned int portid;
 	unsigned int seq;
@@ -40,7 +40,7 @@ struct link {
 	__u8 addr[6];
 };
 
-static int nl_open(struct nl *nl)
+static int nl_open(struct nexthop_resolver *nl)
 {
 	nl->sock = mnl_socket_open(NETLINK_ROUTE);
 	if (!nl->sock)
@@ -54,7 +54,7 @@ static int nl_open(struct nl *nl)
 	return 0;
 }
 
-static struct nlmsghdr *nl_request(struct nl *nl, __u16 type, __u16 flags)
+static struct nlmsghdr *nl_request(struct nexthop_resolver *nl, __u16 type, __u16 flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 
@@ -66,7 +66,7 @@ static struct nlmsghdr *nl_request(struct nl *nl, __u16 type, __u16 flags)
 }
 
 /* Send a request and feed every reply to cb; the kernel's error as -errno. */
-static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+static int nl_talk(struct nexthop_resolver *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		   void *data)
 {
 	unsigned int seq = nlh->nlmsg_seq;
@@ -123,7 +123,7 @@ static int route_reply(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*rtm), route_attr, rt);
 }
 
-static int route_get(struct nl *nl, const struct endpoint *dst,
+static int route_get(struct nexthop_resolver *nl, const struct endpoint *dst,
 		     struct route *rt)
 {
 	struct nlmsghdr *nlh = nl_request(nl, RTM_GETROUTE, 0);
@@ -169,7 +169,7 @@ static int neigh_reply(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ndm), neigh_attr, n);
 }
 
-static int neigh_get(struct nl *nl, __u8 family, unsigned int ifindex,
+static int neigh_get(struct nexthop_resolver *nl, __u8 family, unsigned int ifindex,
 		     const __be32 *addr, struct neigh *n)
 {
 	struct nlmsghdr *nlh = nl_request(nl, RTM_GETNEIGH, 0);
@@ -189,7 +189,7 @@ static int neigh_get(struct nl *nl, __u8 family, unsigned int ifindex,
  * Ask the kernel to resolve a neighbour (NTF_USE: as if a packet were
  * waiting for it), so the MAC is known by the time the next lookup runs.
  */
-static int neigh_kick(struct nl *nl, __u8 family, unsigned int ifindex,
+static int neigh_kick(struct nexthop_resolver *nl, __u8 family, unsigned int ifindex,
 		      const __be32 *addr)
 {
 	struct nlmsghdr *nlh = nl_request(nl, RTM_NEWNEIGH,
@@ -224,7 +224,7 @@ static int link_reply(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr, l);
 }
 
-static int link_get(struct nl *nl, unsigned int ifindex, struct link *l)
+static int link_get(struct nexthop_resolver *nl, unsigned int ifindex, struct link *l)
 {
 	struct nlmsghdr *nlh = nl_request(nl, RTM_GETLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -239,7 +239,7 @@ static int link_get(struct nl *nl, unsigned int ifindex, struct link *l)
 #define NUD_USABLE                                                             \
 	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT)
 
-static int resolve(struct nl *nl, const struct endpoint *dst,
+static int resolve(struct nexthop_resolver *nl, const struct endpoint *dst,
 		   struct nexthop_info *nh)
 {
 	const __be32 *next;
@@ -271,20 +271,46 @@ static int resolve(struct nl *nl, const struct endpoint *dst,
 	return neigh_kick(nl, dst->family, rt.oif, next);
 }
 
+struct nexthop_resolver *nexthop_resolver_open(int *err)
+{
+	struct nexthop_resolver *nl = calloc(1, sizeof(*nl));
+
+	if (!nl) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	*err = nl_open(nl);
+	if (*err) {
+		free(nl);
+		return NULL;
+	}
+	return nl;
+}
+
+void nexthop_resolver_close(struct nexthop_resolver *nl)
+{
+	if (!nl)
+		return;
+	mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+int nexthop_resolver_query(struct nexthop_resolver *nl,
+			   const struct endpoint *dst, struct nexthop_info *nh)
+{
+	memset(nh, 0, sizeof(*nh));
+	return resolve(nl, dst, nh);
+}
+
 int nexthop_resolve(const struct endpoint *dst, struct nexthop_info *nh)
 {
-	struct nl *nl;
+	struct nexthop_resolver *nl;
 	int err;
 
-	memset(nh, 0, sizeof(*nh));
-	nl = calloc(1, sizeof(*nl));
+	nl = nexthop_resolver_open(&err);
 	if (!nl)
-		return -ENOMEM;
-	err = nl_open(nl);
-	if (!err) {
-		err = resolve(nl, dst, nh);
-		mnl_socket_close(nl->sock);
-	}
-	free(nl);
+		return err;
+	err = nexthop_resolver_query(nl, dst, nh);
+	nexthop_resolver_close(nl);
 	return err;
 }

@@ -28,4 +28,12 @@ struct nexthop_info {
  */
 int nexthop_resolve(const struct endpoint *dst, struct nexthop_info *nh);
 
+/* One rtnetlink socket for many queries (a refresh of every flow). */
+struct nexthop_resolver;
+struct nexthop_resolver *nexthop_resolver_open(int *err);
+void nexthop_resolver_close(struct nexthop_resolver *res);
+/* nexthop_resolve() on an open resolver */
+int nexthop_resolver_query(struct nexthop_resolver *res,
+			   const struct endpoint *dst, struct nexthop_info *nh);
+
 #endif /* SIPHON_NEXTHOP_H */

@@ -28,7 +28,7 @@ static const struct ctl_command commands[] = {
 	  "  flow del RELAY:PORT\n"
 	  "  flow list\n"
 	  "  flow flush\n"
-	  "  flow refresh" },
+	  "  flow refresh [--follow [SECONDS]]" },
 	{ "stats", ctl_stats, "stats" },
 };
 

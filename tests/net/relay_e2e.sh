@@ -88,7 +88,7 @@ counters_match() {
 	[ "$(flow_field 198.18.2.1:30002 bytes)" = $((N * SIZE)) ]
 }
 
-tap_plan 10
+tap_plan 13
 
 if ! setup; then
 	tap_fail "namespaces set up"
@@ -121,6 +121,23 @@ tap_check "A to B relayed with a FIB lookup per packet" \
 	eval 'add_flows nexthop fib &&
 	relay_ok "$A" 198.18.1.2:4000 198.18.1.1:30000 \
 		"$B" 198.18.2.2:5000 198.18.2.1:30002 $N'
+
+# the follower keeps cached next hops true when a neighbour changes
+ctl flow flush >/dev/null
+add_flows nexthop cache
+ctl flow refresh --follow 60 >/dev/null &
+bg_pid $!
+NEW_MAC=02:00:5e:10:00:b0
+ip -n "$B" link set b0 address $NEW_MAC
+tap_check "with a stale next-hop MAC, B gets nothing (control)" \
+	received_none "$A" 198.18.1.2:4000 198.18.1.1:30000 \
+	"$B" 198.18.2.2:5000
+ip -n "$R" neigh replace 198.18.2.2 lladdr $NEW_MAC dev r2 nud reachable
+tap_check "the neighbour change reaches the flow" \
+	wait_for eval '[ "$(flow_field 198.18.1.1:30000 nexthop_mac)" = $NEW_MAC ]'
+tap_check "A to B relayed again to the new MAC" \
+	relay_ok "$A" 198.18.1.2:4000 198.18.1.1:30000 \
+	"$B" 198.18.2.2:5000 198.18.2.1:30002 $N
 
 ctl detach r1 r2 >/dev/null
 tap_check "after detach nothing is relayed" \

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <poll.h>
+#include <search.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <linux/rtnetlink.h>
+#include <libmnl/libmnl.h>
+
+#include "flow_table.h"
+#include "nexthop.h"
+#include "nexthop_refresh.h"
+
+#define SETTLE_MS 100
+
+/* one destination's answer, remembered for the rest of a pass */
+struct memo {
+	struct endpoint dst;
+	int err;
+	struct nexthop_info nh;
+};
+
+static int memo_cmp(const void *a, const void *b)
+{
+	const struct memo *x = a, *y = b;
+
+	if (x->dst.family != y->dst.family)
+		return x->dst.family - y->dst.family;
+	return memcmp(x->dst.addr, y->dst.addr, sizeof(x->dst.addr));
+}
+
+struct pass {
+	int flows_fd;
+	struct nexthop_resolver *res;
+	void *memo_root;
+	struct refresh_stats *st;
+};
+
+static const struct memo *resolve_memo(struct pass *p,
+				       const struct endpoint *dst)
+{
+	struct memo *m = calloc(1, sizeof(*m)), **found;
+
+	if (!m)
+		return NULL;
+	m->dst = *dst;
+	m->dst.port = 0;
+	found = tsearch(m, &p->memo_root, memo_cmp);
+	if (!found) {
+		free(m);
+		return NULL;
+	}
+	if (*found != m) {
+		free(m);
+		return *found;
+	}
+	m->err = nexthop_resolver_query(p->res, &m->dst, &m->nh);
+	return m;
+}
+
+static int refresh_flow(const struct siphon_flow_key *key,
+			const struct siphon_flow *flow, void *ctx)
+{
+	struct endpoint dst = { .family = key->family };
+	struct siphon_flow next = *flow;
+	struct pass *p = ctx;
+	const struct memo *m;
+
+	if (flow->flags & SIPHON_FLOW_NH_FIB)
+		return 0;
+	p->st->flows++;
+	memcpy(dst.addr, flow->daddr, sizeof(dst.addr));
+	m = resolve_memo(p, &dst);
+	if (!m)
+		return -ENOMEM;
+	if (m->err)
+		p->st->unroutable++;
+	else if (!m->nh.resolved)
+		p->st->unresolved++;
+	flow_set_nexthop(&next, m->err ? NULL : &m->nh);
+	if (!memcmp(&next.flags, &flow->flags, sizeof(flow->flags)) &&
+	    next.nh_ifindex == flow->nh_ifindex &&
+	    !memcmp(next.nh_smac, flow->nh_smac, sizeof(next.nh_smac)) &&
+	    !memcmp(next.nh_dmac, flow->nh_dmac, sizeof(next.nh_dmac)))
+		return 0;
+	/*
+	 * The value is written whole: counter increments between the read and
+	 * this write are lost (a few packets), a flow deleted meanwhile stays
+	 * deleted.
+	 */
+	if (!flow_table_update(p->flows_fd, key, &next))
+		p->st->updated++;
+	return 0;
+}
+
+int nexthop_refresh_all(int flows_fd, struct refresh_stats *st)
+{
+	struct pass p = { .flows_fd = flows_fd, .st = st };
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	p.res = nexthop_resolver_open(&err);
+	if (!p.res)
+		return err;
+	err = flow_table_walk(flows_fd, refresh_flow, &p);
+	tdestroy(p.memo_root, free);
+	nexthop_resolver_close(p.res);
+	return err;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static struct mnl_socket *watch_open(void)
+{
+	struct mnl_socket *sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK);
+	unsigned int groups = RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
+			      RTMGRP_IPV6_ROUTE;
+
+	if (!sock)
+		return NULL;
+	if (mnl_socket_bind(sock, groups, MNL_SOCKET_AUTOPID)) {
+		mnl_socket_close(sock);
+		return NULL;
+	}
+	return sock;
+}
+
+/* read every queued event; true if any may move a next hop */
+static bool watch_drain(struct mnl_socket *sock)
+{
+	char buf[8192];
+	bool changed = false;
+	ssize_t len;
+
+	while ((len = mnl_socket_recvfrom(sock, buf, sizeof(buf))) != -1)
+		changed = true;
+	/* ENOBUFS: events were lost, so assume the worst */
+	return changed || errno == ENOBUFS;
+}
+
+static int run_pass(int flows_fd, refresh_report_fn report, void *ctx)
+{
+	struct refresh_stats st;
+	int err = nexthop_refresh_all(flows_fd, &st);
+
+	if (!err && report && st.updated)
+		report(&st, ctx);
+	return err;
+}
+
+int nexthop_follow(int flows_fd, unsigned int seconds,
+		   const volatile sig_atomic_t *stop, refresh_report_fn report,
+		   void *ctx)
+{
+	long deadline = seconds ? now_ms() + seconds * 1000L : 0;
+	long dirty_since = 0, wait_ms;
+	struct mnl_socket *sock;
+	struct pollfd pfd;
+	int err;
+
+	sock = watch_open();
+	if (!sock)
+		return -errno;
+	pfd.fd = mnl_socket_get_fd(sock);
+	pfd.events = POLLIN;
+	err = run_pass(flows_fd, report, ctx);
+
+	while (!err && !(stop && *stop) && (!deadline || now_ms() < deadline)) {
+		wait_ms = dirty_since ? SETTLE_MS : 1000;
+		if (deadline && deadline - now_ms() < wait_ms)
+			wait_ms = deadline - now_ms();
+		if (poll(&pfd, 1, wait_ms > 0 ? (int)wait_ms : 0) > 0 &&
+		    watch_drain(sock) && !dirty_since)
+			dirty_since = now_ms();
+		if (dirty_since && now_ms() - dirty_since >= SETTLE_MS) {
+			dirty_since = 0;
+			err = run_pass(flows_fd, report, ctx);
+		}
+	}
+	mnl_socket_close(sock);
+	return err;
+}
