@@ -48,8 +48,10 @@ static __always_inline int nexthop_from_fib(struct xdp_md *ctx,
 		fib.family = AF_INET6;
 		fib.tot_len = bpf_ntohs(pkt->ip6->payload_len) +
 			      sizeof(struct ipv6hdr);
-		__builtin_memcpy(fib.ipv6_src, flow->saddr, sizeof(fib.ipv6_src));
-		__builtin_memcpy(fib.ipv6_dst, flow->daddr, sizeof(fib.ipv6_dst));
+		__builtin_memcpy(fib.ipv6_src, flow->saddr,
+				 sizeof(fib.ipv6_src));
+		__builtin_memcpy(fib.ipv6_dst, flow->daddr,
+				 sizeof(fib.ipv6_dst));
 	}
 
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);

@@ -10,9 +10,11 @@
 #include "maps.h"
 
 #define SIPHON_REASON_XDP(name, verdict, help) [SIPHON_##name] = XDP_##verdict,
+/* clang-format off */
 static const __u8 reason_xdp[SIPHON_REASON_MAX] = {
 	SIPHON_XDP_REASONS(SIPHON_REASON_XDP)
 };
+/* clang-format on */
 #undef SIPHON_REASON_XDP
 
 static __always_inline void count_reason(__u32 reason)

@@ -61,7 +61,8 @@ static int set_pin_paths(struct siphon_xdp *obj, const char *pin_dir)
 	char path[PATH_MAX];
 	int err;
 
-	bpf_object__for_each_map(map, obj->obj) {
+	bpf_object__for_each_map(map, obj->obj)
+	{
 		/* .rodata and friends stay private to each program */
 		if (bpf_map__is_internal(map))
 			continue;

@@ -73,15 +73,18 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 			continue;
 		if (opt == 'f' && !parse_max_flows(optarg, &max_flows))
 			continue;
-		return ctl_fail(CTL_USAGE,
-				"attach: bad option (--mode auto|native|generic, "
-				"--max-flows 1..67108864)");
+		return ctl_fail(
+			CTL_USAGE,
+			"attach: bad option (--mode auto|native|generic, "
+			"--max-flows 1..67108864)");
 	}
 	if (optind >= argc)
-		return ctl_fail(CTL_USAGE, "attach: name at least one interface");
+		return ctl_fail(CTL_USAGE,
+				"attach: name at least one interface");
 	for (i = optind; i < argc; i++)
 		if (!if_nametoindex(argv[i]))
-			return ctl_fail(CTL_FAILED, "attach %s: no such interface",
+			return ctl_fail(CTL_FAILED,
+					"attach %s: no such interface",
 					argv[i]);
 
 	obj = siphon_xdp_load(ctl->pin_dir, max_flows, &err);
@@ -113,7 +116,8 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv)
 	int i, err, rc;
 
 	if (argc < 2)
-		return ctl_fail(CTL_USAGE, "detach: name at least one interface");
+		return ctl_fail(CTL_USAGE,
+				"detach: name at least one interface");
 	rc = ctl_open_maps(ctl, &maps);
 	if (rc)
 		return rc;

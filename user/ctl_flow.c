@@ -46,7 +46,8 @@ static int parse_nexthop(const char *text, enum nexthop_choice *nh)
 	else if (!strcmp(text, "fib"))
 		*nh = NEXTHOP_FIB;
 	else
-		return ctl_fail(CTL_USAGE, "flow: nexthop is auto, cache or fib");
+		return ctl_fail(CTL_USAGE,
+				"flow: nexthop is auto, cache or fib");
 	return 0;
 }
 
@@ -69,10 +70,11 @@ static int parse_flow_args(int argc, char **argv, struct flow_args *args)
 			continue;
 		}
 		if (i + 1 >= argc)
-			return ctl_fail(CTL_USAGE, "flow add: '%s' needs a value",
-					word);
+			return ctl_fail(CTL_USAGE,
+					"flow add: '%s' needs a value", word);
 		if (!strcmp(word, "from")) {
-			rc = parse_endpoint("peer", argv[++i], true, &spec->peer);
+			rc = parse_endpoint("peer", argv[++i], true,
+					    &spec->peer);
 			have_from = true;
 		} else if (!strcmp(word, "to")) {
 			rc = parse_endpoint("destination", argv[++i], false,
@@ -85,15 +87,16 @@ static int parse_flow_args(int argc, char **argv, struct flow_args *args)
 		} else if (!strcmp(word, "nexthop")) {
 			rc = parse_nexthop(argv[++i], &args->nexthop);
 		} else {
-			return ctl_fail(CTL_USAGE, "flow add: unknown word '%s'",
-					word);
+			return ctl_fail(CTL_USAGE,
+					"flow add: unknown word '%s'", word);
 		}
 	}
 	if (rc)
 		return rc;
 	if (!have_from || !have_to || !have_src)
-		return ctl_fail(CTL_USAGE,
-				"flow add: 'from', 'to' and 'src' are required");
+		return ctl_fail(
+			CTL_USAGE,
+			"flow add: 'from', 'to' and 'src' are required");
 	return 0;
 }
 
@@ -180,16 +183,17 @@ static int flow_add(struct ctl *ctl, int argc, char **argv)
 				"'replace' to overwrite it)",
 				relay);
 	if (err == -E2BIG)
-		return ctl_fail(CTL_FAILED,
-				"flow add: the flow table is full (size it with "
-				"'attach --max-flows')");
+		return ctl_fail(
+			CTL_FAILED,
+			"flow add: the flow table is full (size it with "
+			"'attach --max-flows')");
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow add: %s", strerror(-err));
 	if (ctl->json)
 		return ctl_print_json(json_pack("{s:s}", "added", relay));
 	printf("flow %s added (%s)\n", relay,
 	       flow.flags & SIPHON_FLOW_NH_CACHED ? "next hop cached" :
-						     "FIB lookup per packet");
+						    "FIB lookup per packet");
 	return CTL_OK;
 }
 
@@ -212,7 +216,8 @@ static int flow_del(struct ctl *ctl, int argc, char **argv)
 	err = flow_table_del(maps.flows_fd, &key);
 	siphon_maps_close(&maps);
 	if (err == -ENOENT)
-		return ctl_fail(CTL_FAILED, "flow del %s: no such flow", argv[0]);
+		return ctl_fail(CTL_FAILED, "flow del %s: no such flow",
+				argv[0]);
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow del %s: %s", argv[0],
 				strerror(-err));
@@ -271,7 +276,8 @@ static void flow_to_text(const struct siphon_flow_key *key,
 	t->idle_s = -1;
 	if (flow->last_seen_ns)
 		t->idle_s = (now.tv_sec * 1e9 + now.tv_nsec -
-			     (double)flow->last_seen_ns) / 1e9;
+			     (double)flow->last_seen_ns) /
+			    1e9;
 }
 
 static const char *latch_name(const struct siphon_flow *flow)
@@ -291,8 +297,8 @@ static int print_flow_row(const struct siphon_flow_key *key,
 	flow_to_text(key, flow, &t);
 	if (t.idle_s >= 0)
 		snprintf(idle, sizeof(idle), "%.1fs", t.idle_s);
-	printf("%-22s %-22s %-8s %-22s %-22s %-8s %10llu %12llu %8s\n",
-	       t.relay, t.peer, latch_name(flow), t.src, t.dst, t.nexthop,
+	printf("%-22s %-22s %-8s %-22s %-22s %-8s %10llu %12llu %8s\n", t.relay,
+	       t.peer, latch_name(flow), t.src, t.dst, t.nexthop,
 	       (unsigned long long)flow->packets,
 	       (unsigned long long)flow->bytes, idle);
 	return 0;
@@ -311,8 +317,7 @@ static int add_flow_json(const struct siphon_flow_key *key,
 			  "relay", t.relay, "peer", t.peer, "latch",
 			  latch_name(flow), "src", t.src, "dst", t.dst,
 			  "nexthop", t.nexthop, "nexthop_mac", t.nexthop_mac,
-			  "packets",
-			  (json_int_t)flow->packets, "bytes",
+			  "packets", (json_int_t)flow->packets, "bytes",
 			  (json_int_t)flow->bytes, "idle_seconds",
 			  t.idle_s < 0 ? json_null() : json_real(t.idle_s)));
 }

@@ -15,7 +15,6 @@ struct flow_fill {
 	__u32 max;
 };
 
-
 static int flows_fill(int flows_fd, struct flow_fill *fill)
 {
 	struct bpf_map_info info = {};
@@ -46,12 +45,12 @@ static int print_attachment(const struct attachment *att, void *ctx)
 static int add_attachment(const struct attachment *att, void *ctx)
 {
 	return json_array_append_new(
-		ctx, json_pack("{s:s, s:s, s:i}", "interface", att->ifname,
-			       "mode",
-			       !att->ifindex ? "gone" :
-			       att->generic  ? "generic" :
-					       "native",
-			       "program_id", (int)att->prog_id));
+		ctx,
+		json_pack("{s:s, s:s, s:i}", "interface", att->ifname, "mode",
+			  !att->ifindex ? "gone" :
+			  att->generic	? "generic" :
+					  "native",
+			  "program_id", (int)att->prog_id));
 }
 
 static void print_table(const __u64 *counters, const struct flow_fill *fill,
@@ -121,7 +120,8 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return ctl_fail(CTL_FAILED, "stats: %s", strerror(-err));
 	if (ctl->json)
-		return ctl_print_json(stats_json(counters, &fill, ctl->pin_dir));
+		return ctl_print_json(
+			stats_json(counters, &fill, ctl->pin_dir));
 	print_table(counters, &fill, ctl->pin_dir);
 	return CTL_OK;
 }

@@ -54,7 +54,8 @@ static int nl_open(struct nexthop_resolver *nl)
 	return 0;
 }
 
-static struct nlmsghdr *nl_request(struct nexthop_resolver *nl, __u16 type, __u16 flags)
+static struct nlmsghdr *nl_request(struct nexthop_resolver *nl, __u16 type,
+				   __u16 flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 
@@ -66,8 +67,8 @@ static struct nlmsghdr *nl_request(struct nexthop_resolver *nl, __u16 type, __u1
 }
 
 /* Send a request and feed every reply to cb; the kernel's error as -errno. */
-static int nl_talk(struct nexthop_resolver *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
-		   void *data)
+static int nl_talk(struct nexthop_resolver *nl, struct nlmsghdr *nlh,
+		   mnl_cb_t cb, void *data)
 {
 	unsigned int seq = nlh->nlmsg_seq;
 	ssize_t len;
@@ -153,7 +154,8 @@ static int neigh_attr(const struct nlattr *attr, void *data)
 
 	if (mnl_attr_get_type(attr) == NDA_LLADDR &&
 	    mnl_attr_get_payload_len(attr) == sizeof(n->lladdr)) {
-		memcpy(n->lladdr, mnl_attr_get_payload(attr), sizeof(n->lladdr));
+		memcpy(n->lladdr, mnl_attr_get_payload(attr),
+		       sizeof(n->lladdr));
 		n->has_lladdr = true;
 	}
 	return MNL_CB_OK;
@@ -169,8 +171,8 @@ static int neigh_reply(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ndm), neigh_attr, n);
 }
 
-static int neigh_get(struct nexthop_resolver *nl, __u8 family, unsigned int ifindex,
-		     const __be32 *addr, struct neigh *n)
+static int neigh_get(struct nexthop_resolver *nl, __u8 family,
+		     unsigned int ifindex, const __be32 *addr, struct neigh *n)
 {
 	struct nlmsghdr *nlh = nl_request(nl, RTM_GETNEIGH, 0);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
@@ -189,11 +191,10 @@ static int neigh_get(struct nexthop_resolver *nl, __u8 family, unsigned int ifin
  * Ask the kernel to resolve a neighbour (NTF_USE: as if a packet were
  * waiting for it), so the MAC is known by the time the next lookup runs.
  */
-static int neigh_kick(struct nexthop_resolver *nl, __u8 family, unsigned int ifindex,
-		      const __be32 *addr)
+static int neigh_kick(struct nexthop_resolver *nl, __u8 family,
+		      unsigned int ifindex, const __be32 *addr)
 {
-	struct nlmsghdr *nlh = nl_request(nl, RTM_NEWNEIGH,
-					  NLM_F_CREATE);
+	struct nlmsghdr *nlh = nl_request(nl, RTM_NEWNEIGH, NLM_F_CREATE);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 
 	ndm->ndm_family = af_of(family);
@@ -224,7 +225,8 @@ static int link_reply(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr, l);
 }
 
-static int link_get(struct nexthop_resolver *nl, unsigned int ifindex, struct link *l)
+static int link_get(struct nexthop_resolver *nl, unsigned int ifindex,
+		    struct link *l)
 {
 	struct nlmsghdr *nlh = nl_request(nl, RTM_GETLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -236,7 +238,7 @@ static int link_get(struct nexthop_resolver *nl, unsigned int ifindex, struct li
 }
 
 /* states in which the kernel itself would send to the cached address */
-#define NUD_USABLE                                                             \
+#define NUD_USABLE \
 	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT)
 
 static int resolve(struct nexthop_resolver *nl, const struct endpoint *dst,

@@ -120,7 +120,8 @@ static long now_ms(void)
 
 static struct mnl_socket *watch_open(void)
 {
-	struct mnl_socket *sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK);
+	struct mnl_socket *sock =
+		mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK);
 	unsigned int groups = RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
 			      RTMGRP_IPV6_ROUTE;
 

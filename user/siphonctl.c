@@ -156,8 +156,8 @@ int main(int argc, char **argv)
 		return CTL_USAGE;
 	}
 	log_set_level(verbose >= 2 ? LOG_LEVEL_DEBUG :
-		      verbose	  ? LOG_LEVEL_INFO :
-				    LOG_LEVEL_WARN);
+		      verbose	   ? LOG_LEVEL_INFO :
+				     LOG_LEVEL_WARN);
 	log_capture_libbpf();
 
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -8,7 +8,7 @@
 
 #include "stats.h"
 
-#define REASON_INFO(name, verdict, help)                                       \
+#define REASON_INFO(name, verdict, help) \
 	[SIPHON_##name] = { #name, VERDICT_##verdict, help },
 const struct reason_info siphon_reasons[SIPHON_REASON_MAX] = {
 	SIPHON_XDP_REASONS(REASON_INFO)
@@ -58,8 +58,11 @@ const char *reason_name(unsigned int reason)
 	name = names[reason];
 	/* the enum's spelling, lower-cased once: "PASS_NO_FLOW" -> "pass_no_flow" */
 	if (!name[0]) {
-		for (i = 0; siphon_reasons[reason].name[i] && i < sizeof(names[0]) - 1; i++)
-			name[i] = tolower((unsigned char)siphon_reasons[reason].name[i]);
+		for (i = 0;
+		     siphon_reasons[reason].name[i] && i < sizeof(names[0]) - 1;
+		     i++)
+			name[i] = tolower(
+				(unsigned char)siphon_reasons[reason].name[i]);
 	}
 	return name;
 }

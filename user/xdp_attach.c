@@ -89,9 +89,8 @@ static int create_link(int prog_fd, unsigned int ifindex, enum xdp_mode mode,
 	return fd;
 }
 
-int xdp_attach(struct siphon_xdp *obj, const char *pin_dir,
-	       const char *ifname, enum xdp_mode mode,
-	       struct attach_result *res)
+int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,
+	       enum xdp_mode mode, struct attach_result *res)
 {
 	int prog_fd = bpf_program__fd(obj->progs.siphon_xdp);
 	int tx_fd = bpf_map__fd(obj->maps.siphon_tx_ports);

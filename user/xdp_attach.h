@@ -29,9 +29,8 @@ struct attach_result {
  * -ENODEV unknown interface, -EBUSY another XDP program is attached,
  * -EOPNOTSUPP native mode asked for and the driver has none.
  */
-int xdp_attach(struct siphon_xdp *obj, const char *pin_dir,
-	       const char *ifname, enum xdp_mode mode,
-	       struct attach_result *res);
+int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,
+	       enum xdp_mode mode, struct attach_result *res);
 
 /* Detach siphon from ifname; -ENOENT if siphon is not attached there. */
 int xdp_detach(const char *pin_dir, const char *ifname, int tx_ports_fd);

@@ -9,23 +9,24 @@
 #define SIPHON_COUNTERS_H
 
 /* X(NAME, verdict, "help") -- verdict is one of PASS, DROP, TX, REDIRECT */
-#define SIPHON_XDP_REASONS(X)                                                  \
-	X(PASS_NOT_IP, PASS, "neither IPv4 nor IPv6 (ARP, LLDP, ...)")          \
-	X(PASS_VLAN_DEPTH, PASS, "more than two VLAN tags")                     \
-	X(PASS_TRUNCATED, PASS, "headers cut short or lengths inconsistent")   \
-	X(PASS_IP_FRAGMENT, PASS, "IP fragment: passed to the stack untouched") \
-	X(PASS_IPV6_EXT, PASS,                                                  \
-	  "IPv6 extension chain too long, or a routing header")                \
-	X(PASS_NOT_UDP, PASS, "not UDP (TCP, ICMP, ...)")                       \
-	X(PASS_NO_FLOW, PASS, "UDP to no relay flow")                           \
-	X(PASS_UDP_CSUM_ZERO6, PASS, "IPv6 UDP with checksum 0 (invalid)")     \
-	X(PASS_NO_NEIGH, PASS, "next hop MAC not resolved yet")                 \
-	X(PASS_NO_ROUTE, PASS, "bpf_fib_lookup: no route or forwarding off")    \
-	X(PASS_EGRESS_UNKNOWN, PASS,                                            \
-	  "egress interface not attached (not in the tx port map)")            \
-	X(DROP_WRONG_SOURCE, DROP,                                              \
-	  "media from a source the flow does not expect (bleed/injection)")    \
-	X(TX_SAME_IF, TX, "forwarded out of the ingress interface (XDP_TX)")    \
+#define SIPHON_XDP_REASONS(X)                                                \
+	X(PASS_NOT_IP, PASS, "neither IPv4 nor IPv6 (ARP, LLDP, ...)")       \
+	X(PASS_VLAN_DEPTH, PASS, "more than two VLAN tags")                  \
+	X(PASS_TRUNCATED, PASS, "headers cut short or lengths inconsistent") \
+	X(PASS_IP_FRAGMENT, PASS,                                            \
+	  "IP fragment: passed to the stack untouched")                      \
+	X(PASS_IPV6_EXT, PASS,                                               \
+	  "IPv6 extension chain too long, or a routing header")              \
+	X(PASS_NOT_UDP, PASS, "not UDP (TCP, ICMP, ...)")                    \
+	X(PASS_NO_FLOW, PASS, "UDP to no relay flow")                        \
+	X(PASS_UDP_CSUM_ZERO6, PASS, "IPv6 UDP with checksum 0 (invalid)")   \
+	X(PASS_NO_NEIGH, PASS, "next hop MAC not resolved yet")              \
+	X(PASS_NO_ROUTE, PASS, "bpf_fib_lookup: no route or forwarding off") \
+	X(PASS_EGRESS_UNKNOWN, PASS,                                         \
+	  "egress interface not attached (not in the tx port map)")          \
+	X(DROP_WRONG_SOURCE, DROP,                                           \
+	  "media from a source the flow does not expect (bleed/injection)")  \
+	X(TX_SAME_IF, TX, "forwarded out of the ingress interface (XDP_TX)") \
 	X(REDIRECT, REDIRECT, "forwarded to another interface (XDP_REDIRECT)")
 
 #define SIPHON_REASON_ENUM(name, verdict, help) SIPHON_##name,

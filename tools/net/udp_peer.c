@@ -68,7 +68,8 @@ static bool same_endpoint(const struct sockaddr_storage *ss,
 		return !memcmp(&a->sin6_addr, &b->sin6_addr, 16) &&
 		       a->sin6_port == b->sin6_port;
 	}
-	const struct sockaddr_in *a = (const void *)ss, *b = (const void *)&want;
+	const struct sockaddr_in *a = (const void *)ss,
+				 *b = (const void *)&want;
 
 	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
 	       a->sin_port == b->sin_port;
@@ -274,8 +275,7 @@ int main(int argc, char **argv)
 		return do_send(&a, &b, count, arg4,
 			       argc > 6 && !strcmp(argv[6], "rtp"), gap_us);
 	}
-	if (!strcmp(argv[1], "recv") && argc == 6 && arg4 > 0 &&
-	    arg4 <= 600000)
+	if (!strcmp(argv[1], "recv") && argc == 6 && arg4 > 0 && arg4 <= 600000)
 		return do_recv(&a, &b, count, arg4);
 	if (!strcmp(argv[1], "talk") && argc == 8 && arg4 > 0 &&
 	    arg4 <= MAX_SIZE) {
