@@ -28,16 +28,16 @@ static __always_inline __u16 csum_fold(__u64 sum)
 	return (__u16)sum;
 }
 
-/* add the change of one 32-bit word from old to new */
-static __always_inline __u64 csum_diff32(__u64 acc, __be32 old, __be32 new)
+/* add the change of one 32-bit word */
+static __always_inline __u64 csum_diff32(__u64 acc, __be32 from, __be32 to)
 {
-	return acc + (__u32)~old + (__u32) new;
+	return acc + (__u32)~from + (__u32)to;
 }
 
-/* add the change of one 16-bit word from old to new */
-static __always_inline __u64 csum_diff16(__u64 acc, __be16 old, __be16 new)
+/* add the change of one 16-bit word */
+static __always_inline __u64 csum_diff16(__u64 acc, __be16 from, __be16 to)
 {
-	return acc + (__u16)~old + (__u16) new;
+	return acc + (__u16)~from + (__u16)to;
 }
 
 /* apply an accumulated change to a stored checksum */

@@ -68,6 +68,27 @@ static __always_inline int skip_ipv6_ext(struct cursor *cur, __u8 *nexthdr,
 	return SIPHON_CONTINUE;
 }
 
+static __always_inline bool ipv6_ext_skippable(__u8 next)
+{
+	return next == IPPROTO_HOPOPTS || next == IPPROTO_DSTOPTS;
+}
+
+/* what the header after the walk means, wherever the walk stopped */
+static __always_inline int ipv6_ext_final(__u8 next)
+{
+	if (next == IPPROTO_FRAGMENT)
+		return SIPHON_PASS_IP_FRAGMENT;
+	/*
+	 * A routing header means the destination is a waypoint, and AH would
+	 * not survive a rewrite: leave both to the stack, as well as a chain
+	 * of options longer than the walk.
+	 */
+	if (next == IPPROTO_ROUTING || next == IPPROTO_AH ||
+	    ipv6_ext_skippable(next))
+		return SIPHON_PASS_IPV6_EXT;
+	return SIPHON_CONTINUE;
+}
+
 static __always_inline int parse_ipv6(struct cursor *cur, struct packet *pkt)
 {
 	struct ipv6hdr *ip6 = cur->pos;
@@ -88,22 +109,15 @@ static __always_inline int parse_ipv6(struct cursor *cur, struct packet *pkt)
 
 #pragma unroll
 	for (i = 0; i < IPV6_EXT_MAX_DEPTH; i++) {
-		if (next == IPPROTO_FRAGMENT)
-			return SIPHON_PASS_IP_FRAGMENT;
-		/*
-		 * A routing header means the destination is a waypoint and
-		 * AH would not survive a rewrite: leave both to the stack.
-		 */
-		if (next == IPPROTO_ROUTING || next == IPPROTO_AH)
-			return SIPHON_PASS_IPV6_EXT;
-		if (next != IPPROTO_HOPOPTS && next != IPPROTO_DSTOPTS)
+		if (!ipv6_ext_skippable(next))
 			break;
 		reason = skip_ipv6_ext(cur, &next, &left);
 		if (reason != SIPHON_CONTINUE)
 			return reason;
 	}
-	if (next == IPPROTO_HOPOPTS || next == IPPROTO_DSTOPTS)
-		return SIPHON_PASS_IPV6_EXT;
+	reason = ipv6_ext_final(next);
+	if (reason != SIPHON_CONTINUE)
+		return reason;
 
 	pkt->ip6 = ip6;
 	pkt->family = SIPHON_AF_INET6;

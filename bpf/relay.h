@@ -42,10 +42,11 @@ static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt,
 	flow = flow_lookup(pkt);
 	if (!flow)
 		return SIPHON_PASS_NO_FLOW;
-	if (!source_expected(flow, pkt))
-		return SIPHON_DROP_WRONG_SOURCE;
+	/* before the latch: an invalid packet must not teach it a port */
 	if (pkt->family == SIPHON_AF_INET6 && !pkt->udp->check)
 		return SIPHON_PASS_UDP_CSUM_ZERO6;
+	if (!source_expected(flow, pkt))
+		return SIPHON_DROP_WRONG_SOURCE;
 
 	reason = nexthop_find(ctx, pkt, flow, nh);
 	if (reason != SIPHON_CONTINUE)

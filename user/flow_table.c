@@ -74,7 +74,8 @@ void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh)
 int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_NOEXIST);
+	/* the kernel takes only BPF_F_LOCK here: existing keys are replaced */
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 done = 0, n;
 
 	while (done < count) {
@@ -98,51 +99,96 @@ int flow_table_get(int flows_fd, const struct siphon_flow_key *key,
 	return bpf_map_lookup_elem(flows_fd, key, flow) ? -errno : 0;
 }
 
+#define WALK_CHUNK 256
+
+/*
+ * Batched reads go bucket by bucket, so a flow deleted meanwhile (by the
+ * visitor or anyone else) neither restarts the walk nor is seen twice.
+ */
 int flow_table_walk(int flows_fd, flow_visit_fn visit, void *ctx)
 {
-	struct siphon_flow_key key, next;
-	struct siphon_flow flow;
-	void *prev = NULL;
-	int ret;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct siphon_flow_key *keys;
+	struct siphon_flow *flows;
+	__u32 token, count, i;
+	bool first = true, last = false;
+	int ret = 0;
 
-	while (!bpf_map_get_next_key(flows_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		/* a flow deleted between the two calls is simply skipped */
-		if (bpf_map_lookup_elem(flows_fd, &key, &flow))
-			continue;
-		ret = visit(&key, &flow, ctx);
-		if (ret)
-			return ret;
+	keys = calloc(WALK_CHUNK, sizeof(*keys));
+	flows = calloc(WALK_CHUNK, sizeof(*flows));
+	if (!keys || !flows) {
+		ret = -ENOMEM;
+		goto out;
 	}
-	return errno == ENOENT ? 0 : -errno;
+	while (!last && !ret) {
+		count = WALK_CHUNK;
+		if (bpf_map_lookup_batch(flows_fd, first ? NULL : &token,
+					 &token, keys, flows, &count, &opts)) {
+			if (errno != ENOENT) {
+				ret = -errno;
+				break;
+			}
+			last = true;
+		}
+		first = false;
+		for (i = 0; i < count && !ret; i++)
+			ret = visit(&keys[i], &flows[i], ctx);
+	}
+out:
+	free(keys);
+	free(flows);
+	return ret;
 }
 
-int flow_table_flush(int flows_fd)
+static int count_one(const struct siphon_flow_key *key,
+		     const struct siphon_flow *flow, void *ctx)
 {
-	struct siphon_flow_key key;
-	int n = 0;
-
-	/* deleting the first key each time is safe against a moving table */
-	while (!bpf_map_get_next_key(flows_fd, NULL, &key)) {
-		if (bpf_map_delete_elem(flows_fd, &key) && errno != ENOENT)
-			return -errno;
-		n++;
-	}
-	return errno == ENOENT ? n : -errno;
+	(void)key;
+	(void)flow;
+	(*(int *)ctx)++;
+	return 0;
 }
 
 int flow_table_count(int flows_fd)
 {
-	struct siphon_flow_key key, next;
-	void *prev = NULL;
+	int n = 0, err;
+
+	err = flow_table_walk(flows_fd, count_one, &n);
+	return err ? err : n;
+}
+
+int flow_table_flush(int flows_fd)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct siphon_flow_key *keys;
+	struct siphon_flow *flows;
+	__u32 token, count;
+	bool first = true, last = false;
 	int n = 0;
 
-	/* keys only: cheaper than copying every value */
-	while (!bpf_map_get_next_key(flows_fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		n++;
+	keys = calloc(WALK_CHUNK, sizeof(*keys));
+	flows = calloc(WALK_CHUNK, sizeof(*flows));
+	if (!keys || !flows) {
+		n = -ENOMEM;
+		goto out;
 	}
-	return errno == ENOENT ? n : -errno;
+	while (!last) {
+		count = WALK_CHUNK;
+		if (bpf_map_lookup_and_delete_batch(flows_fd,
+						    first ? NULL : &token,
+						    &token, keys, flows, &count,
+						    &opts)) {
+			if (errno != ENOENT) {
+				n = -errno;
+				break;
+			}
+			last = true;
+		}
+		first = false;
+		n += count;
+	}
+out:
+	free(keys);
+	free(flows);
+	return n;
 }

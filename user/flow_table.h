@@ -31,7 +31,7 @@ void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep);
  */
 int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
 		   const struct siphon_flow *flow, bool replace);
-/* Insert many new flows at once (bench, daemon restart); -errno. */
+/* Insert or replace many flows at once (bench, daemon restart); -errno. */
 int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count);
 /* Overwrite an existing flow; -ENOENT if it was deleted meanwhile. */

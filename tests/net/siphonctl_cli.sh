@@ -35,7 +35,7 @@ expect() {
 
 FLOW="from 198.18.0.2:4000 to 198.18.0.3:5000 src 198.18.0.1:30002"
 
-tap_plan 16
+tap_plan 17
 
 make_netns "$NS"
 ip -n "$NS" link add c0 type veth peer name c1
@@ -76,6 +76,9 @@ tap_check "a duplicate is refused without 'replace'" \
 	nexthop fib
 tap_check "flow list --json is valid and complete" \
 	eval '[ "$(ctl --json flow list | jq length)" = 2 ]'
+tap_check "flow flush empties the table" \
+	eval '[ "$(ctl --json flow flush | jq .deleted)" = 2 ] &&
+	      [ "$(ctl --json flow list | jq length)" = 0 ]'
 ctl detach c1 >/dev/null
 tap_check "detach where siphon is not attached" \
 	expect 1 "not attached" ctl detach c1

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A bench for BPF_PROG_TEST_RUN tests: a private network namespace, veth
+ * devices in it, and the real XDP program loaded with private maps.
+ *
+ * The namespace comes from unshare(CLONE_NEWNET) in the calling process.
+ * The kselftest harness forks every test, so the namespace, its devices,
+ * routes and sysctls disappear when the test's process exits, on any path,
+ * and nothing reaches the root namespace.
+ *
+ * Functions return 0 or a negative errno; the tests assert on them.
+ */
+#ifndef SIPHON_TESTS_XDP_LAB_H
+#define SIPHON_TESTS_XDP_LAB_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/siphon_xdp.skel.h"
+#include "bpf_loader.h"
+
+struct lab {
+	struct siphon_xdp *obj;
+	struct siphon_maps maps;
+	int prog_fd;
+};
+
+/* what one BPF_PROG_TEST_RUN returned */
+struct xdp_result {
+	int verdict; /* XDP_PASS, ... */
+	__u32 len;
+	__u8 data[2048];
+};
+
+/* Run a shell command line; 0 when it exits 0. */
+static inline int lab_sh(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static inline int lab_sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -ENAMETOOLONG;
+	rc = system(cmd);
+	if (rc) {
+		fprintf(stderr, "# command failed (%d): %s\n", rc, cmd);
+		return -ECHILD;
+	}
+	return 0;
+}
+
+/* Write a value under /proc/sys/net, e.g. "ipv4/conf/all/forwarding". */
+static inline int lab_sysctl(const char *name, const char *value)
+{
+	char path[256];
+	ssize_t len = strlen(value);
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, len) != len)
+		err = -errno ?: -EIO;
+	close(fd);
+	return err;
+}
+
+/* Move the calling process into a new, empty network namespace. */
+static inline int lab_enter_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	return lab_sh("ip link set lo up");
+}
+
+/*
+ * A device with a fixed MAC address, up. This kernel has no dummy driver
+ * (CONFIG_DUMMY is off), so it is one end of a veth pair; the peer, NAME
+ * followed by "p", is up too so the device has carrier.
+ */
+static inline int lab_device(const char *name, const char *mac)
+{
+	int err;
+
+	err = lab_sh("ip link add %s address %s type veth peer name %sp", name,
+		     mac, name);
+	if (!err)
+		err = lab_sh("ip link set %sp up && ip link set %s up", name,
+			     name);
+	return err;
+}
+
+static inline int lab_ifindex(const char *name)
+{
+	unsigned int ifindex = if_nametoindex(name);
+
+	return ifindex ? (int)ifindex : -errno;
+}
+
+/* Load the XDP program, its maps private to this process. */
+static inline int lab_load(struct lab *lab)
+{
+	int err = 0;
+
+	lab->obj = siphon_xdp_load(NULL, 0, &err);
+	if (!lab->obj)
+		return err ?: -EINVAL;
+	siphon_maps_of(lab->obj, &lab->maps);
+	lab->prog_fd = bpf_program__fd(lab->obj->progs.siphon_xdp);
+	return lab->prog_fd < 0 ? lab->prog_fd : 0;
+}
+
+static inline void lab_unload(struct lab *lab)
+{
+	/* the map fds belong to the object */
+	if (lab->obj)
+		siphon_xdp__destroy(lab->obj);
+	lab->obj = NULL;
+}
+
+/* Allow redirects to ifindex: key and value are both the ifindex. */
+static inline int lab_tx_port_add(struct lab *lab, int ifindex)
+{
+	__u32 key = ifindex, value = ifindex;
+
+	if (bpf_map_update_elem(lab->maps.tx_ports_fd, &key, &value, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static inline int lab_tx_port_del(struct lab *lab, int ifindex)
+{
+	__u32 key = ifindex;
+
+	if (bpf_map_delete_elem(lab->maps.tx_ports_fd, &key))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Run the program once on len bytes of frame as if received on ifindex.
+ * The kernel refuses frames shorter than an Ethernet header with -EINVAL.
+ */
+static inline int lab_run(struct lab *lab, int ifindex, const void *frame,
+			  __u32 len, struct xdp_result *res)
+{
+	struct xdp_md ctx = {
+		.data_end = len,
+		.ingress_ifindex = ifindex,
+	};
+	/* clang-format off */
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = frame,
+		.data_size_in = len,
+		.data_out = res->data,
+		.data_size_out = sizeof(res->data),
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+	/* clang-format on */
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	err = bpf_prog_test_run_opts(lab->prog_fd, &opts);
+	if (err)
+		return err < 0 ? err : -EINVAL;
+	res->verdict = opts.retval;
+	res->len = opts.data_size_out;
+	return 0;
+}
+
+#endif /* SIPHON_TESTS_XDP_LAB_H */
