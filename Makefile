@@ -50,6 +50,8 @@ LINUX_SOURCE   = $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
 
 .PHONY: all deps check demo bench clean format
 .DELETE_ON_ERROR:
+# keep the .bpf.o files behind the skeletons, for bpftool and llvm-objdump
+.SECONDARY:
 
 all: $(BUILD)/siphonctl $(TOOL_BINS) $(SKELS)
 

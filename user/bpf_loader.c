@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
@@ -43,19 +43,56 @@ int siphon_pin_dir_prepare(const char *pin_dir)
 		return -EINVAL;
 	*slash = '\0';
 
+	/*
+	 * Mounting bpffs here would be wrong as often as right: inside `ip
+	 * netns exec` (a private mount namespace with its own /sys) the pins
+	 * would vanish when siphonctl exits. systemd mounts it on every boot.
+	 */
 	if (!is_bpffs(parent)) {
-		if (mkdir(parent, 0700) && errno != EEXIST)
-			return -errno;
-		if (mount("bpf", parent, "bpf", 0, "mode=0700"))
-			return -errno;
-		pr_info("mounted bpffs on %s\n", parent);
+		pr_warn("%s is not a bpffs mount: mount it (mount -t bpf bpf "
+			"%s), and use siphonctl --netns NAME rather than ip "
+			"netns exec, whose private /sys hides it\n",
+			parent, parent);
+		return -EXDEV;
 	}
 	if (mkdir(pin_dir, 0700) && errno != EEXIST)
 		return -errno;
 	return 0;
 }
 
-static int set_pin_paths(struct siphon_xdp *obj, const char *pin_dir)
+/*
+ * Adopt the map pinned at path, if any: 1 adopted, 0 nothing pinned there.
+ * Adopting by fd rather than by pin path sidesteps libbpf 1.1's check,
+ * which trips over the flag the kernel adds to every devmap
+ * (BPF_F_RDONLY_PROG); the check that matters, the layout, is made here.
+ */
+static int adopt_pinned(struct bpf_map *map, const char *path)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	if (!err && (info.type != bpf_map__type(map) ||
+		     info.key_size != bpf_map__key_size(map) ||
+		     info.value_size != bpf_map__value_size(map))) {
+		pr_warn("%s has another layout than this siphon expects (left "
+			"by another version?): remove it to start afresh, which "
+			"drops what it holds\n",
+			path);
+		err = -EBADSLT;
+	}
+	if (!err)
+		err = bpf_map__reuse_fd(map, fd);
+	close(fd);
+	return err ? err : 1;
+}
+
+/* pinned maps are adopted (flows live on); new ones are pinned by libbpf */
+static int adopt_or_pin_maps(struct siphon_xdp *obj, const char *pin_dir)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
@@ -68,8 +105,10 @@ static int set_pin_paths(struct siphon_xdp *obj, const char *pin_dir)
 			continue;
 		err = pin_path(path, sizeof(path), pin_dir, bpf_map__name(map));
 		if (!err)
+			err = adopt_pinned(map, path);
+		if (!err)
 			err = bpf_map__set_pin_path(map, path);
-		if (err)
+		if (err < 0)
 			return err;
 	}
 	return 0;
@@ -123,14 +162,17 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 		*err = flows_size_for_pin(pin_dir, &max_flows);
 		if (!*err)
 			*err = siphon_pin_dir_prepare(pin_dir);
-		if (!*err)
-			*err = set_pin_paths(obj, pin_dir);
 		if (*err)
 			goto fail;
 	}
 	if (max_flows) {
 		*err = bpf_map__set_max_entries(obj->maps.siphon_flows,
 						max_flows);
+		if (*err)
+			goto fail;
+	}
+	if (pin_dir) {
+		*err = adopt_or_pin_maps(obj, pin_dir);
 		if (*err)
 			goto fail;
 	}

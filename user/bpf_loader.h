@@ -32,7 +32,7 @@ int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps);
 void siphon_maps_of(struct siphon_xdp *obj, struct siphon_maps *maps);
 void siphon_maps_close(struct siphon_maps *maps);
 
-/* Mount bpffs on the pin directory's parent if nothing is mounted there. */
+/* Create the pin directory; -EXDEV (explained) if its parent is not bpffs. */
 int siphon_pin_dir_prepare(const char *pin_dir);
 
 #endif /* SIPHON_BPF_LOADER_H */

@@ -49,6 +49,11 @@ static const char *attach_error(int err)
 		return "another XDP program is attached (see 'ip link show')";
 	case -EOPNOTSUPP:
 		return "the driver has no native XDP (try --mode generic)";
+	case -ERANGE:
+	case -EINVAL:
+		return "the driver refused the program; often the MTU is too "
+		       "large for XDP (a veth needs it on both ends): lower "
+		       "it, or see 'siphonctl -v'";
 	default:
 		return strerror(-err);
 	}
@@ -63,6 +68,7 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 	};
 	enum xdp_mode mode = XDP_MODE_AUTO;
 	struct attach_result res;
+	json_t *done;
 	struct siphon_xdp *obj;
 	__u32 max_flows = 0;
 	int opt, i, err, rc = CTL_OK;
@@ -88,12 +94,16 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 					argv[i]);
 
 	obj = siphon_xdp_load(ctl->pin_dir, max_flows, &err);
+	/* these the loader has explained already */
+	if (!obj && (err == -ERANGE || err == -EBADSLT || err == -EXDEV))
+		return CTL_FAILED;
 	if (!obj)
 		return ctl_fail(CTL_FAILED,
 				"cannot load the XDP program: %s (-v shows "
 				"libbpf's and the verifier's messages)",
 				strerror(-err));
 
+	done = json_array();
 	for (i = optind; i < argc; i++) {
 		err = xdp_attach(obj, ctl->pin_dir, argv[i], mode, &res);
 		if (err) {
@@ -101,18 +111,30 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 				      attach_error(err));
 			continue;
 		}
-		if (!ctl->json)
+		if (ctl->json)
+			json_array_append_new(
+				done, json_pack("{s:s, s:s, s:b}", "interface",
+						argv[i], "mode",
+						res.generic ? "generic" :
+							      "native",
+						"replaced", res.replaced));
+		else
 			printf("%s: %s (%s mode)\n", argv[i],
 			       res.replaced ? "program replaced" : "attached",
 			       res.generic ? "generic" : "native");
 	}
 	siphon_xdp__destroy(obj);
+	if (ctl->json)
+		ctl_print_json(json_pack("{s:o}", "attached", done));
+	else
+		json_decref(done);
 	return rc;
 }
 
 int ctl_detach(struct ctl *ctl, int argc, char **argv)
 {
 	struct siphon_maps maps;
+	json_t *done;
 	int i, err, rc;
 
 	if (argc < 2)
@@ -121,6 +143,7 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv)
 	rc = ctl_open_maps(ctl, &maps);
 	if (rc)
 		return rc;
+	done = json_array();
 	for (i = 1; i < argc; i++) {
 		err = xdp_detach(ctl->pin_dir, argv[i], maps.tx_ports_fd);
 		if (err == -ENOENT)
@@ -130,9 +153,15 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv)
 		else if (err)
 			rc = ctl_fail(CTL_FAILED, "detach %s: %s", argv[i],
 				      strerror(-err));
-		else if (!ctl->json)
+		else if (ctl->json)
+			json_array_append_new(done, json_string(argv[i]));
+		else
 			printf("%s: detached\n", argv[i]);
 	}
 	siphon_maps_close(&maps);
+	if (ctl->json)
+		ctl_print_json(json_pack("{s:o}", "detached", done));
+	else
+		json_decref(done);
 	return rc;
 }

@@ -114,6 +114,24 @@ static const char *nexthop_error(int err)
 	}
 }
 
+/* the address alone: next hops are about hosts, not ports */
+static const char *addr_str(const struct endpoint *ep, char *buf, size_t len)
+{
+	struct endpoint host = *ep;
+	char *colon;
+
+	host.port = 0;
+	endpoint_str(&host, buf, len);
+	colon = strrchr(buf, ':'); /* drop the ":*" */
+	if (colon)
+		*colon = '\0';
+	if (buf[0] == '[') {
+		memmove(buf, buf + 1, strlen(buf));
+		buf[strlen(buf) - 1] = '\0';
+	}
+	return buf;
+}
+
 /* fill the flow's next hop as the operator chose; CTL_OK or an exit code */
 static int apply_nexthop(const struct flow_args *args, struct siphon_flow *flow,
 			 bool quiet)
@@ -126,7 +144,7 @@ static int apply_nexthop(const struct flow_args *args, struct siphon_flow *flow,
 		flow->flags |= SIPHON_FLOW_NH_FIB;
 		return CTL_OK;
 	}
-	endpoint_str(&args->spec.out_dst, dst, sizeof(dst));
+	addr_str(&args->spec.out_dst, dst, sizeof(dst));
 	err = nexthop_resolve(&args->spec.out_dst, &nh);
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow: next hop to %s: %s", dst,
@@ -166,13 +184,14 @@ static int flow_add(struct ctl *ctl, int argc, char **argv)
 		return ctl_fail(CTL_USAGE,
 				"flow add: mix of IPv4 and IPv6 addresses");
 	flow_key_of(&args.spec.relay, &key);
-	rc = apply_nexthop(&args, &flow, ctl->json);
-	if (rc)
-		return rc;
-
 	rc = ctl_open_maps(ctl, &maps);
 	if (rc)
 		return rc;
+	rc = apply_nexthop(&args, &flow, ctl->json);
+	if (rc) {
+		siphon_maps_close(&maps);
+		return rc;
+	}
 	err = flow_table_add(maps.flows_fd, &key, &flow, args.replace);
 	siphon_maps_close(&maps);
 
@@ -185,8 +204,9 @@ static int flow_add(struct ctl *ctl, int argc, char **argv)
 	if (err == -E2BIG)
 		return ctl_fail(
 			CTL_FAILED,
-			"flow add: the flow table is full (size it with "
-			"'attach --max-flows')");
+			"flow add: the flow table is full (its size is "
+			"fixed while pinned: see 'attach --max-flows' in "
+			"Documentation/attach.md)");
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow add: %s", strerror(-err));
 	if (ctl->json)
@@ -221,8 +241,9 @@ static int flow_del(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow del %s: %s", argv[0],
 				strerror(-err));
-	if (!ctl->json)
-		printf("flow %s deleted\n", argv[0]);
+	if (ctl->json)
+		return ctl_print_json(json_pack("{s:s}", "deleted", argv[0]));
+	printf("flow %s deleted\n", argv[0]);
 	return CTL_OK;
 }
 

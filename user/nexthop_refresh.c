@@ -86,10 +86,14 @@ static int refresh_flow(const struct siphon_flow_key *key,
 	    !memcmp(next.nh_dmac, flow->nh_dmac, sizeof(next.nh_dmac)))
 		return 0;
 	/*
-	 * The value is written whole: counter increments between the read and
-	 * this write are lost (a few packets), a flow deleted meanwhile stays
-	 * deleted.
+	 * The value is written whole: re-read it first so the window in which
+	 * a counter increment or a port learned by the fast path can be lost
+	 * is microseconds, not a whole pass. A flow deleted meanwhile stays
+	 * deleted (flow_table_update never creates).
 	 */
+	if (flow_table_get(p->flows_fd, key, &next))
+		return 0;
+	flow_set_nexthop(&next, m->err ? NULL : &m->nh);
 	if (!flow_table_update(p->flows_fd, key, &next))
 		p->st->updated++;
 	return 0;

@@ -40,13 +40,13 @@ static void usage(FILE *out)
 		"usage: siphonctl [OPTIONS] COMMAND [ARGS]\n\n"
 		"options:\n"
 		"  -d, --pin-dir DIR   pinned maps and links (default %s,\n"
-		"                      or $SIPHON_PIN_DIR)\n"
+		"                      %s-NAME with --netns, or $SIPHON_PIN_DIR)\n"
 		"  -n, --netns NAME    run inside network namespace NAME\n"
 		"  -j, --json          JSON output\n"
 		"  -v, --verbose       more messages (twice: libbpf debug)\n"
 		"  -h, --help          this text\n\n"
 		"commands:\n",
-		SIPHON_PIN_DIR_DEFAULT);
+		SIPHON_PIN_DIR_DEFAULT, SIPHON_PIN_DIR_DEFAULT);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %s\n", commands[i].usage);
 	fprintf(out, "\nexit status: 0 done, 1 failed, 2 bad command line\n");
@@ -70,8 +70,8 @@ int ctl_open_maps(struct ctl *ctl, struct siphon_maps *maps)
 
 	if (err == -ENOENT)
 		return ctl_fail(CTL_FAILED,
-				"siphon is not loaded (no maps in %s): run "
-				"'siphonctl attach IFACE' first",
+				"siphon is not loaded in %s (a pinned map is "
+				"missing): run 'siphonctl attach IFACE' first",
 				ctl->pin_dir);
 	if (err)
 		return ctl_fail(CTL_FAILED, "cannot open maps in %s: %s",
@@ -89,6 +89,21 @@ int ctl_print_json(json_t *value)
 	json_decref(value);
 	putchar('\n');
 	return err ? CTL_FAILED : CTL_OK;
+}
+
+/*
+ * Pins name interfaces, which only mean something in one network namespace:
+ * each namespace gets its own directory unless one is given.
+ */
+static const char *default_pin_dir(const char *netns, char *buf, size_t len)
+{
+	const char *base;
+
+	if (!netns)
+		return SIPHON_PIN_DIR_DEFAULT;
+	base = strrchr(netns, '/') ? strrchr(netns, '/') + 1 : netns;
+	snprintf(buf, len, "%s-%s", SIPHON_PIN_DIR_DEFAULT, base);
+	return buf;
 }
 
 static int enter_netns(const char *name)
@@ -123,11 +138,10 @@ int main(int argc, char **argv)
 	};
 	struct ctl ctl = { .pin_dir = getenv("SIPHON_PIN_DIR") };
 	const char *netns = NULL;
+	char pin_buf[PATH_MAX];
 	int opt, verbose = 0;
 	size_t i;
 
-	if (!ctl.pin_dir || !*ctl.pin_dir)
-		ctl.pin_dir = SIPHON_PIN_DIR_DEFAULT;
 	/* '+': options after the command belong to the command */
 	while ((opt = getopt_long(argc, argv, "+d:n:jvh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -155,6 +169,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CTL_USAGE;
 	}
+	if (!ctl.pin_dir || !*ctl.pin_dir)
+		ctl.pin_dir = default_pin_dir(netns, pin_buf, sizeof(pin_buf));
 	log_set_level(verbose >= 2 ? LOG_LEVEL_DEBUG :
 		      verbose	   ? LOG_LEVEL_INFO :
 				     LOG_LEVEL_WARN);

@@ -75,8 +75,8 @@ static int create_link(int prog_fd, unsigned int ifindex, enum xdp_mode mode,
 	opts.flags = mode == XDP_MODE_GENERIC ? XDP_FLAGS_SKB_MODE :
 						XDP_FLAGS_DRV_MODE;
 	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
-	if (fd < 0 && mode == XDP_MODE_AUTO &&
-	    (errno == EOPNOTSUPP || errno == EINVAL)) {
+	/* only EOPNOTSUPP means "no native XDP": EINVAL or ERANGE are MTU */
+	if (fd < 0 && mode == XDP_MODE_AUTO && errno == EOPNOTSUPP) {
 		pr_warn("%s: driver has no native XDP, using generic mode "
 			"(slower: every packet gets an skb first)\n",
 			ifname);

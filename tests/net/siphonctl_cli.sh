@@ -35,7 +35,7 @@ expect() {
 
 FLOW="from 198.18.0.2:4000 to 198.18.0.3:5000 src 198.18.0.1:30002"
 
-tap_plan 17
+tap_plan 21
 
 make_netns "$NS"
 ip -n "$NS" link add c0 type veth peer name c1
@@ -51,6 +51,15 @@ tap_check "nothing attached after a refused attach" \
 	eval '! ls "$PIN"/xdp_link_* >/dev/null 2>&1'
 tap_check "attach with a tiny table" \
 	eval 'ctl attach c0 c1 --max-flows 2 >/dev/null'
+tap_check "detach one interface, attach it again (pinned maps adopted)" \
+	eval 'ctl detach c1 >/dev/null && ctl attach c1 >/dev/null'
+tap_check "attach again replaces the program in place" \
+	eval '[ "$(ctl --json attach c0 | jq .attached[0].replaced)" = true ]'
+tap_check "two interfaces in the tx port map" \
+	eval '[ "$(bpftool map dump pinned "$PIN"/siphon_tx_ports -j | jq length)" = 2 ]'
+tap_check "ip netns exec (private bpffs) is refused, not silently lost" \
+	expect 1 "ip netns exec" ip netns exec "$NS" "$SIPHONCTL" \
+	--pin-dir /sys/fs/bpf/siphon-cli-exec-$$ attach c0
 tap_check "re-attach with another table size is refused" \
 	expect 1 "resize" ctl attach c0 --max-flows 10
 tap_check "port 0" \
