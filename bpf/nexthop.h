@@ -71,23 +71,29 @@ static __always_inline int nexthop_find(struct xdp_md *ctx,
 					const struct siphon_flow *flow,
 					struct nexthop *nh)
 {
-	int reason;
-
-	if (flow->flags & SIPHON_FLOW_NH_CACHED) {
-		nh->ifindex = flow->nh_ifindex;
-		__builtin_memcpy(nh->smac, flow->nh_smac, sizeof(nh->smac));
-		__builtin_memcpy(nh->dmac, flow->nh_dmac, sizeof(nh->dmac));
-	} else {
-		reason = nexthop_from_fib(ctx, pkt, flow, nh);
-		if (reason != SIPHON_CONTINUE)
-			return reason;
-	}
-
-	/* checked before the rewrite, so a packet we cannot send is intact */
-	if (nh->ifindex != ctx->ingress_ifindex &&
-	    !bpf_map_lookup_elem(&siphon_tx_ports, &nh->ifindex))
-		return SIPHON_PASS_EGRESS_UNKNOWN;
+	if (!(flow->flags & SIPHON_FLOW_NH_CACHED))
+		return nexthop_from_fib(ctx, pkt, flow, nh);
+	nh->ifindex = flow->nh_ifindex;
+	__builtin_memcpy(nh->smac, flow->nh_smac, sizeof(nh->smac));
+	__builtin_memcpy(nh->dmac, flow->nh_dmac, sizeof(nh->dmac));
 	return SIPHON_CONTINUE;
+}
+
+/*
+ * Out of the ingress interface, or through the tx port map. The map lookup
+ * bpf_redirect_map() makes anyway is the only check that the egress is
+ * attached: a second one per packet costs more than the rare packet lost to
+ * a detached egress, which is counted.
+ */
+static __always_inline int transmit(struct xdp_md *ctx,
+				    const struct nexthop *nh)
+{
+	if (nh->ifindex == ctx->ingress_ifindex)
+		return SIPHON_TX_SAME_IF;
+	if (bpf_redirect_map(&siphon_tx_ports, nh->ifindex, XDP_DROP) !=
+	    XDP_REDIRECT)
+		return SIPHON_DROP_EGRESS_UNKNOWN;
+	return SIPHON_REDIRECT;
 }
 
 #endif /* SIPHON_BPF_NEXTHOP_H */

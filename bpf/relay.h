@@ -22,21 +22,26 @@ static __always_inline struct siphon_flow *flow_lookup(const struct packet *pkt)
 	return bpf_map_lookup_elem(&siphon_flows, &key);
 }
 
+/*
+ * Plain adds, not atomics: RSS steers a flow's 5-tuple to one receive queue,
+ * so one CPU at a time counts it, and the lock prefix would cost more than
+ * the rest of the relay. The coarse clock (a tick, a few ms) is all a media
+ * timeout needs, and reading it is a load where the fine one is a clock read.
+ */
 static __always_inline void flow_account(struct siphon_flow *flow,
 					 const struct packet *pkt)
 {
 	__u32 payload = bpf_ntohs(pkt->udp->len) - sizeof(struct udphdr);
 
-	__sync_fetch_and_add(&flow->packets, 1);
-	__sync_fetch_and_add(&flow->bytes, payload);
-	flow->last_seen_ns = bpf_ktime_get_ns();
+	flow->packets += 1;
+	flow->bytes += payload;
+	flow->last_seen_ns = bpf_ktime_get_coarse_ns();
 }
 
-/* Returns SIPHON_REDIRECT with *nh filled in, or another final reason. */
-static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt,
-				       struct nexthop *nh)
+static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
 {
 	struct siphon_flow *flow;
+	struct nexthop nh;
 	int reason;
 
 	flow = flow_lookup(pkt);
@@ -48,15 +53,15 @@ static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt,
 	if (!source_expected(flow, pkt))
 		return SIPHON_DROP_WRONG_SOURCE;
 
-	reason = nexthop_find(ctx, pkt, flow, nh);
+	reason = nexthop_find(ctx, pkt, flow, &nh);
 	if (reason != SIPHON_CONTINUE)
 		return reason;
 
-	rewrite_packet(pkt, flow, nh);
-	flow_account(flow, pkt);
-	if (nh->ifindex == ctx->ingress_ifindex)
-		return SIPHON_TX_SAME_IF;
-	return SIPHON_REDIRECT;
+	rewrite_packet(pkt, flow, &nh);
+	reason = transmit(ctx, &nh);
+	if (reason != SIPHON_DROP_EGRESS_UNKNOWN)
+		flow_account(flow, pkt);
+	return reason;
 }
 
 #endif /* SIPHON_BPF_RELAY_H */

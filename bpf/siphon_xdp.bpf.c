@@ -22,7 +22,6 @@ int siphon_xdp(struct xdp_md *ctx)
 		.end = (void *)(long)ctx->data_end,
 	};
 	struct packet pkt = {};
-	struct nexthop nh = {};
 	int reason;
 
 	reason = parse_ethernet(&cur, &pkt);
@@ -35,11 +34,8 @@ int siphon_xdp(struct xdp_md *ctx)
 	if (reason != SIPHON_CONTINUE)
 		return verdict(reason);
 
-	reason = relay_media(ctx, &pkt, &nh);
-	if (reason != SIPHON_REDIRECT)
-		return verdict(reason);
-	count_reason(SIPHON_REDIRECT);
-	return bpf_redirect_map(&siphon_tx_ports, nh.ifindex, 0);
+	/* a redirect is set up by bpf_redirect_map(), then returned as is */
+	return verdict(relay_media(ctx, &pkt));
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -25,7 +25,7 @@ static __always_inline void count_reason(__u32 reason)
 		*counter += 1;
 }
 
-/* The exit of the program for every outcome but a redirect. */
+/* The exit of the program, for every outcome. */
 static __always_inline int verdict(__u32 reason)
 {
 	count_reason(reason);

@@ -22,10 +22,10 @@
 	X(PASS_UDP_CSUM_ZERO6, PASS, "IPv6 UDP with checksum 0 (invalid)")   \
 	X(PASS_NO_NEIGH, PASS, "next hop MAC not resolved yet")              \
 	X(PASS_NO_ROUTE, PASS, "bpf_fib_lookup: no route or forwarding off") \
-	X(PASS_EGRESS_UNKNOWN, PASS,                                         \
-	  "egress interface not attached (not in the tx port map)")          \
 	X(DROP_WRONG_SOURCE, DROP,                                           \
 	  "media from a source the flow does not expect (bleed/injection)")  \
+	X(DROP_EGRESS_UNKNOWN, DROP,                                         \
+	  "relayed, but the egress interface is not attached (attach it)")   \
 	X(TX_SAME_IF, TX, "forwarded out of the ingress interface (XDP_TX)") \
 	X(REDIRECT, REDIRECT, "forwarded to another interface (XDP_REDIRECT)")
 

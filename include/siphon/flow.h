@@ -79,7 +79,8 @@ struct siphon_flow {
 	/* written by the fast path only */
 	__u64 packets;
 	__u64 bytes; /* UDP payload bytes */
-	__u64 last_seen_ns; /* bpf_ktime_get_ns(), i.e. CLOCK_MONOTONIC */
+	/* bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC to a tick (a few ms) */
+	__u64 last_seen_ns;
 };
 
 _Static_assert(sizeof(struct siphon_flow_key) == 20, "flow key ABI");
