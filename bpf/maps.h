@@ -9,6 +9,7 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include "siphon/clock.h"
 #include "siphon/counters.h"
 #include "siphon/flow.h"
 #include "siphon/maps.h"
@@ -36,5 +37,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } siphon_tx_ports SEC(".maps");
+
+/* each CPU's cached coarse time (bpf/clock.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct siphon_clock);
+} siphon_clock SEC(".maps");
 
 #endif /* SIPHON_BPF_MAPS_H */

@@ -7,6 +7,7 @@
 #ifndef SIPHON_BPF_RELAY_H
 #define SIPHON_BPF_RELAY_H
 
+#include "clock.h"
 #include "latch.h"
 #include "maps.h"
 #include "nexthop.h"
@@ -25,8 +26,8 @@ static __always_inline struct siphon_flow *flow_lookup(const struct packet *pkt)
 /*
  * Plain adds, not atomics: RSS steers a flow's 5-tuple to one receive queue,
  * so one CPU at a time counts it, and the lock prefix would cost more than
- * the rest of the relay. The coarse clock (a tick, a few ms) is all a media
- * timeout needs, and reading it is a load where the fine one is a clock read.
+ * the rest of the relay. A tick's precision (bpf/clock.h) is all a media
+ * timeout needs.
  */
 static __always_inline void flow_account(struct siphon_flow *flow,
 					 const struct packet *pkt)
@@ -35,7 +36,7 @@ static __always_inline void flow_account(struct siphon_flow *flow,
 
 	flow->packets += 1;
 	flow->bytes += payload;
-	flow->last_seen_ns = bpf_ktime_get_coarse_ns();
+	flow->last_seen_ns = clock_coarse_ns();
 }
 
 static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
