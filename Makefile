@@ -33,14 +33,27 @@ BPF_OBJS  := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 BPF_HDRS  := $(wildcard bpf/*.h include/siphon/*.h)
 
-LIB_SRCS  := $(filter-out user/siphonctl.c user/ctl_%.c,$(wildcard user/*.c))
+# the SIP and SDP parsers: plain C, also built with sanitizers and fuzzers
+PARSE_SRCS := $(wildcard user/sip/*.c user/sdp/*.c)
+LIB_SRCS  := $(filter-out user/siphonctl.c user/ctl_%.c,$(wildcard user/*.c)) \
+	$(PARSE_SRCS)
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 CTL_SRCS  := user/siphonctl.c $(wildcard user/ctl_*.c)
 CTL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
-USER_HDRS := $(wildcard user/*.h include/siphon/*.h)
+USER_HDRS := $(wildcard user/*.h user/sip/*.h user/sdp/*.h include/siphon/*.h)
 
 TEST_SRCS := $(wildcard tests/bpf/test_*.c)
 TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+# unit tests of the parsers run under ASan and UBSan
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PARSE_SRCS))
+# libFuzzer targets (clang), over the same parser sources
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 300
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/gen/*.c tools/net/*.c tools/bench/*.c))
 TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
 
@@ -48,7 +61,7 @@ KSELFTEST_DIR := $(BUILD)/kselftest
 KSELFTEST     := $(KSELFTEST_DIR)/kselftest_harness.h
 LINUX_SOURCE   = $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
 
-.PHONY: all deps check demo bench clean format
+.PHONY: all deps check demo bench fuzz clean format
 .DELETE_ON_ERROR:
 # keep the .bpf.o files behind the skeletons, for bpftool and llvm-objdump
 .SECONDARY:
@@ -72,7 +85,12 @@ bench: | deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench/relay
 
-tests: $(TEST_BINS)
+tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
+
+# each fuzzer for FUZZ_SECONDS (make check runs them for a few seconds)
+fuzz: | deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/fuzz_smoke.sh
 
 $(BUILD)/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	$(call msg,CLANG,$@)
@@ -118,9 +136,28 @@ $(BUILD)/tests/%: tests/bpf/%.c tests/lib/*.h $(USER_HDRS) $(BPF_HDRS) \
 	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -Ibpf -Itests/lib \
 		-I$(KSELFTEST_DIR) -o $@ $< $(BUILD)/libsiphon.a $(PKG_LIBS)
 
+$(BUILD)/san/%.o: %.c $(USER_HDRS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/lib/*.h $(USER_HDRS) $(SAN_OBJS) \
+		  $(KSELFTEST)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -Wno-unused-parameter -Itests/lib \
+		-I$(KSELFTEST_DIR) -o $@ $< $(SAN_OBJS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PARSE_SRCS) $(USER_HDRS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(PARSE_SRCS)
+
 format:
-	$(Q)clang-format -i $(wildcard bpf/*.[ch] user/*.[ch] include/siphon/*.h \
-		tests/*/*.[ch] tools/*/*.[ch])
+	$(Q)clang-format -i $(wildcard bpf/*.[ch] user/*.[ch] user/*/*.[ch] \
+		include/siphon/*.h tests/*/*.[ch] tools/*/*.[ch])
 
 clean:
 	$(Q)rm -rf $(BUILD)

@@ -19,7 +19,7 @@ suites() {
 	for f in "$BUILD"/tests/test_*; do
 		[ -x "$f" ] && echo "$f"
 	done
-	for f in "$ROOT"/tests/net/*.sh; do
+	for f in "$ROOT"/tests/net/*.sh "$ROOT"/tests/fuzz/*.sh; do
 		[ "$(basename "$f")" = lib.sh ] || echo "$f"
 	done
 }

@@ -7,6 +7,8 @@ set -euo pipefail
 
 PACKAGES=(
 	make gcc clang llvm pkg-config  # toolchain (clang -target bpf, llvm-strip)
+	libclang-rt-14-dev  # libFuzzer and clang's sanitizers
+	libosip2-dev  # the SIP parser we measure ours against
 	libbpf-dev libelf-dev zlib1g-dev  # libbpf and what it links
 	libmnl-dev		  # rtnetlink: next hops, neighbours
 	libjansson-dev		  # JSON output of siphonctl

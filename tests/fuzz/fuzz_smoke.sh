@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every libFuzzer target in build/fuzz/ runs for FUZZ_SECONDS (default 10:
+# a smoke run in make check; `make fuzz` runs them longer), starting from
+# its seed corpus in tests/corpus/NAME/ (fuzz_sip_msg -> tests/corpus/sip_msg).
+# New inputs go to a scratch directory, never into the tree. A crash, a
+# leak or a sanitizer report fails the target and leaves the input in
+# build/fuzz/crashes/.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+SECONDS_EACH=${FUZZ_SECONDS:-10}
+
+targets=("$BUILD"/fuzz/fuzz_*)
+if [ ! -x "${targets[0]}" ]; then
+	echo "1..0 # SKIP no fuzz targets built"
+	exit 4
+fi
+
+echo "TAP version 13"
+echo "1..${#targets[@]}"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$BUILD/fuzz/crashes"
+n=0
+failed=0
+for fuzzer in "${targets[@]}"; do
+	n=$((n + 1))
+	name=$(basename "$fuzzer")
+	seeds=$ROOT/tests/corpus/${name#fuzz_}
+	mkdir -p "$scratch/$name"
+	if "$fuzzer" -max_total_time="$SECONDS_EACH" -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$BUILD/fuzz/crashes/$name-" \
+		"$scratch/$name" ${seeds:+$( [ -d "$seeds" ] && echo "$seeds")} \
+		>"$scratch/$name.log" 2>&1; then
+		echo "# $name: $(grep -m1 'stat::number_of_executed_units' \
+			"$scratch/$name.log")"
+		echo "ok $n $name for ${SECONDS_EACH}s"
+	else
+		sed 's/^/# /' "$scratch/$name.log" | tail -30
+		echo "not ok $n $name"
+		failed=1
+	fi
+done
+exit $failed
