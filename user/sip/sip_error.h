@@ -73,7 +73,8 @@
 	X(SDP_BAD_ATTRIBUTE, "SDP: bad a=")                                  \
 	X(SDP_NO_CONNECTION, "SDP: a stream has no c=")                      \
 	X(SDP_TOO_MANY_MEDIA, "SDP: too many m= lines")                      \
-	X(SDP_NO_SPACE, "SDP: rewritten body does not fit")
+	X(SDP_NO_SPACE, "SDP: rewritten body does not fit")                  \
+	X(SDP_TOO_MANY_ATTRS, "SDP: too many a= lines")
 
 #define SIP_ERROR_ENUM(name, phrase) SIP_ERR_##name,
 enum sip_err { SIP_ERRORS(SIP_ERROR_ENUM) SIP_ERR_MAX };
