@@ -82,7 +82,8 @@ enum sip_err { SIP_ERRORS(SIP_ERROR_ENUM) SIP_ERR_MAX };
 
 struct sip_error {
 	enum sip_err code;
-	uint32_t offset; /* first byte not accepted, from the buffer start */
+	/* first byte not accepted, from the start of what the parser was given */
+	uint32_t offset;
 };
 
 /* "bad CSeq"; "unknown error" outside the list */
