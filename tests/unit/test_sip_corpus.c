@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The verdict corpus: every tests/corpus/sip/NAME.sip is parsed and
+ * validated, and the outcome must be what VERDICTS says ("ok" or the
+ * SIP_ERR_ name). Each message sits in a malloc'd buffer of exactly its
+ * size, so ASan reports any read past its end.
+ *
+ * The corpus is found from $SIPHON_ROOT, else next to the binary
+ * (build/tests/ -> ../../tests/corpus/sip), else from the working
+ * directory (tests/run.sh runs from the repository root).
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "sip/sip_msg.h"
+
+#define CORPUS "tests/corpus/sip"
+
+static bool is_dir(const char *path)
+{
+	DIR *d = opendir(path);
+
+	if (d)
+		closedir(d);
+	return d;
+}
+
+static void corpus_dir(char *out, size_t size)
+{
+	const char *root = getenv("SIPHON_ROOT");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (root) {
+		snprintf(out, size, "%s/%s", root, CORPUS);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		*strrchr(exe, '/') = 0;
+		snprintf(out, size, "%s/../../%s", exe, CORPUS);
+		if (is_dir(out))
+			return;
+	}
+	snprintf(out, size, "%s", CORPUS);
+}
+
+/* the whole file in a buffer of exactly its size (1 for an empty one) */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET))
+		goto out;
+	buf = malloc(n ? (size_t)n : 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	*len = (size_t)n;
+out:
+	fclose(f);
+	return buf;
+}
+
+static struct sip_msg msg;
+
+/* "ok" or "SIP_ERR_X" for one message, checking the error offset too */
+static const char *verdict(struct __test_metadata *_metadata, const char *buf,
+			   size_t len, char *out, size_t size)
+{
+	struct sip_error err = { SIP_ERR_OK, 0 };
+
+	if (!sip_msg_parse(&msg, buf, len, &err) &&
+	    !sip_msg_validate(&msg, &err))
+		return "ok";
+	EXPECT_GE(len, err.offset);
+	snprintf(out, size, "SIP_ERR_%s", sip_err_name(err.code));
+	return out;
+}
+
+TEST(every_verdict_holds)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256], line[512], got[64];
+	char name[256], want[128];
+	unsigned int checked = 0;
+	const char *seen;
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	corpus_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/VERDICTS", dir);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f)
+	{
+		TH_LOG("no %s: set SIPHON_ROOT", path);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' ||
+		    sscanf(line, "%255s %127s", name, want) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		buf = slurp(path, &len);
+		EXPECT_NE(NULL, buf)
+		{
+			TH_LOG("cannot read %s", path);
+		}
+		if (!buf)
+			continue;
+		seen = verdict(_metadata, buf, len, got, sizeof(got));
+		EXPECT_STREQ(want, seen)
+		{
+			TH_LOG("%s", name);
+		}
+		free(buf);
+		checked++;
+	}
+	fclose(f);
+	EXPECT_LE(40u, checked);
+	TH_LOG("%u messages checked", checked);
+}
+
+/* every .sip file has a verdict, so none is silently skipped */
+TEST(every_file_has_a_verdict)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], line[512], name[256];
+	struct dirent *e;
+	bool found;
+	DIR *d;
+	FILE *f;
+
+	corpus_dir(dir, sizeof(dir));
+	d = opendir(dir);
+	ASSERT_NE(NULL, d);
+	snprintf(path, sizeof(path), "%s/VERDICTS", dir);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".sip"))
+			continue;
+		found = false;
+		rewind(f);
+		while (!found && fgets(line, sizeof(line), f))
+			found = sscanf(line, "%255s", name) == 1 &&
+				!strcmp(name, e->d_name);
+		EXPECT_TRUE(found)
+		{
+			TH_LOG("%s has no verdict", e->d_name);
+		}
+	}
+	fclose(f);
+	closedir(d);
+}
+
+TEST_HARNESS_MAIN
