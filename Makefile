@@ -54,6 +54,10 @@ SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PARSE_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 300
+# libosip2: the reference the SIP parser is proven against (test, bench)
+OSIP_LIBS := -losipparser2
+$(BUILD)/tests/test_sip_osip: SAN_LIBS := $(OSIP_LIBS)
+$(BUILD)/tools/bench/sip_parse: PKG_LIBS += $(OSIP_LIBS)
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/gen/*.c tools/net/*.c tools/bench/*.c))
 TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
 
@@ -146,7 +150,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/lib/*.h $(USER_HDRS) $(SAN_OBJS) \
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -Wno-unused-parameter -Itests/lib \
-		-I$(KSELFTEST_DIR) -o $@ $< $(SAN_OBJS)
+		-I$(KSELFTEST_DIR) -o $@ $< $(SAN_OBJS) $(SAN_LIBS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(PARSE_SRCS) $(USER_HDRS)
 	$(call msg,FUZZ,$@)

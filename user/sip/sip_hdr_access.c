@@ -163,20 +163,20 @@ const struct sip_content_type *sip_msg_content_type(struct sip_msg *m,
 }
 
 /*
- * Section 8.1.1: a request carries To, From, CSeq, Call-ID, Max-Forwards
- * and Via. A response needs the same but Max-Forwards: it is matched to
- * its client transaction by the top Via's branch (section 17.1.3) and
- * routed back by the Via stack, so one without Via cannot be delivered.
+ * Section 8.1.1: a message carries To, From, CSeq, Call-ID and Via. A
+ * response without Via cannot be matched to its client transaction (17.1.3)
+ * nor routed back. Max-Forwards is not required: a UAC must send it, but a
+ * proxy passes a request without one and adds it (16.3 step 3, 16.6 step 3).
  */
 static int mandatory(const struct sip_msg *m, struct sip_error *err)
 {
 	static const uint8_t need[] = {
 		SIP_HDR_TO,	 SIP_HDR_FROM, SIP_HDR_CSEQ,
-		SIP_HDR_CALL_ID, SIP_HDR_VIA,  SIP_HDR_MAX_FORWARDS,
+		SIP_HDR_CALL_ID, SIP_HDR_VIA,
 	};
-	size_t i, n = sizeof(need) - (m->is_request ? 0 : 1);
+	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < sizeof(need); i++) {
 		if (!m->count[need[i]]) {
 			missing(m, err);
 			return -1;
@@ -230,7 +230,9 @@ int sip_msg_validate(struct sip_msg *m, struct sip_error *err)
 	cs = sip_msg_cseq(m, err);
 	if (!cs || cseq_matches(m, cs, err))
 		return -1;
-	if (m->is_request && sip_msg_max_forwards(m, err) < 0)
+	/* an absent Max-Forwards is the proxy's to add (16.6 step 3) */
+	if (m->is_request && m->count[SIP_HDR_MAX_FORWARDS] &&
+	    sip_msg_max_forwards(m, err) < 0)
 		return -1;
 	/* section 20.15: a body says what it is */
 	if (m->count[SIP_HDR_CONTENT_TYPE] && !sip_msg_content_type(m, err))

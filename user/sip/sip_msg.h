@@ -169,6 +169,7 @@ const struct sip_addr *sip_msg_from(struct sip_msg *m, struct sip_error *err);
 const struct sip_addr *sip_msg_to(struct sip_msg *m, struct sip_error *err);
 const struct sip_str *sip_msg_call_id(struct sip_msg *m, struct sip_error *err);
 const struct sip_cseq *sip_msg_cseq(struct sip_msg *m, struct sip_error *err);
+/* 0..255, or -1: absent (SIP_ERR_MISSING_HEADER: a proxy adds 70) or bad */
 int sip_msg_max_forwards(struct sip_msg *m, struct sip_error *err);
 const struct sip_content_type *sip_msg_content_type(struct sip_msg *m,
 						    struct sip_error *err);
