@@ -467,4 +467,25 @@ TEST(every_header_name_found)
 	}
 }
 
+/* a continuation holding only whitespace is trailing LWS, not value */
+TEST(blank_continuation_is_not_value)
+{
+	static const char text[] = "OPTIONS sip:b@b.example.com SIP/2.0\r\n"
+				   "To: <sip:b@b.example.com>\r\n"
+				   "   \r\n"
+				   "Subject:\r\n"
+				   " \t \r\n"
+				   "Call-ID: blank@a\r\n"
+				   "\r\n";
+	struct sip_error err;
+	char *buf;
+
+	ASSERT_EQ(0, parse_copy(text, strlen(text), &buf, &err));
+	ASSERT_STREQ("<sip:b@b.example.com>",
+		     C(sip_msg_first(&m, SIP_HDR_TO)->value));
+	ASSERT_EQ(0u, sip_msg_first(&m, SIP_HDR_SUBJECT)->value.len);
+	ASSERT_STREQ("blank@a", C(sip_msg_first(&m, SIP_HDR_CALL_ID)->value));
+	free(buf);
+}
+
 TEST_HARNESS_MAIN

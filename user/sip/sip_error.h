@@ -74,7 +74,9 @@
 	X(SDP_NO_CONNECTION, "SDP: a stream has no c=")                      \
 	X(SDP_TOO_MANY_MEDIA, "SDP: too many m= lines")                      \
 	X(SDP_NO_SPACE, "SDP: rewritten body does not fit")                  \
-	X(SDP_TOO_MANY_ATTRS, "SDP: too many a= lines")
+	X(SDP_TOO_MANY_ATTRS, "SDP: too many a= lines")                      \
+	/* proxy (sip_build.h) */                                           \
+	X(TOO_MANY_HOPS, "Max-Forwards reached zero")
 
 #define SIP_ERROR_ENUM(name, phrase) SIP_ERR_##name,
 enum sip_err { SIP_ERRORS(SIP_ERROR_ENUM) SIP_ERR_MAX };

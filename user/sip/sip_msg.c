@@ -158,12 +158,13 @@ static int fold_line(struct sip_msg *m, const char *p, const char *e,
 	if (bad)
 		return fail(err, SIP_ERR_BAD_HEADER_LINE, m->buf, bad);
 	e = trim_end(p, e);
-	if (!h->value.len) {
-		/* nothing on the first line: the value starts here */
-		while (p < e && sip_is(*p, SIP_CT_WS))
-			p++;
-		h->value.p = p;
-	}
+	while (p < e && sip_is(*p, SIP_CT_WS))
+		p++;
+	/* only whitespace: trailing LWS, the value does not grow over it */
+	if (p == e)
+		return 0;
+	if (!h->value.len)
+		h->value.p = p; /* nothing on the first line: it starts here */
 	if (e > h->value.p + h->value.len)
 		h->value = sip_str_between(h->value.p, e);
 	if (h->value.len > SIP_VALUE_MAX)
