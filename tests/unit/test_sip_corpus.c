@@ -75,6 +75,7 @@ out:
 }
 
 static struct sip_msg msg;
+static struct sip_err_counts counts;
 
 /* "ok" or "SIP_ERR_X" for one message, checking the error offset too */
 static const char *verdict(struct __test_metadata *_metadata, const char *buf,
@@ -83,8 +84,11 @@ static const char *verdict(struct __test_metadata *_metadata, const char *buf,
 	struct sip_error err = { SIP_ERR_OK, 0 };
 
 	if (!sip_msg_parse(&msg, buf, len, &err) &&
-	    !sip_msg_validate(&msg, &err))
+	    !sip_msg_validate(&msg, &err)) {
+		sip_err_count(&counts, SIP_ERR_OK);
 		return "ok";
+	}
+	sip_err_count(&counts, err.code);
 	EXPECT_GE(len, err.offset);
 	snprintf(out, size, "SIP_ERR_%s", sip_err_name(err.code));
 	return out;
@@ -130,6 +134,12 @@ TEST(every_verdict_holds)
 	fclose(f);
 	EXPECT_LE(40u, checked);
 	TH_LOG("%u messages checked", checked);
+
+	/* each limit is reached by the corpus and counted under its name */
+	EXPECT_LE(1u, counts.n[SIP_ERR_TOO_LONG]);
+	EXPECT_LE(1u, counts.n[SIP_ERR_TOO_MANY_HEADERS]);
+	EXPECT_LE(1u, counts.n[SIP_ERR_VALUE_TOO_LONG]);
+	EXPECT_LE(40u, counts.n[SIP_ERR_OK]);
 }
 
 /* every .sip file has a verdict, so none is silently skipped */

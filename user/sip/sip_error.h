@@ -88,6 +88,19 @@ struct sip_error {
 	uint32_t offset;
 };
 
+/*
+ * Every outcome of a parse, counted by code (slot SIP_ERR_OK: accepted), so
+ * each limit and each defect shows as its own counter in siphond's stats.
+ */
+struct sip_err_counts {
+	uint64_t n[SIP_ERR_MAX];
+};
+
+static inline void sip_err_count(struct sip_err_counts *c, enum sip_err code)
+{
+	c->n[(unsigned int)code < SIP_ERR_MAX ? code : SIP_ERR_OK]++;
+}
+
 /* "bad CSeq"; "unknown error" outside the list */
 const char *sip_err_phrase(enum sip_err code);
 /* "BAD_CSEQ", for counters and logs */
