@@ -31,6 +31,7 @@ cleanup() {
 	rm -rf "$PIN"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$R" "$@"
