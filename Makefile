@@ -94,7 +94,7 @@ tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
 # each fuzzer for FUZZ_SECONDS (make check runs them for a few seconds)
 fuzz: | deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
-	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/fuzz_smoke.sh
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=0 tests/fuzz/fuzz_smoke.sh
 
 $(BUILD)/%.bpf.o: %.bpf.c $(BPF_HDRS)
 	$(call msg,CLANG,$@)

@@ -93,8 +93,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* each stream gains at most a c= and an a=rtcp line */
 	cap = size + 1024 + SDP_MEDIA_MAX * 256;
 	out = malloc(cap);
-	if (sdp_rewrite(&in, &rw, out, cap, &len, &err))
-		abort();
+	if (sdp_rewrite(&in, &rw, out, cap, &len, &err)) {
+		/* the one refusal a parsed body may get: a=rtcp over the limit */
+		if (err.code != SIP_ERR_SDP_TOO_MANY_ATTRS)
+			abort();
+		free(out);
+		free(copy);
+		return 0;
+	}
 	check_rewrite(&rw, out, len);
 	/* one byte short must fail cleanly */
 	if (len && !sdp_rewrite(&in, &rw, out, len - 1, &cap, &err))

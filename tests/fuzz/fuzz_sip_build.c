@@ -145,7 +145,7 @@ static bool allowed(int mf)
 	case SIP_ERR_VALUE_TOO_LONG:
 	case SIP_ERR_BAD_ROUTE:
 		return true;
-	case SIP_ERR_BAD_MAX_FORWARDS:
+	case SIP_ERR_TOO_MANY_HOPS:
 		return mf == 0;
 	default:
 		return false;

@@ -4,6 +4,8 @@
 # Every libFuzzer target in build/fuzz/ runs for FUZZ_SECONDS (default 10:
 # a smoke run in make check; `make fuzz` runs them longer), starting from
 # its seed corpus in tests/corpus/NAME/ (fuzz_sip_msg -> tests/corpus/sip_msg).
+# FUZZ_SEED (default 1) fixes the random sequence, so the smoke run in make
+# check is reproducible; `make fuzz` passes 0, a new sequence every run.
 # New inputs go to a scratch directory, never into the tree. A crash, a
 # leak or a sanitizer report fails the target and leaves the input in
 # build/fuzz/crashes/.
@@ -11,6 +13,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 SECONDS_EACH=${FUZZ_SECONDS:-10}
+SEED=${FUZZ_SEED:-1}
 
 targets=("$BUILD"/fuzz/fuzz_*)
 if [ ! -x "${targets[0]}" ]; then
@@ -30,7 +33,7 @@ for fuzzer in "${targets[@]}"; do
 	name=$(basename "$fuzzer")
 	seeds=$ROOT/tests/corpus/${name#fuzz_}
 	mkdir -p "$scratch/$name"
-	if "$fuzzer" -max_total_time="$SECONDS_EACH" -timeout=10 \
+	if "$fuzzer" -seed="$SEED" -max_total_time="$SECONDS_EACH" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$BUILD/fuzz/crashes/$name-" \
 		"$scratch/$name" ${seeds:+$( [ -d "$seeds" ] && echo "$seeds")} \

@@ -320,4 +320,28 @@ TEST(every_truncation)
 	ASSERT_NE(0u, parsed);
 }
 
+/* an added a=rtcp may not take a full body past SDP_ATTRS_MAX */
+TEST(added_rtcp_respects_the_attribute_limit)
+{
+	static char body[SDP_ATTRS_MAX * 8 + 256];
+	struct sdp_rewrite rw = { 0 };
+	struct sip_error err;
+	size_t len, n;
+	int i;
+
+	n = (size_t)snprintf(body, sizeof(body),
+			     "v=0" CRLF "o=- 1 1 IN IP4 192.0.2.10" CRLF
+			     "s=-" CRLF "c=IN IP4 192.0.2.10" CRLF "t=0 0" CRLF
+			     "m=audio 4000 RTP/AVP 0" CRLF);
+	for (i = 0; i < SDP_ATTRS_MAX; i++)
+		n += (size_t)snprintf(body + n, sizeof(body) - n, "a=x%d" CRLF,
+				      i);
+	ASSERT_EQ(0, sdp_parse(body, n, &in, &err));
+	anchor(&rw, 0, SDP_AF_IP4, "198.18.0.1", 30000);
+	ASSERT_EQ(0, sdp_rewrite(&in, &rw, out, sizeof(out), &len, &err));
+	rw.media[0].add_rtcp = true;
+	ASSERT_EQ(-1, sdp_rewrite(&in, &rw, out, sizeof(out), &len, &err));
+	ASSERT_EQ(SIP_ERR_SDP_TOO_MANY_ATTRS, (int)err.code);
+}
+
 TEST_HARNESS_MAIN

@@ -121,6 +121,7 @@ static int rw_fail(struct sip_error *err, enum sip_err code, uint32_t off)
 static int check_rewrite(const struct sdp_session *s,
 			 const struct sdp_rewrite *rw, struct sip_error *err)
 {
+	unsigned int attrs = s->n_attrs;
 	int i;
 
 	if (rw->set_origin && !addr_ok(&rw->origin))
@@ -136,6 +137,10 @@ static int check_rewrite(const struct sdp_session *s,
 		if (!rw->media[i].rtp_port ||
 		    rtcp_port32(s, rw, (unsigned int)i) > 65535)
 			return rw_fail(err, SIP_ERR_SDP_BAD_MEDIA, off);
+		/* an added a=rtcp must not push the body past the limit */
+		if (rw->media[i].add_rtcp && !s->media[i].rtcp.present &&
+		    ++attrs > SDP_ATTRS_MAX)
+			return rw_fail(err, SIP_ERR_SDP_TOO_MANY_ATTRS, off);
 	}
 	return 0;
 }
