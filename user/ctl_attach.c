@@ -49,6 +49,9 @@ static const char *attach_error(int err)
 		return "another XDP program is attached (see 'ip link show')";
 	case -EOPNOTSUPP:
 		return "the driver has no native XDP (try --mode generic)";
+	case -E2BIG:
+		return "siphon is attached to as many interfaces as it can "
+		       "forward between (256): detach one first";
 	case -ERANGE:
 	case -EINVAL:
 		return "the driver refused the program; often the MTU is too "
@@ -113,11 +116,11 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 		}
 		if (ctl->json)
 			json_array_append_new(
-				done, json_pack("{s:s, s:s, s:b}", "interface",
-						argv[i], "mode",
-						res.generic ? "generic" :
-							      "native",
-						"replaced", res.replaced));
+				done,
+				json_pack("{s:s, s:s, s:b}", "interface",
+					  argv[i], "mode",
+					  res.generic ? "generic" : "native",
+					  "replaced", res.replaced));
 		else
 			printf("%s: %s (%s mode)\n", argv[i],
 			       res.replaced ? "program replaced" : "attached",

@@ -96,7 +96,9 @@ int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,
 	int tx_fd = bpf_map__fd(obj->maps.siphon_tx_ports);
 	unsigned int ifindex = if_nametoindex(ifname);
 	char path[PATH_MAX];
-	int link_fd, err;
+	int link_fd = -1, err;
+	__u32 value;
+	bool was_port;
 
 	memset(res, 0, sizeof(*res));
 	if (!ifindex)
@@ -104,26 +106,29 @@ int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,
 	err = link_pin_path(path, sizeof(path), pin_dir, ifname);
 	if (err)
 		return err;
+	/* first, so a full tx port map (-E2BIG) leaves nothing attached */
+	was_port = !bpf_map_lookup_elem(tx_fd, &ifindex, &value);
+	if (bpf_map_update_elem(tx_fd, &ifindex, &ifindex, BPF_ANY))
+		return -errno;
 
 	err = replace_pinned(path, ifindex, prog_fd);
-	if (err < 0)
-		return err;
 	if (err == 1) {
 		res->replaced = true;
 		res->generic = attached_generic(ifindex);
-	} else {
+		return 0;
+	}
+	if (!err) {
 		link_fd = create_link(prog_fd, ifindex, mode, ifname, res);
-		if (link_fd < 0)
-			return link_fd;
+		err = link_fd < 0 ? link_fd : 0;
+	}
+	if (!err) {
 		err = bpf_obj_pin(link_fd, path) ? -errno : 0;
 		close(link_fd);
-		if (err)
-			return err;
 	}
-
-	if (bpf_map_update_elem(tx_fd, &ifindex, &ifindex, BPF_ANY))
-		return -errno;
-	return 0;
+	/* a failed attach leaves the tx port map as it found it */
+	if (err && !was_port)
+		bpf_map_delete_elem(tx_fd, &ifindex);
+	return err;
 }
 
 int xdp_detach(const char *pin_dir, const char *ifname, int tx_ports_fd)

@@ -27,6 +27,7 @@ struct attach_result {
 /*
  * Attach obj's program to ifname and add it to the tx port map. Errors:
  * -ENODEV unknown interface, -EBUSY another XDP program is attached,
+ * -E2BIG the tx port map is full (SIPHON_TX_PORTS_MAX interfaces),
  * -EOPNOTSUPP native mode asked for and the driver has none.
  */
 int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,

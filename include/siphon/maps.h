@@ -11,7 +11,6 @@
 #define SIPHON_MAP_FLOWS "siphon_flows"
 #define SIPHON_MAP_STATS "siphon_stats"
 #define SIPHON_MAP_TX_PORTS "siphon_tx_ports"
-#define SIPHON_MAP_CLOCK "siphon_clock"
 
 /* default flow table size; siphonctl attach --max-flows changes it */
 #define SIPHON_FLOWS_MAX_DEFAULT 262144

@@ -35,7 +35,7 @@ expect() {
 
 FLOW="from 198.18.0.2:4000 to 198.18.0.3:5000 src 198.18.0.1:30002"
 
-tap_plan 21
+tap_plan 22
 
 make_netns "$NS"
 ip -n "$NS" link add c0 type veth peer name c1
@@ -91,6 +91,16 @@ tap_check "flow flush empties the table" \
 ctl detach c1 >/dev/null
 tap_check "detach where siphon is not attached" \
 	expect 1 "not attached" ctl detach c1
+# c1 held by another program (siphon from another pin dir): refused, and
+# the tx port map is left as it was (c0 only)
+OTHER=/sys/fs/bpf/siphon-test-cli-other-$$
+on_exit "rm -rf $OTHER"
+"$SIPHONCTL" --pin-dir "$OTHER" --netns "$NS" attach c1 >/dev/null
+tap_check "a refused attach leaves the tx port map as it was" \
+	eval 'expect 1 "another XDP program" ctl attach c1 &&
+	      [ "$(bpftool map dump pinned "$PIN"/siphon_tx_ports -j |
+		   jq length)" = 1 ]'
+"$SIPHONCTL" --pin-dir "$OTHER" --netns "$NS" detach c1 >/dev/null
 tap_check "not root" \
 	expect 1 "must run as root" setpriv --reuid=65534 --regid=65534 \
 	--clear-groups "$SIPHONCTL" --pin-dir "$PIN" stats

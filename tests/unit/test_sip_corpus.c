@@ -17,62 +17,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "corpus.h"
 #include "sip/sip_msg.h"
 
 #define CORPUS "tests/corpus/sip"
-
-static bool is_dir(const char *path)
-{
-	DIR *d = opendir(path);
-
-	if (d)
-		closedir(d);
-	return d;
-}
-
-static void corpus_dir(char *out, size_t size)
-{
-	const char *root = getenv("SIPHON_ROOT");
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (root) {
-		snprintf(out, size, "%s/%s", root, CORPUS);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		*strrchr(exe, '/') = 0;
-		snprintf(out, size, "%s/../../%s", exe, CORPUS);
-		if (is_dir(out))
-			return;
-	}
-	snprintf(out, size, "%s", CORPUS);
-}
-
-/* the whole file in a buffer of exactly its size (1 for an empty one) */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET))
-		goto out;
-	buf = malloc(n ? (size_t)n : 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*len = (size_t)n;
-out:
-	fclose(f);
-	return buf;
-}
 
 static struct sip_msg msg;
 static struct sip_err_counts counts;
@@ -104,7 +52,7 @@ TEST(every_verdict_holds)
 	char *buf;
 	FILE *f;
 
-	corpus_dir(dir, sizeof(dir));
+	corpus_path(CORPUS, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/VERDICTS", dir);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f)
@@ -116,7 +64,7 @@ TEST(every_verdict_holds)
 		    sscanf(line, "%255s %127s", name, want) != 2)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
-		buf = slurp(path, &len);
+		buf = corpus_slurp(path, &len);
 		EXPECT_NE(NULL, buf)
 		{
 			TH_LOG("cannot read %s", path);
@@ -151,7 +99,7 @@ TEST(every_file_has_a_verdict)
 	DIR *d;
 	FILE *f;
 
-	corpus_dir(dir, sizeof(dir));
+	corpus_path(CORPUS, dir, sizeof(dir));
 	d = opendir(dir);
 	ASSERT_NE(NULL, d);
 	snprintf(path, sizeof(path), "%s/VERDICTS", dir);

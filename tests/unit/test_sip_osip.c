@@ -25,6 +25,7 @@
 #include <osipparser2/osip_parser.h>
 
 #include "kselftest_harness.h"
+#include "corpus.h"
 #include "sip/sip_msg.h"
 #include "sip/sip_uri.h"
 
@@ -145,63 +146,6 @@ static const struct disagreement expected[] = {
 };
 
 #define NEXPECTED (sizeof(expected) / sizeof(expected[0]))
-
-/* ---- finding and reading the corpus ---- */
-
-static bool is_dir(const char *path)
-{
-	DIR *d = opendir(path);
-
-	if (d)
-		closedir(d);
-	return d;
-}
-
-static void corpus_dir(char *out, size_t size)
-{
-	const char *root = getenv("SIPHON_ROOT");
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (root) {
-		snprintf(out, size, "%s/%s", root, CORPUS);
-		return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = 0;
-		*strrchr(exe, '/') = 0;
-		/* a path too long to hold falls through to the cwd */
-		if (snprintf(out, size, "%s/../../%s", exe, CORPUS) <
-			    (int)size &&
-		    is_dir(out))
-			return;
-	}
-	snprintf(out, size, "%s", CORPUS);
-}
-
-/* exactly the file's bytes, so ASan sees any read past the end */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET))
-		goto out;
-	buf = malloc(n ? (size_t)n : 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	*len = (size_t)n;
-out:
-	fclose(f);
-	return buf;
-}
 
 /* ---- one line of transaction fields per parser ---- */
 
@@ -746,7 +690,7 @@ static void check_file(struct __test_metadata *_metadata, struct tally *t,
 	char *buf, *v;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	buf = slurp(path, &len);
+	buf = corpus_slurp(path, &len);
 	ASSERT_NE(NULL, buf);
 	compare(_metadata, t, name, "orig", buf, len);
 	for (i = 0; ok && i < NMUTATORS; i++) {
@@ -784,7 +728,7 @@ TEST(both_parsers_agree)
 
 	ASSERT_EQ(0, parser_init());
 	quiet_osip();
-	corpus_dir(dir, sizeof(dir));
+	corpus_path(CORPUS, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/VERDICTS", dir);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f)

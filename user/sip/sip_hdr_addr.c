@@ -102,8 +102,10 @@ done:
 	return v <= 1000;
 }
 
-static bool addr_param(const struct sip_param *p, struct sip_addr *out)
+static bool addr_param(const struct sip_param *p, void *ctx)
 {
+	struct sip_addr *out = ctx;
+
 	if (sip_str_ieq_cstr(p->name, "tag")) {
 		out->tag = p->value;
 		return p->has_value && !p->quoted && p->value.len;
@@ -117,34 +119,6 @@ static bool addr_param(const struct sip_param *p, struct sip_addr *out)
 		return p->has_value && parse_q(p->value, &out->q);
 	}
 	return true;
-}
-
-static int addr_params(struct sip_cur *c, enum sip_err code,
-		       struct sip_addr *out, struct sip_error *err)
-{
-	const char *from = c->p, *at;
-	struct sip_param p;
-	unsigned int n = 0;
-	int r;
-
-	for (;;) {
-		at = c->p;
-		r = sip_lex_param(c, &p);
-		if (r == 0)
-			break;
-		if (r < 0)
-			return sip_cur_fail(c, code, err);
-		if (++n > SIP_PARAMS_MAX) {
-			c->p = at;
-			return sip_cur_fail(c, SIP_ERR_TOO_MANY_VALUES, err);
-		}
-		if (!addr_param(&p, out)) {
-			c->p = p.name.p;
-			return sip_cur_fail(c, code, err);
-		}
-	}
-	out->params = sip_str_trim(sip_str_between(from, c->p));
-	return 0;
 }
 
 int sip_addr_parse(struct sip_str v, enum sip_err code, struct sip_addr *out,
@@ -168,7 +142,7 @@ int sip_addr_parse(struct sip_str v, enum sip_err code, struct sip_addr *out,
 	}
 	if (!ok)
 		return sip_cur_fail(&c, code, err);
-	if (addr_params(&c, code, out, err))
+	if (sip_lex_params(&c, code, addr_param, out, &out->params, err))
 		return -1;
 	sip_lex_lws(&c);
 	if (!sip_cur_eof(&c))

@@ -108,25 +108,21 @@ int sip_expires_parse(struct sip_str v, uint32_t *out, struct sip_error *err)
 	return end_or(&c, SIP_ERR_BAD_EXPIRES, err);
 }
 
+/* remembers the last refresher= seen */
+static bool note_refresher(const struct sip_param *p, void *ctx)
+{
+	if (sip_str_ieq_cstr(p->name, "refresher"))
+		*(struct sip_param *)ctx = *p;
+	return true;
+}
+
 /* parameters up to the end of the value; count bounded */
 static int trailing_params(struct sip_cur *c, enum sip_err code,
-			   struct sip_str *params, struct sip_param *seen,
-			   const char *want, struct sip_error *err)
+			   struct sip_str *params, sip_param_fn accept,
+			   void *ctx, struct sip_error *err)
 {
-	const char *from = c->p;
-	struct sip_param p;
-	unsigned int n = 0;
-	int r;
-
-	while ((r = sip_lex_param(c, &p)) == 1) {
-		if (++n > SIP_PARAMS_MAX)
-			return sip_cur_fail(c, SIP_ERR_TOO_MANY_VALUES, err);
-		if (want && sip_str_ieq_cstr(p.name, want))
-			*seen = p;
-	}
-	if (r < 0)
-		return sip_cur_fail(c, code, err);
-	*params = sip_str_trim(sip_str_between(from, c->p));
+	if (sip_lex_params(c, code, accept, ctx, params, err))
+		return -1;
 	return end_or(c, code, err);
 }
 
@@ -237,8 +233,8 @@ int sip_session_expires_parse(struct sip_str v, struct sip_session_expires *out,
 
 	*out = (struct sip_session_expires){ 0 };
 	if (delta_then(&c, &out->delta, SIP_ERR_BAD_SESSION_EXPIRES, err) ||
-	    trailing_params(&c, SIP_ERR_BAD_SESSION_EXPIRES, &out->params, &r,
-			    "refresher", err))
+	    trailing_params(&c, SIP_ERR_BAD_SESSION_EXPIRES, &out->params,
+			    note_refresher, &r, err))
 		return -1;
 	if (!r.name.len)
 		return 0;

@@ -48,8 +48,10 @@ static bool str_uint(struct sip_str s, uint32_t max, uint32_t *v)
 }
 
 /* the parameters siphon acts on; the rest stay in out->params */
-static bool via_param(const struct sip_param *p, struct sip_via *out)
+static bool via_param(const struct sip_param *p, void *ctx)
 {
+	struct sip_via *out = ctx;
+
 	uint32_t v;
 
 	if (sip_str_ieq_cstr(p->name, "branch")) {
@@ -83,34 +85,6 @@ static bool via_param(const struct sip_param *p, struct sip_via *out)
 	return true;
 }
 
-static int via_params(struct sip_cur *c, struct sip_via *out,
-		      struct sip_error *err)
-{
-	struct sip_param p;
-	const char *from = c->p, *at;
-	unsigned int n = 0;
-	int r;
-
-	for (;;) {
-		at = c->p;
-		r = sip_lex_param(c, &p);
-		if (r == 0)
-			break;
-		if (r < 0)
-			return sip_cur_fail(c, SIP_ERR_BAD_VIA, err);
-		if (++n > SIP_PARAMS_MAX) {
-			c->p = at;
-			return sip_cur_fail(c, SIP_ERR_TOO_MANY_VALUES, err);
-		}
-		if (!via_param(&p, out)) {
-			c->p = p.name.p;
-			return sip_cur_fail(c, SIP_ERR_BAD_VIA, err);
-		}
-	}
-	out->params = sip_str_trim(sip_str_between(from, c->p));
-	return 0;
-}
-
 int sip_via_parse(struct sip_str v, struct sip_via *out, struct sip_error *err)
 {
 	struct sip_cur c = sip_cur_of(v);
@@ -131,7 +105,8 @@ int sip_via_parse(struct sip_str v, struct sip_via *out, struct sip_error *err)
 		out->has_port = true;
 		out->port = (uint16_t)port;
 	}
-	if (via_params(&c, out, err))
+	if (sip_lex_params(&c, SIP_ERR_BAD_VIA, via_param, out, &out->params,
+			   err))
 		return -1;
 	sip_lex_lws(&c);
 	if (!sip_cur_eof(&c))

@@ -170,6 +170,34 @@ int sip_lex_param(struct sip_cur *c, struct sip_param *out)
 	return param_value(c, out);
 }
 
+int sip_lex_params(struct sip_cur *c, enum sip_err code, sip_param_fn accept,
+		   void *ctx, struct sip_str *span, struct sip_error *err)
+{
+	const char *from = c->p, *at;
+	struct sip_param p;
+	unsigned int n = 0;
+	int r;
+
+	for (;;) {
+		at = c->p;
+		r = sip_lex_param(c, &p);
+		if (r == 0)
+			break;
+		if (r < 0)
+			return sip_cur_fail(c, code, err);
+		if (++n > SIP_PARAMS_MAX) {
+			c->p = at;
+			return sip_cur_fail(c, SIP_ERR_TOO_MANY_VALUES, err);
+		}
+		if (accept && !accept(&p, ctx)) {
+			c->p = p.name.p;
+			return sip_cur_fail(c, code, err);
+		}
+	}
+	*span = sip_str_trim(sip_str_between(from, c->p));
+	return 0;
+}
+
 int sip_param_next(struct sip_str *rest, struct sip_param *out)
 {
 	struct sip_cur c = sip_cur_of(*rest);

@@ -111,6 +111,18 @@ struct sip_param {
  */
 int sip_lex_param(struct sip_cur *c, struct sip_param *out);
 
+/* a parameter handed over by sip_lex_params(); false refuses it */
+typedef bool (*sip_param_fn)(const struct sip_param *p, void *ctx);
+
+/*
+ * Every ";name[=value]" at the cursor, at most SIP_PARAMS_MAX, each handed
+ * to accept (NULL accepts all); *span gets them all, trimmed. Fails with code
+ * on a malformed or refused parameter (the offset on it), with
+ * SIP_ERR_TOO_MANY_VALUES on one too many (the offset on that one).
+ */
+int sip_lex_params(struct sip_cur *c, enum sip_err code, sip_param_fn accept,
+		   void *ctx, struct sip_str *span, struct sip_error *err);
+
 /*
  * Walk every parameter of a span holding only parameters (";a=1;b"):
  * returns 1 with one, 0 at the end, -1 if malformed.

@@ -59,4 +59,16 @@ static inline bool sip_str_ieq_cstr(struct sip_str a, const char *b)
 	return sip_str_ieq(a, sip_str_of(b, strlen(b)));
 }
 
+/* the value of one hex digit, or -1 (for %HH escapes and IPv6 groups) */
+static inline int sip_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif /* SIPHON_SIP_STR_H */

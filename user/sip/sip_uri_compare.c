@@ -11,17 +11,6 @@
 /* RFC 3261 reserved: escaped, these stay distinct from the plain byte */
 static const char reserved_chars[] = ";/?:@&=+$,";
 
-static int hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int lower(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + 'a' - 'A' : c;
@@ -37,8 +26,8 @@ static int next_char(struct sip_str s, uint32_t *i)
 	int c = (unsigned char)s.p[*i], hi, lo;
 
 	if (c == '%' && s.len - *i >= 3) {
-		hi = hex_digit(s.p[*i + 1]);
-		lo = hex_digit(s.p[*i + 2]);
+		hi = sip_hex_value(s.p[*i + 1]);
+		lo = sip_hex_value(s.p[*i + 2]);
 		if (hi >= 0 && lo >= 0) {
 			*i += 3;
 			c = hi << 4 | lo;

@@ -40,17 +40,6 @@ static bool is_alnum(int c)
 	return is_digit(c) || is_alpha(c);
 }
 
-static int hex_value(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* c != 0 first: strchr() would match the terminator */
 static bool in_class(int c, const char *extra)
 {
@@ -94,8 +83,8 @@ static int scan_escaped(struct cursor *c, const char *extra,
 
 		if (ch == '%') {
 			if (c->len - c->pos < 3 ||
-			    hex_value(c->p[c->pos + 1]) < 0 ||
-			    hex_value(c->p[c->pos + 2]) < 0)
+			    sip_hex_value(c->p[c->pos + 1]) < 0 ||
+			    sip_hex_value(c->p[c->pos + 2]) < 0)
 				return fail(c, SIP_ERR_URI_BAD_ESCAPE);
 			c->pos += 3;
 		} else if (in_class(ch, extra)) {
@@ -121,8 +110,8 @@ int sip_uri_unescape(struct sip_str in, char *buf, size_t size)
 
 			if (in.len - i < 3)
 				return -1;
-			hi = hex_value(in.p[i + 1]);
-			lo = hex_value(in.p[i + 2]);
+			hi = sip_hex_value(in.p[i + 1]);
+			lo = sip_hex_value(in.p[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			ch = hi << 4 | lo;
@@ -213,8 +202,8 @@ static bool ipv6_from(const char *p, uint32_t len, uint8_t out[16])
 
 		if (n == 8)
 			return false;
-		while (i < len && i - start < 4 && hex_value(p[i]) >= 0)
-			v = v << 4 | hex_value(p[i++]);
+		while (i < len && i - start < 4 && sip_hex_value(p[i]) >= 0)
+			v = v << 4 | sip_hex_value(p[i++]);
 		if (i < len && p[i] == '.') {
 			if (!ipv6_tail(p + start, len - start, g, &n))
 				return false;
@@ -524,7 +513,7 @@ static bool phonedigits_ok(const char *p, uint32_t len, bool hex)
 		unsigned char ch = p[i];
 
 		if (is_digit(ch) ||
-		    (hex && (hex_value(ch) >= 0 || ch == '*' || ch == '#')))
+		    (hex && (sip_hex_value(ch) >= 0 || ch == '*' || ch == '#')))
 			digits++;
 		else if (!ch || !strchr(tel_separators, ch))
 			return false;
