@@ -40,7 +40,12 @@ LIB_SRCS  := $(filter-out user/siphonctl.c user/ctl_%.c,$(wildcard user/*.c)) \
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 CTL_SRCS  := user/siphonctl.c $(wildcard user/ctl_*.c)
 CTL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
-USER_HDRS := $(wildcard user/*.h user/sip/*.h user/sdp/*.h include/siphon/*.h)
+# siphond: the daemon, with libinih for its config, libcrypto for digests
+SD_SRCS   := $(wildcard user/siphond/*.c)
+SD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(SD_SRCS))
+SD_LIBS    = $(shell pkg-config --libs inih libcrypto 2>/dev/null)
+USER_HDRS := $(wildcard user/*.h user/sip/*.h user/sdp/*.h user/siphond/*.h \
+	include/siphon/*.h)
 
 TEST_SRCS := $(wildcard tests/bpf/test_*.c)
 TEST_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -50,6 +55,14 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PARSE_SRCS))
+# a unit test of a siphond module links that module and what it needs
+sd_san = $(patsubst %,$(BUILD)/san/user/siphond/%.o,$(1)) $(BUILD)/san/user/log.o
+SAN_EXTRA_test_timer_wheel := $(call sd_san,timer_wheel)
+SAN_EXTRA_test_location := $(call sd_san,location sockaddr)
+SAN_EXTRA_test_registrar := $(call sd_san,registrar location sockaddr)
+SAN_EXTRA_test_auth := $(call sd_san,auth credentials)
+SAN_EXTRA_test_config := $(call sd_san,config sockaddr)
+SAN_EXTRA_test_tcp := $(call sd_san,transport_tcp evloop timer_wheel sockaddr)
 # libFuzzer targets (clang), over the same parser sources
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
@@ -67,10 +80,12 @@ LINUX_SOURCE   = $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
 
 .PHONY: all deps check demo bench fuzz clean format
 .DELETE_ON_ERROR:
+# unit tests name their extra objects in SAN_EXTRA_<test>
+.SECONDEXPANSION:
 # keep the .bpf.o files behind the skeletons, for bpftool and llvm-objdump
 .SECONDARY:
 
-all: $(BUILD)/siphonctl $(TOOL_BINS) $(SKELS)
+all: $(BUILD)/siphonctl $(BUILD)/siphond $(TOOL_BINS) $(SKELS)
 
 deps:
 	$(Q)tools/deps.sh
@@ -118,6 +133,10 @@ $(BUILD)/siphonctl: $(CTL_OBJS) $(BUILD)/libsiphon.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/siphond: $(SD_OBJS) $(BUILD)/libsiphon.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(SD_LIBS)
+
 $(BUILD)/tools/%: tools/%.c $(USER_HDRS) $(SKELS) $(BUILD)/libsiphon.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -146,11 +165,12 @@ $(BUILD)/san/%.o: %.c $(USER_HDRS)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/lib/*.h $(USER_HDRS) $(SAN_OBJS) \
-		  $(KSELFTEST)
+		  $$(SAN_EXTRA_$$*) $(KSELFTEST)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -Wno-unused-parameter -Itests/lib \
-		-I$(KSELFTEST_DIR) -o $@ $< $(SAN_OBJS) $(SAN_LIBS)
+		-I$(KSELFTEST_DIR) -o $@ $< $(SAN_EXTRA_$*) $(SAN_OBJS) \
+		$(SAN_LIBS) $(SD_LIBS) $(PKG_LIBS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(PARSE_SRCS) $(USER_HDRS)
 	$(call msg,FUZZ,$@)

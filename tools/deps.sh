@@ -12,6 +12,8 @@ PACKAGES=(
 	libbpf-dev libelf-dev zlib1g-dev  # libbpf and what it links
 	libmnl-dev		  # rtnetlink: next hops, neighbours
 	libjansson-dev		  # JSON output of siphonctl
+	libinih-dev		  # siphond.conf
+	libssl-dev		  # digest hashes (libcrypto)
 	bpftool			  # skeletons, map dumps
 	linux-source		  # kselftest harness headers for tests
 	xz-utils		  # to unpack linux-source

@@ -6,16 +6,25 @@
 #include "log.h"
 
 static enum log_level log_level = LOG_LEVEL_WARN;
+static const char *log_tag;
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
 void log_set_level(enum log_level level)
 {
 	log_level = level;
 }
 
+void log_set_tag(const char *tag)
+{
+	log_tag = tag;
+}
+
 static void log_vprint(enum log_level level, const char *fmt, va_list ap)
 {
 	if (level > log_level)
 		return;
+	if (log_tag)
+		fprintf(stderr, "%s: %s: ", log_tag, level_names[level]);
 	vfprintf(stderr, fmt, ap);
 }
 

@@ -103,10 +103,17 @@ struct sip_edits {
 	struct sip_hop via;
 	bool pop_via; /* section 16.7 step 3: drop the top Via value */
 	bool add_record_route; /* step 4: before the first Record-Route */
-	struct sip_hop record_route;
+	struct sip_hop record_route; /* transport other than UDP: written */
+	/* RFC 5658: a second one, written first, for a request that leaves
+	 * by another interface than it came in on (.host.len 0: none) */
+	struct sip_hop record_route_out;
+	/* RFC 3581 / 18.2.1: the received top Via's value replaced (with
+	 * received= and rport=), .p NULL: as received */
+	struct sip_str top_via;
 	bool max_forwards; /* step 3: decrement, or add 70 when absent */
 	struct sip_str request_uri; /* step 2: .p set replaces it */
 	bool pop_route; /* step 6: loose routing drops the first Route value */
+	bool drop_last_route; /* 16.4: a strict router's last Route value */
 	bool replace_body; /* body (and content_type when .p is set) */
 	/* step 9 needs no flag: Content-Length is always made right */
 	struct sip_str body;

@@ -19,7 +19,8 @@ struct fwd {
 	struct sip_wr w;
 	struct sip_str body;
 	int max_forwards; /* the value to write, or -1: copy as received */
-	bool via_added, rr_added, via_popped, route_popped;
+	bool via_added, rr_added, via_popped, route_popped, via_replaced;
+	const struct sip_hdr *last_route; /* its last value: drop_last_route */
 	bool cl_written, ct_written;
 };
 
@@ -109,13 +110,28 @@ static void write_via(struct fwd *f)
 	f->via_added = true;
 }
 
-/* section 16.6 step 4: a URI that resolves to this proxy, loose routed */
-static void write_record_route(struct fwd *f)
+static void write_one_record_route(struct fwd *f, const struct sip_hop *h)
 {
 	sip_wr_cstr(&f->w, "Record-Route: <sip:");
-	write_host(&f->w, &f->e->record_route);
+	write_host(&f->w, h);
+	if (h->transport.len && !sip_str_ieq_cstr(h->transport, "UDP")) {
+		sip_wr_cstr(&f->w, ";transport=");
+		sip_wr_str(&f->w, h->transport);
+	}
 	sip_wr_cstr(&f->w, ";lr>\r\n");
 	f->w.lines++;
+}
+
+/*
+ * Section 16.6 step 4: a URI that resolves to this proxy, loose routed;
+ * the outgoing interface's first, so each side routes to the address it
+ * can reach (RFC 5658).
+ */
+static void write_record_route(struct fwd *f)
+{
+	if (f->e->record_route_out.host.len)
+		write_one_record_route(f, &f->e->record_route_out);
+	write_one_record_route(f, &f->e->record_route);
 	f->rr_added = true;
 }
 
@@ -144,8 +160,18 @@ static int check_hops(const struct sip_edits *e, struct sip_error *err)
 	if (e->add_via && (!sip_build_token_ok(e->via.transport) ||
 			   !host_ok(e->via.host) || !branch_ok(e->via.branch)))
 		return fail(err, SIP_ERR_BAD_VIA, 0);
-	if (e->add_record_route && !host_ok(e->record_route.host))
+	if (e->add_record_route &&
+	    (!host_ok(e->record_route.host) ||
+	     (e->record_route_out.host.len &&
+	      !host_ok(e->record_route_out.host)) ||
+	     (e->record_route.transport.len &&
+	      !sip_build_token_ok(e->record_route.transport)) ||
+	     (e->record_route_out.transport.len &&
+	      !sip_build_token_ok(e->record_route_out.transport))))
 		return fail(err, SIP_ERR_BAD_ROUTE, 0);
+	if (e->top_via.p &&
+	    (!e->top_via.len || !sip_build_text_ok(e->top_via)))
+		return fail(err, SIP_ERR_BAD_VIA, 0);
 	return 0;
 }
 
@@ -156,7 +182,8 @@ static int check_edits(struct fwd *f, struct sip_error *err)
 
 	if (!m->is_request &&
 	    (e->add_via || e->add_record_route || e->max_forwards ||
-	     e->request_uri.p || e->pop_route))
+	     e->request_uri.p || e->pop_route || e->drop_last_route ||
+	     e->top_via.p))
 		return fail(err, SIP_ERR_BAD_START_LINE, 0);
 	if (check_hops(e, err))
 		return -1;
@@ -165,9 +192,9 @@ static int check_edits(struct fwd *f, struct sip_error *err)
 	if (e->replace_body && (!sip_build_text_ok(e->content_type) ||
 				e->content_type.len > SIP_VALUE_MAX))
 		return fail(err, SIP_ERR_BAD_CONTENT_TYPE, 0);
-	if (e->pop_via && !m->count[SIP_HDR_VIA])
+	if ((e->pop_via || e->top_via.p) && !m->count[SIP_HDR_VIA])
 		return fail(err, SIP_ERR_BAD_VIA, m->hdr_end);
-	if (e->pop_route && !m->count[SIP_HDR_ROUTE])
+	if ((e->pop_route || e->drop_last_route) && !m->count[SIP_HDR_ROUTE])
 		return fail(err, SIP_ERR_BAD_ROUTE, m->hdr_end);
 	f->max_forwards = -1;
 	if (e->max_forwards) {
@@ -205,6 +232,48 @@ static int write_popped(struct fwd *f, const struct sip_hdr *h,
 		return fail(err, code, (uint32_t)(rest.p - f->m->buf));
 	if (rest.len)
 		sip_wr_line(&f->w, h->name, rest);
+	return 0;
+}
+
+/* the first value of h replaced by v, the rest as received */
+static int write_replaced(struct fwd *f, const struct sip_hdr *h,
+			  struct sip_str v, enum sip_err code,
+			  struct sip_error *err)
+{
+	struct sip_str rest = h->value, first;
+
+	if (sip_list_next(&rest, &first) != 1)
+		return fail(err, code, (uint32_t)(rest.p - f->m->buf));
+	sip_wr_str(&f->w, h->name);
+	sip_wr_mem(&f->w, ": ", 2);
+	sip_wr_str(&f->w, v);
+	if (rest.len) {
+		sip_wr_mem(&f->w, ", ", 2);
+		sip_wr_str(&f->w, rest);
+	}
+	sip_wr_mem(&f->w, "\r\n", 2);
+	f->w.lines++;
+	return 0;
+}
+
+/* a list header line without its last value: dropped if that was all */
+static int write_but_last(struct fwd *f, const struct sip_hdr *h,
+			  enum sip_err code, struct sip_error *err)
+{
+	struct sip_str rest = h->value, v;
+	const char *keep_end = NULL;
+	int r;
+
+	while ((r = sip_list_next(&rest, &v)) == 1) {
+		if (!rest.len)
+			break;
+		keep_end = v.p + v.len;
+	}
+	if (r != 1)
+		return fail(err, code, (uint32_t)(rest.p - f->m->buf));
+	if (keep_end)
+		sip_wr_line(&f->w, h->name,
+			    sip_str_between(h->value.p, keep_end));
 	return 0;
 }
 
@@ -250,11 +319,18 @@ static int edit_line(struct fwd *f, const struct sip_hdr *h, struct sip_str raw,
 
 	switch (h->id) {
 	case SIP_HDR_VIA:
+		if (e->top_via.p && !f->via_replaced) {
+			f->via_replaced = true;
+			return write_replaced(f, h, e->top_via, SIP_ERR_BAD_VIA,
+					      err);
+		}
 		if (!e->pop_via || f->via_popped)
 			break;
 		f->via_popped = true;
 		return write_popped(f, h, SIP_ERR_BAD_VIA, err);
 	case SIP_HDR_ROUTE:
+		if (e->drop_last_route && h == f->last_route)
+			return write_but_last(f, h, SIP_ERR_BAD_ROUTE, err);
 		if (!e->pop_route || f->route_popped)
 			break;
 		f->route_popped = true;
@@ -328,6 +404,9 @@ int sip_build_forward(const struct sip_msg *m, const struct sip_edits *e,
 	struct fwd f = { .m = m, .e = e };
 
 	f.body = e->replace_body ? e->body : m->body;
+	for (const struct sip_hdr *h = sip_msg_first(m, SIP_HDR_ROUTE); h;
+	     h = sip_msg_next(m, h))
+		f.last_route = h;
 	if (check_edits(&f, err))
 		return -1;
 	sip_wr_init(&f.w, out, cap);

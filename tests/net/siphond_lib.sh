@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Shared by the siphond suites: a proxy namespace R between phone
+# namespaces A and B (and a trunk address in B), siphond started in R
+# from tests/sipp/siphond.conf.in, and sipp runs that are bounded in calls
+# and time. Source after lib.sh.
+#
+#   A a0 198.18.1.2 --- r1 198.18.1.1 [R: siphond :5060] r2 198.18.2.1 --- b0 198.18.2.2 B
+#                                                                        198.18.2.3 (trunk)
+
+SIPP_DIR=$SIPHON_ROOT/tests/sipp
+SIPHOND=$BUILD/siphond
+SD_DOMAIN=siphon.test
+SD_ADDR=198.18.1.1
+A_IP=198.18.1.2
+B_IP=198.18.2.2
+TRUNK_IP=198.18.2.3
+
+# sd_topology PREFIX: namespaces ${PREFIX}r, ${PREFIX}a, ${PREFIX}b
+sd_topology() {
+	NS_R=$1r NS_A=$1a NS_B=$1b
+	make_netns "$NS_R" && make_netns "$NS_A" && make_netns "$NS_B" || return 1
+	ip link add r1 netns "$NS_R" type veth peer name a0 netns "$NS_A" &&
+	ip link add r2 netns "$NS_R" type veth peer name b0 netns "$NS_B" ||
+		return 1
+	ip -n "$NS_R" addr add 198.18.1.1/24 dev r1
+	ip -n "$NS_R" addr add 198.18.2.1/24 dev r2
+	ip -n "$NS_A" addr add $A_IP/24 dev a0
+	ip -n "$NS_B" addr add $B_IP/24 dev b0
+	ip -n "$NS_B" addr add $TRUNK_IP/24 dev b0
+	ip -n "$NS_R" link set r1 up && ip -n "$NS_R" link set r2 up
+	ip -n "$NS_A" link set a0 up && ip -n "$NS_B" link set b0 up
+	ip -n "$NS_A" route add default via 198.18.1.1
+	ip -n "$NS_B" route add default via 198.18.2.1
+}
+
+# sd_start DIR: siphond in R with its log in DIR/siphond.log
+sd_start() {
+	local dir=$1
+	sed -e "s|@ADDR@|$SD_ADDR|; s|@DOMAIN@|$SD_DOMAIN|" \
+	    -e "s|@CREDENTIALS@|$SIPP_DIR/credentials|" \
+	    -e "s|@TRUSTED@|$TRUNK_IP|; s|@TRUNK@|$TRUNK_IP|" \
+	    "$SIPP_DIR/siphond.conf.in" > "$dir/siphond.conf"
+	# sipp answers only the first challenge, and only MD5
+	printf '[auth]\nmd5_first = yes\n' >> "$dir/siphond.conf"
+	ip netns exec "$NS_R" "$SIPHOND" -c "$dir/siphond.conf" \
+		> "$dir/siphond.log" 2>&1 &
+	SD_PID=$!
+	bg_pid $SD_PID
+	wait_for grep -q "ready" "$dir/siphond.log"
+}
+
+sd_alive() {
+	kill -0 "$SD_PID" 2>/dev/null
+}
+
+# sd_rss_kb: siphond's resident memory now
+sd_rss_kb() {
+	awk '/^VmRSS/ { print $2 }' /proc/$SD_PID/status
+}
+
+# sipp_run NS IP PORT LOG ARGS...: one bounded sipp run to siphond
+sipp_run() {
+	local ns=$1 ip=$2 port=$3 log=$4
+	shift 4
+	timeout 40 ip netns exec "$ns" sipp $SD_ADDR:5060 -nostdin \
+		-i "$ip" -p "$port" -timeout 30s -timeout_error -trace_err \
+		-key domain $SD_DOMAIN "$@" > "$log" 2>&1
+}
+
+# sipp_bg NS IP PORT LOG ARGS...: a phone waiting for calls; sets SIPP_PID
+sipp_bg() {
+	local ns=$1 ip=$2 port=$3 log=$4
+	shift 4
+	timeout 40 ip netns exec "$ns" sipp -nostdin -i "$ip" -p "$port" \
+		-timeout 30s -timeout_error -trace_err "$@" > "$log" 2>&1 &
+	SIPP_PID=$!
+	bg_pid $SIPP_PID
+	sleep 0.3
+}
+
+# register NS IP PORT USER PASSWORD EXPIRES [ARGS...]
+register() {
+	local ns=$1 ip=$2 port=$3 user=$4 pw=$5 exp=$6
+	shift 6
+	sipp_run "$ns" "$ip" "$port" "$LOGS/reg-$user-$port.log" \
+		-sf "$SIPP_DIR/register_auth.xml" -s "$user" -au "$user" \
+		-ap "$pw" -key expires "$exp" -m 1 "$@"
+}

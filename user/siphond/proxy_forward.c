@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Forwarding (RFC 3261 section 16.6): one copy of the request per target,
+ * with the target's Request-URI, Max-Forwards less one, our Record-Route,
+ * received=/rport= on the Via it came with (RFC 3581), and a new top Via
+ * whose branch carries the loop-detection hash, each copy sent in its own
+ * client transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "proxy.h"
+#include "sip/sip_build.h"
+#include "sip/sip_lex.h"
+
+/* our branches: cookie, "sd", the loop hash, '.', a sequence number */
+#define BRANCH_MARK SIP_BRANCH_COOKIE "sd"
+#define BRANCH_MARK_LEN 9
+#define LOOP_HASH_HEX 16
+
+static uint64_t mix(uint64_t h, struct sip_str s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s.len; i++)
+		h = (h ^ (uint8_t)s.p[i]) * 1099511628211ull;
+	return (h ^ s.len) * 1099511628211ull;
+}
+
+static uint64_t mix_header(uint64_t h, const struct sip_msg *m,
+			   enum sip_hdr_id id)
+{
+	const struct sip_hdr *x;
+
+	for (x = sip_msg_first(m, id); x; x = sip_msg_next(m, x))
+		h = mix(h, x->value);
+	return h;
+}
+
+/*
+ * 16.6 step 8 names what identifies the request on this hop; the top Via
+ * is left out, since a looped request comes back under our own Via and
+ * would never match (the defect RFC 5393 describes).
+ */
+uint64_t proxy_loop_hash(struct sip_msg *m)
+{
+	struct sip_error e;
+	const struct sip_addr *from = sip_msg_from(m, &e);
+	const struct sip_addr *to = sip_msg_to(m, &e);
+	const struct sip_str *cid = sip_msg_call_id(m, &e);
+	const struct sip_cseq *cs = sip_msg_cseq(m, &e);
+	uint64_t h = 14695981039346656037ull;
+
+	h = mix(h, m->uri);
+	h = mix(h, from ? from->tag : SIP_STR_NULL);
+	h = mix(h, to ? to->tag : SIP_STR_NULL);
+	h = mix(h, cid ? *cid : SIP_STR_NULL);
+	h = (h ^ (cs ? cs->seq : 0)) * 1099511628211ull;
+	h = mix_header(h, m, SIP_HDR_PROXY_REQUIRE);
+	return mix_header(h, m, SIP_HDR_PROXY_AUTHORIZATION);
+}
+
+static bool via_is_ours(struct siphond *d, const struct sip_via *v)
+{
+	union sd_sockaddr a;
+	unsigned int i;
+
+	for (i = 0; i < d->cfg.nlisten; i++) {
+		const struct cfg_listen *l = &d->cfg.listen[i];
+		uint16_t port = sd_sockaddr_port(&l->addr);
+
+		if ((v->has_port ? v->port : 5060) != port)
+			continue;
+		if (sip_str_ieq_cstr(v->host, l->host))
+			return true;
+		if (!sd_sockaddr_from_host(v->host, port, &a) &&
+		    sd_sockaddr_eq(&a, &l->addr))
+			return true;
+	}
+	return false;
+}
+
+bool proxy_is_loop(struct siphond *d, struct sip_msg *m)
+{
+	char want[LOOP_HASH_HEX + 1];
+	struct sip_val_iter it;
+	struct sip_error e;
+	struct sip_str v;
+	struct sip_via via;
+
+	snprintf(want, sizeof(want), "%016llx",
+		 (unsigned long long)proxy_loop_hash(m));
+	sip_msg_values(m, SIP_HDR_VIA, &it);
+	while (sip_val_next(&it, &v, &e) == 1) {
+		if (sip_via_parse(v, &via, &e) || !via_is_ours(d, &via))
+			continue;
+		if (via.branch.len >= BRANCH_MARK_LEN + LOOP_HASH_HEX &&
+		    !memcmp(via.branch.p, BRANCH_MARK, BRANCH_MARK_LEN) &&
+		    !memcmp(via.branch.p + BRANCH_MARK_LEN, want,
+			    LOOP_HASH_HEX))
+			return true; /* a loop, not a spiral */
+	}
+	return false;
+}
+
+static int make_branch(struct siphond *d, uint64_t loop_hash, char *buf,
+		       size_t len)
+{
+	return snprintf(buf, len, BRANCH_MARK "%016llx.%llx",
+			(unsigned long long)loop_hash,
+			(unsigned long long)(++d->branch_seq ^ d->secret));
+}
+
+/*
+ * RFC 3581 and 18.2.1: the Via the request came with gets received= and
+ * the rport value, so responses retrace a NAT's mapping. Other params are
+ * kept in order.
+ */
+static struct sip_str stamp_via(const struct sip_msg *m,
+				const struct sd_peer *from, char *buf,
+				size_t cap)
+{
+	const struct sip_hdr *h = sip_msg_first(m, SIP_HDR_VIA);
+	struct sip_str rest, first, param;
+	char host[SD_ADDRSTRLEN];
+	const char *semi, *end;
+	size_t n = 0;
+	int w;
+
+	if (!h)
+		return SIP_STR_NULL;
+	rest = h->value;
+	if (sip_list_next(&rest, &first) != 1)
+		return SIP_STR_NULL;
+	semi = memchr(first.p, ';', first.len);
+	end = first.p + first.len;
+	if (!semi)
+		semi = end;
+	if ((size_t)(semi - first.p) >= cap)
+		return SIP_STR_NULL;
+	memcpy(buf, first.p, (size_t)(semi - first.p));
+	n = (size_t)(semi - first.p);
+	/* every param but received and rport, as sent */
+	while (semi < end) {
+		const char *next =
+			memchr(semi + 1, ';', (size_t)(end - semi - 1));
+
+		if (!next)
+			next = end;
+		param = sip_str_between(semi + 1, next);
+		param = sip_str_trim(param);
+		if (!(param.len >= 5 && !strncasecmp(param.p, "rport", 5) &&
+		      (param.len == 5 || param.p[5] == '=' ||
+		       param.p[5] == ' ')) &&
+		    !(param.len >= 8 && !strncasecmp(param.p, "received", 8))) {
+			if (n + 1 + param.len >= cap)
+				return SIP_STR_NULL;
+			buf[n++] = ';';
+			memcpy(buf + n, param.p, param.len);
+			n += param.len;
+		}
+		semi = next;
+	}
+	w = snprintf(buf + n, cap - n, ";received=%s;rport=%u",
+		     sd_sockaddr_host(&from->addr, host, sizeof(host)),
+		     sd_sockaddr_port(&from->addr));
+	if (w < 0 || (size_t)w >= cap - n)
+		return SIP_STR_NULL;
+	return sip_str_of(buf, n + (size_t)w);
+}
+
+static void hop_of(struct siphond *d, uint16_t listener, struct sip_hop *hop)
+{
+	const struct cfg_listen *l = &d->cfg.listen[listener];
+
+	hop->transport = sip_str_of(sd_proto_name(l->proto), 3);
+	hop->host = sip_str_of(l->host, strlen(l->host));
+	hop->port = sd_sockaddr_port(&l->addr);
+}
+
+/* the edits every forwarded copy shares */
+static void common_edits(struct siphond *d, struct sip_msg *m,
+			 const struct sd_peer *from, const struct sd_peer *to,
+			 bool pop_route, char *via_buf, size_t via_cap,
+			 struct sip_edits *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->add_via = true;
+	hop_of(d, to->listener, &e->via);
+	e->max_forwards = true;
+	e->pop_route = pop_route;
+	if (from)
+		e->top_via = stamp_via(m, from, via_buf, via_cap);
+}
+
+unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
+			   const struct target *t, unsigned int n,
+			   bool pop_route, bool record_route)
+{
+	static char out[SIP_MSG_MAX];
+	struct siphond *d = pc->d;
+	const struct sd_peer *from = &pc->st->peer;
+	uint64_t loop_hash = proxy_loop_hash(m);
+	char branch[64], via_buf[1024];
+	unsigned int i, started = 0;
+	struct sip_edits e;
+	struct sip_error err;
+	struct txn *ct;
+	int len, blen;
+
+	for (i = 0; i < n && pc->nbranches < PROXY_BRANCHES_MAX; i++) {
+		struct pbranch *b = &pc->b[pc->nbranches];
+
+		common_edits(d, m, from, &t[i].to, pop_route, via_buf,
+			     sizeof(via_buf), &e);
+		if (!sip_str_eq(t[i].ruri, m->uri))
+			e.request_uri = t[i].ruri;
+		if (record_route) {
+			e.add_record_route = true;
+			hop_of(d, from->listener, &e.record_route);
+			if (t[i].to.listener != from->listener)
+				hop_of(d, t[i].to.listener,
+				       &e.record_route_out);
+		}
+		blen = make_branch(d, loop_hash, branch, sizeof(branch));
+		e.via.branch = sip_str_of(branch, (size_t)blen);
+		len = sip_build_forward(m, &e, out, sizeof(out), &err);
+		if (len < 0) {
+			pr_debug("cannot forward: %s\n",
+				 sip_err_phrase(err.code));
+			continue;
+		}
+		ct = txn_client_new(d->txns, out, (size_t)len, m->method,
+				    e.via.branch, &t[i].to, pc,
+				    (int)pc->nbranches);
+		if (!ct)
+			continue;
+		memset(b, 0, sizeof(*b));
+		b->ct = ct;
+		pc->nbranches++;
+		started++;
+		d->stats.forwarded++;
+	}
+	return started;
+}
+
+void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
+			     const struct sd_peer *to, bool pop_route)
+{
+	static char out[SIP_MSG_MAX];
+	struct sip_error err;
+	const struct sip_via *via = sip_msg_top_via(m, &err);
+	char branch[64], via_buf[8];
+	struct sd_peer dest = *to;
+	struct sip_edits e;
+	int len, blen;
+
+	if (!via)
+		return;
+	common_edits(d, m, NULL, to, pop_route, via_buf, sizeof(via_buf), &e);
+	/* the same ACK always leaves with the same branch (16.11) */
+	blen = snprintf(branch, sizeof(branch), BRANCH_MARK "%016llx.a",
+			(unsigned long long)(proxy_loop_hash(m) ^ d->secret));
+	e.via.branch = sip_str_of(branch, (size_t)blen);
+	len = sip_build_forward(m, &e, out, sizeof(out), &err);
+	if (len < 0) {
+		d->stats.acks_dropped++;
+		return;
+	}
+	if (sd_send(d, &dest, out, (size_t)len))
+		d->stats.acks_dropped++;
+	else
+		d->stats.acks_forwarded++;
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A new request (RFC 3261 section 16.3 to 16.5): validated, given a
+ * server transaction, checked for hops, loops and extensions, its Route
+ * preprocessed, then answered here (REGISTER, OPTIONS to us, CANCEL) or
+ * forked to its targets.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "proxy.h"
+#include "sip/sip_build.h"
+#include "sip/sip_lex.h"
+#include "sip/sip_uri.h"
+
+#define ALLOW_LINE                                                     \
+	"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, " \
+	"PRACK, INFO, MESSAGE, SUBSCRIBE, NOTIFY, REFER\r\n"
+
+/* "bad CSeq" -> "Bad CSeq": the reason phrase of a 400 says what */
+static const char *bad_request_reason(enum sip_err code, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", sip_err_phrase(code));
+	buf[0] = (char)toupper((unsigned char)buf[0]);
+	return buf;
+}
+
+/* 16.3: what makes the request unfit to forward, answered statefully */
+static bool refuse_unfit(struct siphond *d, struct txn *st, struct sip_msg *m)
+{
+	char unsupported[512];
+	struct sip_val_iter it;
+	struct sip_error e;
+	struct sip_str v;
+	size_t n;
+
+	if (sip_msg_max_forwards(m, &e) == 0 && m->method != SIP_METHOD_ACK) {
+		d->stats.too_many_hops++;
+		proxy_reply(d, st, 483, NULL, NULL);
+		return true;
+	}
+	if (proxy_is_loop(d, m)) {
+		d->stats.loops++;
+		proxy_reply(d, st, 482, NULL, NULL);
+		return true;
+	}
+	/* step 5: siphond supports no extension a proxy must understand */
+	if (!sip_msg_count(m, SIP_HDR_PROXY_REQUIRE))
+		return false;
+	n = (size_t)snprintf(unsupported, sizeof(unsupported), "Unsupported: ");
+	sip_msg_values(m, SIP_HDR_PROXY_REQUIRE, &it);
+	while (sip_val_next(&it, &v, &e) == 1 &&
+	       n + v.len + 4 < sizeof(unsupported)) {
+		n += (size_t)snprintf(unsupported + n, sizeof(unsupported) - n,
+				      "%s%.*s", n > 13 ? ", " : "", (int)v.len,
+				      v.p);
+	}
+	snprintf(unsupported + n, sizeof(unsupported) - n, "\r\n");
+	d->stats.bad_extensions++;
+	proxy_reply(d, st, 420, NULL, unsupported);
+	return true;
+}
+
+/* 16.10: CANCEL ends its INVITE's branches; the 487 comes from them */
+static void handle_cancel(struct siphond *d, struct txn *st, struct sip_msg *m)
+{
+	struct txn *inv = txn_server_find_invite(d->txns, m);
+	struct pcall *pc = inv ? inv->owner : NULL;
+
+	if (!pc) {
+		d->stats.cancels_unmatched++;
+		proxy_reply(d, st, 481, NULL, NULL);
+		return;
+	}
+	d->stats.cancels++;
+	proxy_reply(d, st, 200, NULL, NULL);
+	if (pc->final_sent)
+		return;
+	pc->cancelled = true;
+	proxy_cancel_branches(pc);
+	proxy_check_done(pc);
+}
+
+static bool in_dialog(struct sip_msg *m);
+
+/*
+ * Digest authentication where configured: REGISTER always, INVITE from
+ * outside the trusted peers. The authenticated user must be the one the
+ * request speaks for (To of a REGISTER, From of an INVITE).
+ */
+static bool authenticated(struct siphond *d, struct txn *st, struct sip_msg *m,
+			  const struct sd_peer *from)
+{
+	bool reg = m->method == SIP_METHOD_REGISTER;
+	const struct sip_addr *who;
+	char extra[1024];
+	struct sip_uri uri;
+	struct sip_error e;
+	struct sip_str user;
+	enum auth_verdict v;
+
+	if (!d->auth || in_dialog(m) || (reg && !d->cfg.auth_register) ||
+	    (!reg && (!d->cfg.auth_invite || m->method != SIP_METHOD_INVITE ||
+		      config_is_trusted(&d->cfg, &from->addr))))
+		return true;
+	v = auth_check(d->auth, m, !reg, d->loop.now, &user);
+	if (v == AUTH_OK) {
+		who = reg ? sip_msg_to(m, &e) : sip_msg_from(m, &e);
+		if (who && !sip_uri_parse(who->uri, &uri, &e) &&
+		    sip_str_eq(uri.user, user))
+			return true;
+		v = AUTH_FORBIDDEN;
+	}
+	if (v == AUTH_FORBIDDEN) {
+		d->stats.auth_forbidden++;
+		proxy_reply(d, st, 403, NULL, NULL);
+		return false;
+	}
+	if (v == AUTH_BAD) {
+		d->stats.bad_requests++;
+		proxy_reply(d, st, 400, "Bad Authorization", NULL);
+		return false;
+	}
+	d->stats.auth_challenges++;
+	if (auth_challenge(d->auth, !reg, v == AUTH_STALE, d->loop.now, extra,
+			   sizeof(extra)) < 0)
+		proxy_reply(d, st, 500, NULL, NULL);
+	else
+		proxy_reply(d, st, reg ? 401 : 407, NULL, extra);
+	return false;
+}
+
+static void handle_register(struct siphond *d, struct txn *st,
+			    struct sip_msg *m, const struct sd_peer *from)
+{
+	static char out[SIP_MSG_MAX];
+	char tag[32];
+	int n;
+
+	if (!authenticated(d, st, m, from))
+		return;
+	n = registrar_handle(&d->reg, m, from, d->loop.now,
+			     proxy_to_tag(d, m, tag, sizeof(tag)), out,
+			     sizeof(out));
+	if (n > 0) {
+		struct sip_msg *resp = &(struct sip_msg){ 0 };
+		struct sip_error e;
+
+		/* the registrar wrote the bytes; the status is in them */
+		if (!sip_msg_parse(resp, out, (size_t)n, &e))
+			txn_server_respond(st, out, (size_t)n, resp->status);
+	}
+}
+
+/* a request siphond itself is the target of */
+static bool for_us(struct siphond *d, struct sip_msg *m, struct sip_uri *uri)
+{
+	return !uri->user.len &&
+	       (proxy_uri_is_us(d, m->uri) ||
+		config_is_our_domain(&d->cfg, uri->host.p, uri->host.len));
+}
+
+static bool our_domain(struct siphond *d, const struct sip_uri *uri)
+{
+	return uri->scheme != SIP_URI_TEL &&
+	       config_is_our_domain(&d->cfg, uri->host.p, uri->host.len);
+}
+
+static bool in_dialog(struct sip_msg *m)
+{
+	struct sip_error e;
+	const struct sip_addr *to = sip_msg_to(m, &e);
+
+	return to && to->tag.len;
+}
+
+static bool dialog_creating(enum sip_method m)
+{
+	return m == SIP_METHOD_INVITE || m == SIP_METHOD_SUBSCRIBE ||
+	       m == SIP_METHOD_REFER || m == SIP_METHOD_NOTIFY;
+}
+
+/* the request's next hop when it carries its own route (16.4, 16.5) */
+static int routed_target(struct siphond *d, struct sip_msg *m,
+			 const struct sd_peer *from, bool popped,
+			 struct target *t)
+{
+	const struct sip_hdr *h = sip_msg_first(m, SIP_HDR_ROUTE);
+	struct sip_str rest, first;
+	struct sip_addr route;
+	struct sip_error e;
+
+	t->ruri = m->uri;
+	if (!h)
+		return proxy_uri_peer(d, m->uri, from, &t->to);
+	rest = h->value;
+	if (sip_list_next(&rest, &first) != 1)
+		return -1;
+	if (popped) {
+		/* the next Route value, on this line or the next one */
+		if (!rest.len) {
+			h = sip_msg_next(m, h);
+			if (!h)
+				return proxy_uri_peer(d, m->uri, from, &t->to);
+			rest = h->value;
+		}
+		if (sip_list_next(&rest, &first) != 1)
+			return -1;
+	}
+	if (sip_route_parse(first, &route, &e))
+		return -1;
+	return proxy_uri_peer(d, route.uri, from, &t->to);
+}
+
+/* is the top Route value one of our URIs? */
+static bool top_route_is_us(struct siphond *d, struct sip_msg *m)
+{
+	const struct sip_hdr *h = sip_msg_first(m, SIP_HDR_ROUTE);
+	struct sip_str rest, first;
+	struct sip_addr route;
+	struct sip_error e;
+
+	if (!h)
+		return false;
+	rest = h->value;
+	return sip_list_next(&rest, &first) == 1 &&
+	       !sip_route_parse(first, &route, &e) &&
+	       proxy_uri_is_us(d, route.uri);
+}
+
+static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
+		    const struct target *t, unsigned int n, bool pop_route,
+		    bool record_route)
+{
+	struct pcall *pc = pcall_new(d, st, m->method == SIP_METHOD_INVITE);
+
+	if (!pc) {
+		proxy_reply(d, st, 500, NULL, NULL);
+		return;
+	}
+	if (!proxy_forward(pc, m, t, n, pop_route, record_route)) {
+		pc->best_status = 503;
+		proxy_check_done(pc);
+	}
+}
+
+/* how many Route values the request carries, over all its lines */
+static unsigned int route_values(struct sip_msg *m)
+{
+	struct sip_val_iter it;
+	struct sip_error e;
+	struct sip_str v;
+	unsigned int n = 0;
+
+	sip_msg_values(m, SIP_HDR_ROUTE, &it);
+	while (sip_val_next(&it, &v, &e) == 1)
+		n++;
+	return n;
+}
+
+static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
+			  const struct sd_peer *from)
+{
+	struct target t[PROXY_BRANCHES_MAX];
+	bool pop = top_route_is_us(d, m);
+	struct sip_uri uri;
+	struct sip_error e;
+	unsigned int n;
+
+	if (route_values(m) > (pop ? 1u : 0u)) {
+		/* a route set beyond us: follow it, Request-URI untouched */
+		if (routed_target(d, m, from, pop, &t[0])) {
+			d->stats.unresolvable++;
+			proxy_reply(d, st, 502, "Next Hop Not An Address",
+				    NULL);
+			return;
+		}
+		forward(d, st, m, t, 1, pop, false);
+		return;
+	}
+	if (sip_uri_parse(m->uri, &uri, &e)) {
+		d->stats.bad_requests++;
+		proxy_reply(d, st, 400, "Bad Request-URI", NULL);
+		return;
+	}
+	if (m->method == SIP_METHOD_REGISTER && our_domain(d, &uri)) {
+		handle_register(d, st, m, from);
+		return;
+	}
+	if (m->method == SIP_METHOD_OPTIONS && for_us(d, m, &uri)) {
+		d->stats.local_replies++;
+		proxy_reply(d, st, 200, NULL, ALLOW_LINE);
+		return;
+	}
+	if (!authenticated(d, st, m, from))
+		return;
+	n = proxy_targets(d, m, from, t, PROXY_BRANCHES_MAX);
+	if (!n && !our_domain(d, &uri) &&
+	    !proxy_uri_peer(d, m->uri, from, &t[0].to)) {
+		/* in a dialog without a route set: straight to the URI */
+		t[0].ruri = m->uri;
+		n = 1;
+	}
+	if (!n) {
+		d->stats.not_found++;
+		proxy_reply(d, st, 404, NULL, NULL);
+		return;
+	}
+	forward(d, st, m, t, n, pop,
+		d->cfg.record_route && dialog_creating(m->method) &&
+			!in_dialog(m));
+}
+
+/* an ACK no server transaction took: the ACK for a 2xx, end to end */
+static void forward_ack(struct siphond *d, struct sip_msg *m,
+			const struct sd_peer *from)
+{
+	struct target t;
+	bool pop = top_route_is_us(d, m);
+
+	/* an ACK for siphond itself, or for nowhere, ends here */
+	if ((route_values(m) <= (pop ? 1u : 0u) &&
+	     proxy_uri_is_us(d, m->uri)) ||
+	    routed_target(d, m, from, pop, &t)) {
+		d->stats.acks_dropped++;
+		return;
+	}
+	proxy_forward_stateless(d, m, &t.to, pop);
+}
+
+void proxy_request(struct siphond *d, struct sip_msg *m,
+		   const struct sd_peer *from)
+{
+	struct sip_error e;
+	struct txn *st;
+	char reason[64];
+
+	if (sip_msg_validate(m, &e)) {
+		d->stats.bad_requests++;
+		if (m->method != SIP_METHOD_ACK)
+			proxy_reply_stateless(
+				d, m, from, 400,
+				bad_request_reason(e.code, reason,
+						   sizeof(reason)),
+				NULL);
+		return;
+	}
+	if (m->method == SIP_METHOD_ACK) {
+		forward_ack(d, m, from);
+		return;
+	}
+	st = txn_server_new(d->txns, m, from);
+	if (!st) {
+		d->stats.overload++;
+		proxy_reply_stateless(d, m, from, 503, NULL,
+				      "Retry-After: 5\r\n");
+		return;
+	}
+	d->stats.requests++;
+	if (m->method == SIP_METHOD_INVITE)
+		proxy_reply(d, st, 100, NULL, NULL);
+	if (refuse_unfit(d, st, m))
+		return;
+	if (m->method == SIP_METHOD_CANCEL) {
+		handle_cancel(d, st, m);
+		return;
+	}
+	route_request(d, st, m, from);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The registrar (RFC 3261 section 10.3): a REGISTER for one of our
+ * domains, already authenticated by the caller, is checked, applied to
+ * the location service atomically (all its Contacts or none), and
+ * answered: 200 with every current binding and its expires, 400 for a
+ * malformed Contact or Expires or a '*' with others or a non-zero expiry,
+ * 423 Interval Too Brief with Min-Expires, 500 for a Call-ID/CSeq out of
+ * order, 503 when a bound is reached (counted in location_stats).
+ */
+#ifndef SIPHOND_REGISTRAR_H
+#define SIPHOND_REGISTRAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "location.h"
+#include "sip/sip_msg.h"
+
+struct registrar_stats {
+	uint64_t ok, removals, bad_request, interval_too_brief;
+	uint64_t out_of_order, full, not_our_domain;
+};
+
+struct registrar {
+	struct location *loc;
+	const struct sd_config *cfg;
+	struct registrar_stats stats;
+};
+
+/*
+ * Answer req (a REGISTER). src is where it came from, to_tag the tag for
+ * the response's To. Writes the whole response to out and returns its
+ * length; -1 only when not even an error response fits in cap.
+ */
+int registrar_handle(struct registrar *r, struct sip_msg *req,
+		     const struct sd_peer *src, uint64_t now_ms,
+		     struct sip_str to_tag, char *out, size_t cap);
+
+#endif /* SIPHOND_REGISTRAR_H */
