@@ -31,12 +31,17 @@ struct signal_handler {
 	struct siphond *d;
 };
 
+static int send_for_txn(void *tu, struct sd_peer *to, const char *buf,
+			size_t len)
+{
+	return sd_send(tu, to, buf, len);
+}
+
 static const struct txn_ops proxy_ops = {
 	.response = proxy_on_response,
 	.failed = proxy_on_failed,
 	.gone = proxy_on_gone,
-	.send = (int (*)(void *, struct sd_peer *, const char *,
-			 size_t))sd_send,
+	.send = send_for_txn,
 };
 
 static void usage(FILE *f)
