@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 #include "proxy.h"
 #include "sip/sip_build.h"
@@ -19,22 +20,13 @@
 #define BRANCH_MARK_LEN 9
 #define LOOP_HASH_HEX 16
 
-static uint64_t mix(uint64_t h, struct sip_str s)
-{
-	uint32_t i;
-
-	for (i = 0; i < s.len; i++)
-		h = (h ^ (uint8_t)s.p[i]) * 1099511628211ull;
-	return (h ^ s.len) * 1099511628211ull;
-}
-
 static uint64_t mix_header(uint64_t h, const struct sip_msg *m,
 			   enum sip_hdr_id id)
 {
 	const struct sip_hdr *x;
 
 	for (x = sip_msg_first(m, id); x; x = sip_msg_next(m, x))
-		h = mix(h, x->value);
+		h = sd_hash_str(h, x->value);
 	return h;
 }
 
@@ -50,13 +42,13 @@ uint64_t proxy_loop_hash(struct sip_msg *m)
 	const struct sip_addr *to = sip_msg_to(m, &e);
 	const struct sip_str *cid = sip_msg_call_id(m, &e);
 	const struct sip_cseq *cs = sip_msg_cseq(m, &e);
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = SD_HASH_INIT;
 
-	h = mix(h, m->uri);
-	h = mix(h, from ? from->tag : SIP_STR_NULL);
-	h = mix(h, to ? to->tag : SIP_STR_NULL);
-	h = mix(h, cid ? *cid : SIP_STR_NULL);
-	h = (h ^ (cs ? cs->seq : 0)) * 1099511628211ull;
+	h = sd_hash_str(h, m->uri);
+	h = sd_hash_str(h, from ? from->tag : SIP_STR_NULL);
+	h = sd_hash_str(h, to ? to->tag : SIP_STR_NULL);
+	h = sd_hash_str(h, cid ? *cid : SIP_STR_NULL);
+	h = sd_hash_bytes(h, &(uint32_t){ cs ? cs->seq : 0 }, 4);
 	h = mix_header(h, m, SIP_HDR_PROXY_REQUIRE);
 	return mix_header(h, m, SIP_HDR_PROXY_AUTHORIZATION);
 }

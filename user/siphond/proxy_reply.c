@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 #include "proxy.h"
 #include "sip/sip_build.h"
@@ -19,15 +20,10 @@ struct sip_str proxy_to_tag(struct siphond *d, struct sip_msg *m, char *buf,
 	const struct sip_str *cid = sip_msg_call_id(m, &e);
 	const struct sip_addr *from = sip_msg_from(m, &e);
 	uint64_t h = d->secret;
-	uint32_t i;
 
 	/* the same request always gets the same tag */
-	if (cid)
-		for (i = 0; i < cid->len; i++)
-			h = (h ^ (uint8_t)cid->p[i]) * 1099511628211ull;
-	if (from)
-		for (i = 0; i < from->tag.len; i++)
-			h = (h ^ (uint8_t)from->tag.p[i]) * 1099511628211ull;
+	h = sd_hash_str(h, cid ? *cid : SIP_STR_NULL);
+	h = sd_hash_str(h, from ? from->tag : SIP_STR_NULL);
 	snprintf(buf, len, "sd%016llx", (unsigned long long)h);
 	return sip_str_of(buf, strlen(buf));
 }

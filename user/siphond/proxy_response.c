@@ -10,12 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 #include "proxy.h"
 #include "sip/sip_build.h"
-
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-offsetof(type, member)))
 
 static void on_timer_c(struct tw_timer *timer);
 

@@ -13,6 +13,7 @@
  * input buffer valid while a deliver callback that closed its own
  * connection is still running.
  */
+#include "hash.h"
 #include "transport.h"
 
 #include <errno.h>
@@ -39,9 +40,6 @@
 /* reads per readiness event: the loop is level-triggered, others get a turn */
 #define TCP_READS_PER_EVENT 8
 #define TCP_NO_SLOT UINT32_MAX
-
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-offsetof(type, member)))
 
 struct tcp_listener {
 	struct ev_handler h; /* fd -1: unused */

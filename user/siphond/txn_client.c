@@ -12,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sip/sip_build.h"
-
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* timer D: at least 32 s over UDP, for the far end's retransmissions */
 #define TXN_TIMER_D_MS 32000

@@ -14,10 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "sip/sip_build.h"
-
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr)-offsetof(type, member)))
 
 static bool has_cookie(struct sip_str branch)
 {
@@ -38,17 +36,6 @@ static int sent_by_of(const struct sip_via *v, char *buf, size_t len)
 	return n > 0 && (size_t)n < len ? n : -1;
 }
 
-static uint64_t mix(uint64_t h, struct sip_str s)
-{
-	uint32_t i;
-
-	for (i = 0; i < s.len; i++) {
-		h ^= (uint8_t)s.p[i];
-		h *= 1099511628211ull;
-	}
-	return h * 31 + s.len;
-}
-
 /* section 17.2.3's fallback: Request-URI, From tag, Call-ID, CSeq, Via */
 static uint64_t rfc2543_key(struct sip_msg *m, enum sip_method method)
 {
@@ -57,15 +44,15 @@ static uint64_t rfc2543_key(struct sip_msg *m, enum sip_method method)
 	const struct sip_str *cid = sip_msg_call_id(m, &e);
 	const struct sip_cseq *cseq = sip_msg_cseq(m, &e);
 	const struct sip_hdr *via = sip_msg_first(m, SIP_HDR_VIA);
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = SD_HASH_INIT;
 
-	h = mix(h, m->uri);
+	h = sd_hash_str(h, m->uri);
 	if (from)
-		h = mix(h, from->tag);
+		h = sd_hash_str(h, from->tag);
 	if (cid)
-		h = mix(h, *cid);
+		h = sd_hash_str(h, *cid);
 	if (via)
-		h = mix(h, via->value);
+		h = sd_hash_str(h, via->value);
 	h = h * 31 + (cseq ? cseq->seq : 0);
 	return h * 31 + (uint64_t)method;
 }

@@ -10,19 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 
 uint32_t txn_hash_branch(const char *p, size_t len)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	/* FNV-1a */
-	for (i = 0; i < len; i++) {
-		h ^= (uint8_t)p[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)sd_hash_bytes(SD_HASH_INIT, p, len);
 }
 
 struct txn_table *txn_table_new(struct evloop *l, const struct txn_conf *c,
