@@ -43,6 +43,10 @@ sd_start() {
 	    "$SIPP_DIR/siphond.conf.in" > "$dir/siphond.conf"
 	# sipp answers only the first challenge, and only MD5
 	printf '[auth]\nmd5_first = yes\n' >> "$dir/siphond.conf"
+	# a suite may define sd_extra_conf to add its own lines
+	if declare -F sd_extra_conf > /dev/null; then
+		sd_extra_conf >> "$dir/siphond.conf"
+	fi
 	ip netns exec "$NS_R" "$SIPHOND" -c "$dir/siphond.conf" \
 		> "$dir/siphond.log" 2>&1 &
 	SD_PID=$!

@@ -290,6 +290,40 @@ TEST(response_refusals)
 	}
 }
 
+#define NO_CALL_ID                                            \
+	"OPTIONS sip:c@c.example.com SIP/2.0\r\n"             \
+	"Via: SIP/2.0/UDP a.example.com;branch=z9hG4bKo2\r\n" \
+	"To: <sip:c@c.example.com>\r\n"                       \
+	"From: <sip:a@a.example.com>;tag=x\r\n"               \
+	"CSeq: 1 OPTIONS\r\n"                                 \
+	"\r\n"
+
+/* a 400 answers a request missing Call-ID; nothing else can */
+TEST(bad_request_answers_a_request_missing_a_header)
+{
+	struct sip_response r = { .status = 400, .reason = "Missing Call-ID",
+				  .to_tag = S("t4") };
+	struct sip_error err;
+	int n;
+
+	request(NO_CALL_ID);
+	n = sip_build_response(&req, &r, out, sizeof(out), &err);
+	ASSERT_LT(0, n);
+	/* parsed, not validated: it lacks the Call-ID validation wants */
+	ASSERT_EQ(0, sip_msg_parse(&back, out, (size_t)n, &err));
+	ASSERT_EQ(400, back.status);
+	ASSERT_STREQ("Missing Call-ID", C(back.reason));
+	ASSERT_EQ(0, same_vias(&req, &back));
+	ASSERT_STREQ("1 OPTIONS", value(&back, SIP_HDR_CSEQ));
+	ASSERT_STREQ("t4", to_tag());
+	ASSERT_EQ(0u, sip_msg_count(&back, SIP_HDR_CALL_ID));
+
+	r.status = 500;
+	r.reason = NULL;
+	ASSERT_EQ(-1, sip_build_response(&req, &r, out, sizeof(out), &err));
+	ASSERT_EQ((int)SIP_ERR_MISSING_HEADER, (int)err.code);
+}
+
 /* an unlisted code is fine with a reason of its own */
 TEST(unlisted_code_with_its_reason)
 {

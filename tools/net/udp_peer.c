@@ -5,6 +5,7 @@
  *   udp_peer send BIND_ADDR:PORT DEST_ADDR:PORT COUNT [SIZE [rtp [GAP_US]]]
  *   udp_peer recv BIND_ADDR:PORT EXPECT_FROM_ADDR:PORT COUNT TIMEOUT_MS
  *   udp_peer talk BIND_ADDR:PORT PEER_ADDR:PORT COUNT SIZE GAP_US TIMEOUT_MS
+ *   udp_peer probe BIND_ADDR:PORT DEST_ADDR:PORT COUNT WAIT_MS < MESSAGE
  *
  * send: COUNT datagrams of SIZE bytes, numbered; with "rtp" the payload
  * starts with an RTP header (version 2, PT 0, sequence and timestamp
@@ -15,6 +16,10 @@
  * wrong never reaches a socket, so a full count also proves the checksums.
  * talk: one socket, as a phone has, sends COUNT RTP packets to PEER and
  * receives COUNT from it at the same time.
+ * probe: sends what stdin holds, byte for byte, as one datagram COUNT
+ * times (a SIP message, or garbage), and prints the first line of every
+ * reply that comes back until WAIT_MS after the last send, then
+ * "replies N". It exits 0 whatever came back: the caller judges.
  * Exit 0 when all COUNT arrived from the expected source, else 1.
  */
 #include <errno.h>
@@ -244,13 +249,65 @@ static int do_talk(const struct endpoint *bind_ep, const struct endpoint *peer,
 	return report(&t, count);
 }
 
+/* the first line of every datagram queued on fd; how many there were */
+static long print_replies(int fd)
+{
+	char buf[65536];
+	ssize_t n;
+	long got = 0;
+
+	while ((n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) >= 0) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		printf("%s\n", buf);
+		got++;
+	}
+	return got;
+}
+
+static int do_probe(const struct endpoint *bind_ep, const struct endpoint *to,
+		    long count, long wait_ms)
+{
+	static char msg[65507];
+	struct pollfd pfd = { .events = POLLIN };
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(to, &ss);
+	size_t size = fread(msg, 1, sizeof(msg), stdin);
+	long i, got = 0, deadline;
+
+	pfd.fd = open_bound(bind_ep);
+	if (pfd.fd < 0) {
+		perror("udp_peer: bind");
+		return 1;
+	}
+	for (i = 0; i < count; i++) {
+		if (sendto(pfd.fd, msg, size, 0, (struct sockaddr *)&ss, len) <
+		    0)
+			perror("udp_peer: sendto");
+		got += print_replies(pfd.fd);
+		/* pace a little so neither socket queue overflows */
+		if (i % 64 == 63)
+			usleep(2000);
+	}
+	deadline = now_ms() + wait_ms;
+	while (now_ms() < deadline) {
+		if (poll(&pfd, 1, (int)(deadline - now_ms())) > 0)
+			got += print_replies(pfd.fd);
+	}
+	close(pfd.fd);
+	printf("replies %ld\n", got);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: udp_peer send BIND:PORT DEST:PORT COUNT [SIZE [rtp [GAP_US]]]\n"
 		"       udp_peer recv BIND:PORT FROM:PORT COUNT TIMEOUT_MS\n"
 		"       udp_peer talk BIND:PORT PEER:PORT COUNT SIZE GAP_US "
-		"TIMEOUT_MS\n");
+		"TIMEOUT_MS\n"
+		"       udp_peer probe BIND:PORT DEST:PORT COUNT WAIT_MS "
+		"< MESSAGE\n");
 	return 2;
 }
 
@@ -277,6 +334,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "recv") && argc == 6 && arg4 > 0 && arg4 <= 600000)
 		return do_recv(&a, &b, count, arg4);
+	if (!strcmp(argv[1], "probe") && argc == 6 && arg4 >= 0 &&
+	    arg4 <= 60000)
+		return do_probe(&a, &b, count, arg4);
 	if (!strcmp(argv[1], "talk") && argc == 8 && arg4 > 0 &&
 	    arg4 <= MAX_SIZE) {
 		gap_us = strtol(argv[6], NULL, 10);

@@ -318,6 +318,13 @@ static int write_copied(struct sip_wr *w, const struct sip_msg *req,
 	for (; h; h = sip_msg_next(req, h))
 		sip_wr_line(w, h->name, h->value);
 	for (i = 0; i < sizeof(ids); i++) {
+		/*
+		 * A 400 also answers a request that lacks one of these: there
+		 * is nothing to copy, and its reason phrase names what is
+		 * missing. The Via it goes back by is always needed.
+		 */
+		if (r->status == 400 && !sip_msg_first(req, ids[i]))
+			continue;
 		h = need(req, ids[i], err);
 		if (!h)
 			return -1;

@@ -82,7 +82,8 @@ struct sip_response {
  * response, or the reason holds a control byte), SIP_ERR_BAD_HEADER_LINE
  * (extra lines malformed or carrying Content-Length), SIP_ERR_BAD_TO,
  * SIP_ERR_BAD_PARAM (tag not a token), SIP_ERR_BAD_CONTENT_TYPE,
- * SIP_ERR_MISSING_HEADER, SIP_ERR_VALUE_TOO_LONG (To and its tag past
+ * SIP_ERR_MISSING_HEADER (no Via; for any status but 400, no From, To,
+ * Call-ID or CSeq either), SIP_ERR_VALUE_TOO_LONG (To and its tag past
  * SIP_VALUE_MAX), SIP_ERR_TOO_MANY_HEADERS, SIP_ERR_TOO_LONG. Offsets
  * count from req's start for faults in req, and are 0 for faults in r.
  */

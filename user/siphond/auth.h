@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "credentials.h"
 #include "sip/sip_msg.h"
 
@@ -26,9 +27,17 @@ enum auth_verdict {
 	AUTH_BAD, /* malformed Authorization: 400 */
 };
 
+#define AUTH_COUNTERS(X)                                                     \
+	X(challenged)                                                        \
+	X(ok)                                                                \
+	X(stale)                                                             \
+	X(forbidden)                                                         \
+	X(bad)                                                               \
+	X(replayed)                                                          \
+	X(nonce_table_full) /* oldest entry dropped to make room */
+
 struct auth_stats {
-	uint64_t challenged, ok, stale, forbidden, bad, replayed;
-	uint64_t nonce_table_full; /* oldest entry dropped to make room */
+	AUTH_COUNTERS(SD_COUNTER_FIELD)
 };
 
 struct auth;

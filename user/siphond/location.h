@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "sip/sip_str.h"
 #include "sip/sip_uri.h"
 #include "sockaddr.h"
@@ -30,12 +31,18 @@ struct binding {
 	struct sd_peer source; /* where the REGISTER came from */
 };
 
+#define LOCATION_COUNTERS(X)                                                 \
+	X(bindings) /* a gauge */                                            \
+	X(aors) /* a gauge */                                                \
+	X(added)                                                             \
+	X(refreshed)                                                         \
+	X(removed)                                                           \
+	X(expired)                                                           \
+	X(full_total) /* refused: max_bindings reached */                    \
+	X(full_aor) /* refused: max_bindings_per_aor reached */
+
 struct location_stats {
-	uint64_t bindings; /* a gauge */
-	uint64_t aors; /* a gauge */
-	uint64_t added, refreshed, removed, expired;
-	uint64_t full_total; /* refused: max_bindings reached */
-	uint64_t full_aor; /* refused: max_bindings_per_aor reached */
+	LOCATION_COUNTERS(SD_COUNTER_FIELD)
 };
 
 struct location;

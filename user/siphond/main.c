@@ -2,7 +2,8 @@
 /*
  * siphond: the SIP proxy and registrar of siphon. Reads its config, opens
  * its listeners, and runs one event loop until SIGTERM; SIGHUP re-reads
- * routes, trusted peers, domains and credentials.
+ * routes, trusted peers, domains and credentials; SIGUSR1 writes every
+ * counter to the log (as does a clean stop).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -106,6 +107,10 @@ static void on_signal(struct evloop *l, struct ev_handler *h, uint32_t events)
 			reload(sh->d);
 			continue;
 		}
+		if (si.ssi_signo == SIGUSR1) {
+			sd_stats_log(sh->d);
+			continue;
+		}
 		pr_info("signal %u: stopping\n", si.ssi_signo);
 		evloop_stop(l);
 	}
@@ -158,6 +163,7 @@ static int open_signals(struct siphond *d, struct signal_handler *sh)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
 	sh->d = d;
@@ -286,6 +292,7 @@ int main(int argc, char **argv)
 	if (setup(d, &sh) == 0 && write_pid_file(d->cfg.pid_file) == 0) {
 		pr_info("ready\n");
 		rc = evloop_run(&d->loop) ? 1 : 0;
+		sd_stats_log(d);
 	}
 	teardown(d, &sh);
 	pr_info("stopped\n");

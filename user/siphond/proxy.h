@@ -50,6 +50,9 @@ struct pcall {
 /* proxy_request.c */
 void proxy_request(struct siphond *d, struct sip_msg *m,
 		   const struct sd_peer *from);
+/* 400 without a transaction, its reason phrase saying what is wrong */
+void proxy_refuse_malformed(struct siphond *d, struct sip_msg *m,
+			    const struct sd_peer *from, enum sip_err code);
 
 /* proxy_target.c */
 /* is uri one of siphond's own addresses (a Route or Record-Route to us)? */

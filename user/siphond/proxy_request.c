@@ -19,10 +19,32 @@
 	"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, " \
 	"PRACK, INFO, MESSAGE, SUBSCRIBE, NOTIFY, REFER\r\n"
 
-/* "bad CSeq" -> "Bad CSeq": the reason phrase of a 400 says what */
-static const char *bad_request_reason(enum sip_err code, char *buf, size_t len)
+/* the header sip_msg_validate() found missing (section 8.1.1, 20.15) */
+static const char *missing_header(const struct sip_msg *m)
 {
-	snprintf(buf, len, "%s", sip_err_phrase(code));
+	static const enum sip_hdr_id need[] = {
+		SIP_HDR_TO,	 SIP_HDR_FROM, SIP_HDR_CSEQ,
+		SIP_HDR_CALL_ID, SIP_HDR_VIA,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!m->count[need[i]])
+			return sip_hdr_name(need[i]);
+	return sip_hdr_name(SIP_HDR_CONTENT_TYPE);
+}
+
+/*
+ * The reason phrase of a 400 says what is wrong: "bad CSeq" becomes
+ * "Bad CSeq", a missing header is named ("Missing Call-ID").
+ */
+static const char *bad_request_reason(const struct sip_msg *m,
+				      enum sip_err code, char *buf, size_t len)
+{
+	if (code == SIP_ERR_MISSING_HEADER)
+		snprintf(buf, len, "Missing %s", missing_header(m));
+	else
+		snprintf(buf, len, "%s", sip_err_phrase(code));
 	buf[0] = (char)toupper((unsigned char)buf[0]);
 	return buf;
 }
@@ -330,21 +352,28 @@ static void forward_ack(struct siphond *d, struct sip_msg *m,
 	proxy_forward_stateless(d, m, &t.to, pop);
 }
 
+void proxy_refuse_malformed(struct siphond *d, struct sip_msg *m,
+			    const struct sd_peer *from, enum sip_err code)
+{
+	char reason[64];
+
+	d->stats.bad_requests++;
+	/* an ACK is never answered (section 17.2.1) */
+	if (m->method != SIP_METHOD_ACK)
+		proxy_reply_stateless(d, m, from, 400,
+				      bad_request_reason(m, code, reason,
+							 sizeof(reason)),
+				      NULL);
+}
+
 void proxy_request(struct siphond *d, struct sip_msg *m,
 		   const struct sd_peer *from)
 {
 	struct sip_error e;
 	struct txn *st;
-	char reason[64];
 
 	if (sip_msg_validate(m, &e)) {
-		d->stats.bad_requests++;
-		if (m->method != SIP_METHOD_ACK)
-			proxy_reply_stateless(
-				d, m, from, 400,
-				bad_request_reason(e.code, reason,
-						   sizeof(reason)),
-				NULL);
+		proxy_refuse_malformed(d, m, from, e.code);
 		return;
 	}
 	if (m->method == SIP_METHOD_ACK) {

@@ -14,13 +14,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "config.h"
 #include "location.h"
 #include "sip/sip_msg.h"
 
+#define REGISTRAR_COUNTERS(X)                                                \
+	X(ok)                                                                \
+	X(removals)                                                          \
+	X(bad_request)                                                       \
+	X(interval_too_brief) /* 423 */                                      \
+	X(out_of_order) /* an older Call-ID/CSeq */                          \
+	X(full)                                                              \
+	X(not_our_domain)
+
 struct registrar_stats {
-	uint64_t ok, removals, bad_request, interval_too_brief;
-	uint64_t out_of_order, full, not_our_domain;
+	REGISTRAR_COUNTERS(SD_COUNTER_FIELD)
 };
 
 struct registrar {

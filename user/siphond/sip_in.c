@@ -45,6 +45,17 @@ static void request_in(struct siphond *d, struct sip_msg *m,
 	proxy_request(d, m, from);
 }
 
+/*
+ * A request whose headers were all read but whose Content-Length is
+ * malformed or longer than the datagram: section 18.3 wants a 400 for it,
+ * and everything a response needs was indexed before the parser stopped.
+ */
+static bool answerable(const struct sip_msg *m, enum sip_err code)
+{
+	return m->is_request && (code == SIP_ERR_BODY_TRUNCATED ||
+				 code == SIP_ERR_BAD_CONTENT_LENGTH);
+}
+
 void sip_in(void *arg, const struct sd_peer *from, char *buf, size_t len)
 {
 	struct siphond *d = arg;
@@ -57,11 +68,15 @@ void sip_in(void *arg, const struct sd_peer *from, char *buf, size_t len)
 
 	m = &msg;
 	if (sip_msg_parse(m, buf, len, &err)) {
+		if (answerable(m, err.code)) {
+			proxy_refuse_malformed(d, m, from, err.code);
+			return;
+		}
 		d->stats.parse_errors++;
 		pr_debug("%s: not SIP (%s at byte %u)\n",
 			 sd_sockaddr_str(&from->addr, addr, sizeof(addr)),
 			 sip_err_phrase(err.code), err.offset);
-		/* unindexed, it has no Via to answer to */
+		/* not indexed: no Via to answer to */
 		return;
 	}
 	if (m->is_request)

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "counters.h"
 #include "evloop.h"
 #include "location.h"
 #include "registrar.h"
@@ -45,11 +46,9 @@
 	X(timer_c) /* INVITE branches ended by timer C */                    \
 	X(local_replies) /* OPTIONS to siphond itself */
 
-#define PROXY_COUNTER_FIELD(name) uint64_t name;
 struct proxy_stats {
-	PROXY_COUNTERS(PROXY_COUNTER_FIELD)
+	PROXY_COUNTERS(SD_COUNTER_FIELD)
 };
-#undef PROXY_COUNTER_FIELD
 
 struct siphond {
 	struct sd_config cfg;
@@ -66,6 +65,13 @@ struct siphond {
 	uint64_t secret; /* salts branches and tags */
 	struct tw_timer expire_timer; /* sweeps the location service */
 };
+
+/* stats.c: every counter by group and name, for whoever reports them */
+typedef void (*sd_stat_fn)(void *arg, const char *group, const char *name,
+			   uint64_t value);
+void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg);
+/* the counters to the log at info level, one line per group */
+void sd_stats_log(const struct siphond *d);
 
 /* send through the peer's transport; TCP may set to->conn */
 int sd_send(struct siphond *d, struct sd_peer *to, const char *buf,

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "evloop.h"
 #include "sockaddr.h"
 
@@ -25,9 +26,18 @@ typedef void (*sd_deliver_fn)(void *arg, const struct sd_peer *from,
 #define SD_DGRAM_MAX 65535
 
 /* transport_udp.c */
+#define UDP_COUNTERS(X)                                                      \
+	X(rx_datagrams)                                                      \
+	X(rx_bytes)                                                          \
+	X(rx_keepalives) /* CRLFCRLF pings, answered with CRLF */            \
+	X(rx_errors)                                                         \
+	X(tx_datagrams)                                                      \
+	X(tx_bytes)                                                          \
+	X(tx_errors)                                                         \
+	X(tx_queue_full) /* the send batch bound hit: dropped */
+
 struct udp_stats {
-	uint64_t rx_datagrams, rx_bytes, rx_keepalives, rx_errors;
-	uint64_t tx_datagrams, tx_bytes, tx_errors, tx_queue_full;
+	UDP_COUNTERS(SD_COUNTER_FIELD)
 };
 
 struct udp_transport;
@@ -44,15 +54,26 @@ void udp_flush(struct udp_transport *u);
 const struct udp_stats *udp_stats(const struct udp_transport *u);
 
 /* transport_tcp.c */
+#define TCP_COUNTERS(X)                                                      \
+	X(accepted)                                                          \
+	X(connected)                                                         \
+	X(connect_failed)                                                    \
+	X(refused_full) /* past tcp_max_connections: counted, closed */      \
+	X(closed_idle)                                                       \
+	X(closed_peer)                                                       \
+	X(closed_error)                                                      \
+	X(framing_errors) /* bad Content-Length etc.: conn closed */         \
+	X(rx_messages)                                                       \
+	X(rx_bytes)                                                          \
+	X(rx_pings)                                                          \
+	X(tx_messages)                                                       \
+	X(tx_bytes)                                                          \
+	X(tx_errors)                                                         \
+	X(tx_queue_full) /* output buffer bound hit: conn closed */          \
+	X(open) /* a gauge: connections open now */
+
 struct tcp_stats {
-	uint64_t accepted, connected, connect_failed;
-	uint64_t refused_full; /* past tcp_max_connections: counted, closed */
-	uint64_t closed_idle, closed_peer, closed_error;
-	uint64_t framing_errors; /* bad Content-Length etc.: conn closed */
-	uint64_t rx_messages, rx_bytes, rx_pings;
-	uint64_t tx_messages, tx_bytes, tx_errors;
-	uint64_t tx_queue_full; /* output buffer bound hit: conn closed */
-	uint64_t open; /* a gauge: connections open now */
+	TCP_COUNTERS(SD_COUNTER_FIELD)
 };
 
 struct tcp_transport;

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "evloop.h"
 #include "sip/sip_msg.h"
 #include "sockaddr.h"
@@ -79,14 +80,12 @@ struct txn_conf {
 	X(timeouts_f) /* client non-INVITE: no response */                   \
 	X(timeouts_h) /* server INVITE: no ACK for a final */                \
 	X(transport_errors)                                                  \
-	X(late_responses) /* to a finished client transaction */
+	X(late_responses) /* to a finished client transaction */             \
+	X(active) /* a gauge */
 
-#define TXN_COUNTER_FIELD(name) uint64_t name;
 struct txn_stats {
-	TXN_COUNTERS(TXN_COUNTER_FIELD)
-	uint64_t active; /* a gauge */
+	TXN_COUNTERS(SD_COUNTER_FIELD)
 };
-#undef TXN_COUNTER_FIELD
 
 struct txn {
 	struct txn *hnext; /* hash chain */
