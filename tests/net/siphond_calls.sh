@@ -28,37 +28,6 @@ fi
 BOB_PORT=5080
 ALICE_PORT=5070
 
-# call NAME UAS_SCENARIO UAC_SCENARIO CALLS [UAC ARGS...]: bob answers
-# with the UAS scenario at his registered port, alice calls him
-call() {
-	local name=$1 uas=$2 uac=$3 n=$4 rc urc
-	shift 4
-	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
-		-sf "$SIPP_DIR/$uas" -m "$n" ${UAS_ARGS:-}
-	local uas_pid=$SIPP_PID
-	sipp_run "${CALLER_NS:-$NS_A}" "${CALLER_IP:-$A_IP}" 5072 \
-		"$LOGS/$name-uac.log" \
-		-sf "$SIPP_DIR/$uac" -s bob -key from alice -au alice \
-		-ap alicepw -m "$n" "$@"
-	rc=$?
-	wait "$uas_pid"
-	urc=$?
-	# under loss the callee's strict scenario may trip on a retransmission
-	# it did not expect; the calls completing is the caller's to say
-	[ -n "${CALLER_ONLY:-}" ] && urc=0
-	[ $rc -eq 0 ] && [ $urc -eq 0 ] && return 0
-	diag "$name: caller exit $rc, callee exit $urc"
-	return 1
-}
-
-# reject NAME USER CODE [MAXFWD]: alice's INVITE to USER must get CODE
-reject() {
-	sipp_run "$NS_A" $A_IP 5073 "$LOGS/$1.log" \
-		-sf "$SIPP_DIR/uac_reject.xml" -s "$2" -key from alice \
-		-au alice -ap alicepw -key code "$3" -key alt "$3" \
-		-key maxfwd "${4:-70}" -m 1
-}
-
 tap_check "alice registers after a 401 challenge" \
 	register "$NS_A" $A_IP $ALICE_PORT alice alicepw 120
 tap_check "bob registers after a 401 challenge" \

@@ -176,18 +176,36 @@ static void handle_register(struct siphond *d, struct txn *st,
 	}
 }
 
+static bool listens_on_port(struct siphond *d, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->cfg.nlisten; i++)
+		if (sd_sockaddr_port(&d->cfg.listen[i].addr) == port)
+			return true;
+	return false;
+}
+
+/*
+ * A domain siphond is responsible for (16.4). One of its addresses with
+ * a port it does not listen on is not: that is a phone on the same host.
+ */
+static bool our_domain(struct siphond *d, const struct sip_uri *uri)
+{
+	if (uri->scheme == SIP_URI_TEL)
+		return false;
+	if ((uri->host_type == SIP_URI_HOST_IPV4 ||
+	     uri->host_type == SIP_URI_HOST_IPV6) &&
+	    !listens_on_port(d, sip_uri_port(uri)))
+		return false;
+	return config_is_our_domain(&d->cfg, uri->host.p, uri->host.len);
+}
+
 /* a request siphond itself is the target of */
 static bool for_us(struct siphond *d, struct sip_msg *m, struct sip_uri *uri)
 {
 	return !uri->user.len &&
-	       (proxy_uri_is_us(d, m->uri) ||
-		config_is_our_domain(&d->cfg, uri->host.p, uri->host.len));
-}
-
-static bool our_domain(struct siphond *d, const struct sip_uri *uri)
-{
-	return uri->scheme != SIP_URI_TEL &&
-	       config_is_our_domain(&d->cfg, uri->host.p, uri->host.len);
+	       (proxy_uri_is_us(d, m->uri) || our_domain(d, uri));
 }
 
 static bool in_dialog(struct sip_msg *m)
