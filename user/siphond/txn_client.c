@@ -24,7 +24,13 @@ static void on_timer_retx(struct tw_timer *timer)
 	struct txn_table *tab = t->tab;
 
 	tab->stats.retransmissions_sent++;
-	txn_send(t, t->req, t->req_len);
+	if (txn_send(t, t->req, t->req_len)) {
+		/* 17.1.4: a transport error reaches the TU as a 503 */
+		if (t->owner)
+			tab->ops->failed(tab->tu, t, 503);
+		txn_terminate(t);
+		return;
+	}
 	/* A doubles without bound; E doubles up to T2, and is T2 once a
 	 * provisional response came */
 	t->interval *= 2;

@@ -57,6 +57,41 @@ static uint64_t rfc2543_key(struct sip_msg *m, enum sip_method method)
 	return h * 31 + (uint64_t)method;
 }
 
+/*
+ * The fallback's ACK matches only when its To tag is the one of the
+ * response it acknowledges (17.2.3): for a late fork's 2xx it is not.
+ * Only RFC 2543 peers get here, so the stored response is parsed.
+ */
+static bool ack_to_tag_matches(const struct txn *t, struct sip_msg *ack)
+{
+	static struct sip_msg resp;
+	const struct sip_addr *want, *got;
+	struct sip_error e;
+
+	if (!t->resp || sip_msg_parse(&resp, t->resp, t->resp_len, &e))
+		return false;
+	want = sip_msg_to(&resp, &e);
+	got = sip_msg_to(ack, &e);
+	return want && got && sip_str_eq(want->tag, got->tag);
+}
+
+static struct txn *find_rfc2543(struct txn_table *tab, struct sip_msg *m,
+				enum sip_method method)
+{
+	uint64_t key = rfc2543_key(m, method);
+	struct txn *t;
+
+	for (t = txn_bucket(tab, (uint32_t)key); t; t = t->hnext) {
+		if (t->kind > TXN_SERVER_NON_INVITE || t->branch_len ||
+		    t->rfc2543_key != key || t->method != method)
+			continue;
+		if (m->method == SIP_METHOD_ACK && !ack_to_tag_matches(t, m))
+			continue;
+		return t;
+	}
+	return NULL;
+}
+
 static struct txn *find(struct txn_table *tab, struct sip_msg *m,
 			enum sip_method method)
 {
@@ -64,14 +99,14 @@ static struct txn *find(struct txn_table *tab, struct sip_msg *m,
 	const struct sip_via *via = sip_msg_top_via(m, &e);
 	char sent_by[TXN_SENTBY_MAX];
 	struct txn *t;
-	uint64_t key;
 	int n;
 
 	if (!via)
 		return NULL;
-	if (has_cookie(via->branch)) {
+	/* a branch too long to keep was filed under the fallback's key */
+	if (has_cookie(via->branch) && via->branch.len <= TXN_BRANCH_MAX) {
 		n = sent_by_of(via, sent_by, sizeof(sent_by));
-		if (n < 0 || via->branch.len > TXN_BRANCH_MAX)
+		if (n < 0)
 			return NULL;
 		t = txn_bucket(tab,
 			       txn_hash_branch(via->branch.p, via->branch.len));
@@ -87,17 +122,21 @@ static struct txn *find(struct txn_table *tab, struct sip_msg *m,
 		}
 		return NULL;
 	}
-	key = rfc2543_key(m, method);
-	for (t = txn_bucket(tab, (uint32_t)key); t; t = t->hnext)
-		if (t->kind <= TXN_SERVER_NON_INVITE && !t->branch_len &&
-		    t->rfc2543_key == key && t->method == method)
-			return t;
-	return NULL;
+	return find_rfc2543(tab, m, method);
 }
 
 struct txn *txn_server_find(struct txn_table *tab, struct sip_msg *m)
 {
-	return find(tab, m, match_method(m->method));
+	struct txn *t = find(tab, m, match_method(m->method));
+
+	/*
+	 * RFC 6026 7.1: an ACK matching an INVITE answered 2xx is the
+	 * dialog's (an RFC 2543 UA's ACK has the INVITE's Via and CSeq):
+	 * not absorbed, the proxy core forwards it end to end.
+	 */
+	if (t && m->method == SIP_METHOD_ACK && t->state == TXN_ACCEPTED)
+		return NULL;
+	return t;
 }
 
 struct txn *txn_server_find_invite(struct txn_table *tab,
