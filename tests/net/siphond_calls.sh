@@ -19,7 +19,7 @@ LOGS=$(mktemp -d /tmp/siphond-calls.XXXXXX)
 [ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdc$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-tap_plan 15
+tap_plan 17
 if ! sd_start "$LOGS"; then
 	diag "siphond did not start:"; sed 's/^/# /' "$LOGS/siphond.log"
 	exit $KSFT_FAIL
@@ -108,6 +108,45 @@ tcp_call() {
 	wait "$uas_pid" && [ $rc -eq 0 ]
 }
 tap_check "register and call over TCP" tcp_call
+
+# in_dialog_options RURI ROUTE: an in-dialog OPTIONS from alice, as a
+# phone or a router before siphond would send it, on stdout
+in_dialog_options() {
+	printf '%s\r\n' "OPTIONS $1 SIP/2.0" \
+		"Via: SIP/2.0/UDP $A_IP:5098;branch=z9hG4bK-strict-$RANDOM;rport" \
+		"From: <sip:alice@$SD_DOMAIN>;tag=a1" \
+		"To: <sip:bob@$SD_DOMAIN>;tag=b1" \
+		"Call-ID: strict-$RANDOM@$A_IP" "CSeq: 2 OPTIONS" \
+		"Max-Forwards: 70" "Route: $2" "Content-Length: 0" ""
+}
+
+# routed NAME START_LINE ROUTE < REQUEST: bob's phone gets the request
+# with that start line and exactly that Route ("": none), and alice the 200
+routed() {
+	local name=$1 want_line=$2 want_route=$3 got
+	sipp_bg "$NS_B" $B_IP 5081 "$LOGS/$name-uas.log" \
+		-sf "$SIPP_DIR/uas_options.xml" -m 1 -trace_msg \
+		-message_file "$LOGS/$name-msgs.log"
+	local pid=$SIPP_PID
+	ip netns exec "$NS_A" "$UDP_PEER" probe $A_IP:5098 $SD_ADDR:5060 1 \
+		1000 > "$LOGS/$name-probe.log"
+	wait "$pid" && grep -qx "SIP/2.0 200 OK" "$LOGS/$name-probe.log" ||
+		return 1
+	# the request as bob got it: from its start line to the blank line
+	got=$(tr -d '\r' < "$LOGS/$name-msgs.log" |
+		awk -v l="$want_line" '$0 == l { on = 1 } on && $0 == "" { exit } on')
+	if [ -z "$got" ] || [ "$(grep '^Route:' <<< "$got")" != "$want_route" ]; then
+		diag "$name: bob got: $(tr '\n' '|' <<< "${got:-nothing like $want_line}")"
+		return 1
+	fi
+}
+BOB_B="sip:bob@$B_IP:5081"
+tap_check "from a strict router: the last Route becomes the Request-URI (16.4)" \
+	eval 'in_dialog_options "sip:$SD_ADDR:5060;lr" "<$BOB_B>" |
+	      routed strict_in "OPTIONS $BOB_B SIP/2.0" ""'
+tap_check "to a strict router: its Route value becomes the Request-URI (16.6)" \
+	eval 'in_dialog_options "$BOB_B" "<sip:$SD_ADDR;lr>, <sip:$B_IP:5081>" |
+	      routed strict_next "OPTIONS sip:$B_IP:5081 SIP/2.0" "Route: <$BOB_B>"'
 
 tap_check "siphond is still running" sd_alive
 

@@ -469,10 +469,64 @@ TEST(max_forwards)
 	ASSERT_EQ((uint32_t)(strstr(text, ": 0") + 2 - text), err.offset);
 }
 
+/*
+ * INVITE's route set is p2, p3 (one line) and p4 (another). 16.4 after a
+ * strict router: the last value goes; 16.6 step 6 before one: the first
+ * values go and the Request-URI is appended as the last.
+ */
+TEST(strict_routing_edits)
+{
+	struct sip_edits e = { .pop_routes = 2, .drop_last_route = true };
+	const struct sip_hdr *h;
+	struct sip_error err;
+	int n;
+
+	/* pop and drop over lines: nothing left of the route set */
+	n = forward(INVITE, &e, &err);
+	ASSERT_EQ(0, parse(&back, out, n));
+	ASSERT_EQ(0u, sip_msg_count(&back, SIP_HDR_ROUTE));
+
+	/* pop one, drop the last: p3 alone stays, on the first line */
+	e = (struct sip_edits){ .pop_routes = 1, .drop_last_route = true };
+	n = forward(INVITE, &e, &err);
+	ASSERT_EQ(0, parse(&back, out, n));
+	ASSERT_EQ(1u, sip_msg_count(&back, SIP_HDR_ROUTE));
+	ASSERT_STREQ("<sip:p3.example.com;lr>", value(&back, SIP_HDR_ROUTE));
+
+	/* pop two and append: p4, then the old Request-URI */
+	e = (struct sip_edits){ .pop_routes = 2,
+				.request_uri = S("sip:p3.example.com"),
+				.append_route = S("sip:bob@b.example.com") };
+	n = forward(INVITE, &e, &err);
+	ASSERT_EQ(0, parse(&back, out, n));
+	ASSERT_STREQ("sip:p3.example.com", C(back.uri));
+	h = sip_msg_first(&back, SIP_HDR_ROUTE);
+	ASSERT_STREQ("<sip:p4.example.com;lr>", C(h->value));
+	h = sip_msg_next(&back, h);
+	ASSERT_NE(NULL, h);
+	ASSERT_STREQ("<sip:bob@b.example.com>", C(h->value));
+	ASSERT_EQ(NULL, sip_msg_next(&back, h));
+
+	/* a request without Route still gets the appended one */
+	e = (struct sip_edits){ .append_route = S("sip:c@c.example.com") };
+	n = forward(NO_MF, &e, &err);
+	ASSERT_EQ(0, parse(&back, out, n));
+	ASSERT_STREQ("<sip:c@c.example.com>", value(&back, SIP_HDR_ROUTE));
+
+	/* what is appended must be a URI */
+	e.append_route = S("sip:a>b");
+	ASSERT_EQ(-1, forward(NO_MF, &e, &err));
+	ASSERT_EQ(SIP_ERR_BAD_ROUTE, (int)err.code);
+	e = (struct sip_edits){ .pop_routes = 5 };
+	n = forward(INVITE, &e, &err);
+	ASSERT_EQ(0, parse(&back, out, n));
+	ASSERT_EQ(0u, sip_msg_count(&back, SIP_HDR_ROUTE));
+}
+
 TEST(request_uri_replaced_and_route_popped)
 {
 	struct sip_edits e = { .request_uri = S("sip:bob@192.0.2.9:5080"),
-			       .pop_route = true };
+			       .pop_routes = 1 };
 	const struct sip_hdr *h;
 	struct sip_error err;
 	int n;
@@ -495,7 +549,7 @@ TEST(request_uri_replaced_and_route_popped)
 	e.request_uri = S("sip:a b");
 	ASSERT_EQ(-1, forward(INVITE, &e, &err));
 	ASSERT_EQ(SIP_ERR_BAD_REQUEST_URI, (int)err.code);
-	e = (struct sip_edits){ .pop_route = true };
+	e = (struct sip_edits){ .pop_routes = 1 };
 	ASSERT_EQ(-1, forward(NO_MF, &e, &err));
 	ASSERT_EQ(SIP_ERR_BAD_ROUTE, (int)err.code);
 }
@@ -593,7 +647,7 @@ static int build_all_edits(char *buf, size_t cap, struct sip_error *err)
 			       .record_route = rr,
 			       .max_forwards = true,
 			       .request_uri = S("sip:bob@192.0.2.9"),
-			       .pop_route = true,
+			       .pop_routes = 1,
 			       .replace_body = true,
 			       .body = S(SDP),
 			       .content_type = S("application/sdp") };

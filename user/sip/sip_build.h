@@ -113,8 +113,13 @@ struct sip_edits {
 	struct sip_str top_via;
 	bool max_forwards; /* step 3: decrement, or add 70 when absent */
 	struct sip_str request_uri; /* step 2: .p set replaces it */
-	bool pop_route; /* step 6: loose routing drops the first Route value */
+	/* loose routing: our own first Route value dropped (16.4), and for a
+	 * strict next hop its value too (16.6 step 6): the first n values */
+	unsigned int pop_routes;
 	bool drop_last_route; /* 16.4: a strict router's last Route value */
+	/* 16.6 step 6: a strict next hop gets the Request-URI as the last
+	 * Route value, "<uri>" (.p NULL: none) */
+	struct sip_str append_route;
 	bool replace_body; /* body (and content_type when .p is set) */
 	/* step 9 needs no flag: Content-Length is always made right */
 	struct sip_str body;

@@ -19,7 +19,8 @@ struct fwd {
 	struct sip_wr w;
 	struct sip_str body;
 	int max_forwards; /* the value to write, or -1: copy as received */
-	bool via_added, rr_added, via_popped, route_popped, via_replaced;
+	bool via_added, rr_added, via_popped, via_replaced;
+	unsigned int routes_popped;
 	const struct sip_hdr *last_route; /* its last value: drop_last_route */
 	bool cl_written, ct_written;
 };
@@ -182,7 +183,8 @@ static int check_edits(struct fwd *f, struct sip_error *err)
 
 	if (!m->is_request &&
 	    (e->add_via || e->add_record_route || e->max_forwards ||
-	     e->request_uri.p || e->pop_route || e->drop_last_route ||
+	     e->request_uri.p || e->pop_routes || e->drop_last_route ||
+	     e->append_route.p ||
 	     e->top_via.p))
 		return fail(err, SIP_ERR_BAD_START_LINE, 0);
 	if (check_hops(e, err))
@@ -194,7 +196,9 @@ static int check_edits(struct fwd *f, struct sip_error *err)
 		return fail(err, SIP_ERR_BAD_CONTENT_TYPE, 0);
 	if ((e->pop_via || e->top_via.p) && !m->count[SIP_HDR_VIA])
 		return fail(err, SIP_ERR_BAD_VIA, m->hdr_end);
-	if ((e->pop_route || e->drop_last_route) && !m->count[SIP_HDR_ROUTE])
+	if (e->append_route.p && !request_uri_ok(e->append_route))
+		return fail(err, SIP_ERR_BAD_ROUTE, 0);
+	if ((e->pop_routes || e->drop_last_route) && !m->count[SIP_HDR_ROUTE])
 		return fail(err, SIP_ERR_BAD_ROUTE, m->hdr_end);
 	f->max_forwards = -1;
 	if (e->max_forwards) {
@@ -256,25 +260,45 @@ static int write_replaced(struct fwd *f, const struct sip_hdr *h,
 	return 0;
 }
 
-/* a list header line without its last value: dropped if that was all */
-static int write_but_last(struct fwd *f, const struct sip_hdr *h,
-			  enum sip_err code, struct sip_error *err)
+/*
+ * A Route line less the values popped off the front of the route set and,
+ * when it is the last line, less the last value: dropped if nothing stays.
+ */
+static int write_route_line(struct fwd *f, const struct sip_hdr *h,
+			    struct sip_error *err)
 {
+	bool drop_last = f->e->drop_last_route && h == f->last_route;
+	const char *keep_start = NULL, *keep_end = NULL;
 	struct sip_str rest = h->value, v;
-	const char *keep_end = NULL;
 	int r;
 
 	while ((r = sip_list_next(&rest, &v)) == 1) {
-		if (!rest.len)
+		if (f->routes_popped < f->e->pop_routes) {
+			f->routes_popped++;
+			continue;
+		}
+		if (drop_last && !rest.len)
 			break;
+		if (!keep_start)
+			keep_start = v.p;
 		keep_end = v.p + v.len;
 	}
-	if (r != 1)
-		return fail(err, code, (uint32_t)(rest.p - f->m->buf));
-	if (keep_end)
+	if (r < 0)
+		return fail(err, SIP_ERR_BAD_ROUTE,
+			    (uint32_t)(rest.p - f->m->buf));
+	if (keep_start)
 		sip_wr_line(&f->w, h->name,
-			    sip_str_between(h->value.p, keep_end));
+			    sip_str_between(keep_start, keep_end));
 	return 0;
+}
+
+/* 16.6 step 6: "Route: <uri>" after the last of the route set */
+static void write_appended_route(struct fwd *f)
+{
+	sip_wr_cstr(&f->w, "Route: <");
+	sip_wr_str(&f->w, f->e->append_route);
+	sip_wr_mem(&f->w, ">\r\n", 3);
+	f->w.lines++;
 }
 
 static void write_number_line(struct fwd *f, struct sip_str name, uint32_t v)
@@ -329,12 +353,16 @@ static int edit_line(struct fwd *f, const struct sip_hdr *h, struct sip_str raw,
 		f->via_popped = true;
 		return write_popped(f, h, SIP_ERR_BAD_VIA, err);
 	case SIP_HDR_ROUTE:
-		if (e->drop_last_route && h == f->last_route)
-			return write_but_last(f, h, SIP_ERR_BAD_ROUTE, err);
-		if (!e->pop_route || f->route_popped)
-			break;
-		f->route_popped = true;
-		return write_popped(f, h, SIP_ERR_BAD_ROUTE, err);
+		if (f->routes_popped < e->pop_routes ||
+		    (e->drop_last_route && h == f->last_route)) {
+			if (write_route_line(f, h, err))
+				return -1;
+		} else {
+			sip_wr_raw_line(&f->w, raw);
+		}
+		if (e->append_route.p && h == f->last_route)
+			write_appended_route(f);
+		return 0;
 	case SIP_HDR_MAX_FORWARDS:
 		if (f->max_forwards < 0)
 			break;
@@ -387,6 +415,8 @@ static void write_missing(struct fwd *f)
 		write_via(f);
 	if (e->add_record_route && !f->rr_added)
 		write_record_route(f);
+	if (e->append_route.p && !f->last_route)
+		write_appended_route(f);
 	if (e->max_forwards && !f->m->count[SIP_HDR_MAX_FORWARDS])
 		write_number_line(f, sip_str_of("Max-Forwards", 12),
 				  (uint32_t)f->max_forwards);

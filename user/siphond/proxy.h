@@ -24,6 +24,18 @@
 struct target {
 	struct sip_str ruri; /* the Request-URI the copy carries */
 	struct sd_peer to; /* where it is sent */
+	/* 16.6 step 6: the next hop is a strict router; ruri is its Route
+	 * value, and the Request-URI goes to the end of the route set */
+	bool strict_next;
+};
+
+/* what route preprocessing (16.4) found, for every copy forwarded */
+struct route_fix {
+	bool pop; /* the top Route value is ours: removed */
+	/* a strict router sent it: m->uri now holds the real Request-URI,
+	 * the last Route value, which is removed */
+	bool strict;
+	unsigned int beyond; /* Route values left after those two */
 };
 
 struct pbranch {
@@ -54,6 +66,15 @@ void proxy_request(struct siphond *d, struct sip_msg *m,
 void proxy_refuse_malformed(struct siphond *d, struct sip_msg *m,
 			    const struct sd_peer *from, enum sip_err code);
 
+/* proxy_route.c */
+/* 16.4 on m: may replace m->uri with a strict router's last Route value */
+void proxy_route_preprocess(struct siphond *d, struct sip_msg *m,
+			    struct route_fix *rf);
+/* where m goes by its route set, or by its Request-URI if none is left */
+int proxy_route_next_hop(struct siphond *d, struct sip_msg *m,
+			 const struct sd_peer *from,
+			 const struct route_fix *rf, struct target *t);
+
 /* proxy_target.c */
 /* is uri one of siphond's own addresses (a Route or Record-Route to us)? */
 bool proxy_uri_is_us(struct siphond *d, struct sip_str uri);
@@ -77,10 +98,11 @@ bool proxy_is_loop(struct siphond *d, struct sip_msg *m);
 /* fork m to every target under pc; returns how many branches started */
 unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 			   const struct target *t, unsigned int n,
-			   bool pop_route, bool record_route);
+			   const struct route_fix *rf, bool record_route);
 /* forward an ACK for a 2xx (or anything else stateless) */
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
-			     const struct sd_peer *to, bool pop_route);
+			     const struct target *t,
+			     const struct route_fix *rf);
 
 /* proxy_response.c */
 struct pcall *pcall_new(struct siphond *d, struct txn *st, bool invite);

@@ -171,24 +171,30 @@ static void hop_of(struct siphond *d, uint16_t listener, struct sip_hop *hop)
 	hop->port = sd_sockaddr_port(&l->addr);
 }
 
-/* the edits every forwarded copy shares */
+/* the edits of a copy to t: Via, Max-Forwards, route set, Request-URI */
 static void common_edits(struct siphond *d, struct sip_msg *m,
-			 const struct sd_peer *from, const struct sd_peer *to,
-			 bool pop_route, char *via_buf, size_t via_cap,
-			 struct sip_edits *e)
+			 const struct sd_peer *from, const struct target *t,
+			 const struct route_fix *rf, char *via_buf,
+			 size_t via_cap, struct sip_edits *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->add_via = true;
-	hop_of(d, to->listener, &e->via);
+	hop_of(d, t->to.listener, &e->via);
 	e->max_forwards = true;
-	e->pop_route = pop_route;
+	e->pop_routes = rf->pop + t->strict_next;
+	e->drop_last_route = rf->strict;
+	/* after a strict router, the start line still holds our URI */
+	if (rf->strict || !sip_str_eq(t->ruri, m->uri))
+		e->request_uri = t->ruri;
+	if (t->strict_next)
+		e->append_route = m->uri;
 	if (from)
 		e->top_via = stamp_via(m, from, via_buf, via_cap);
 }
 
 unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 			   const struct target *t, unsigned int n,
-			   bool pop_route, bool record_route)
+			   const struct route_fix *rf, bool record_route)
 {
 	static char out[SIP_MSG_MAX];
 	struct siphond *d = pc->d;
@@ -204,10 +210,8 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 	for (i = 0; i < n && pc->nbranches < PROXY_BRANCHES_MAX; i++) {
 		struct pbranch *b = &pc->b[pc->nbranches];
 
-		common_edits(d, m, from, &t[i].to, pop_route, via_buf,
-			     sizeof(via_buf), &e);
-		if (!sip_str_eq(t[i].ruri, m->uri))
-			e.request_uri = t[i].ruri;
+		common_edits(d, m, from, &t[i], rf, via_buf, sizeof(via_buf),
+			     &e);
 		if (record_route) {
 			e.add_record_route = true;
 			hop_of(d, from->listener, &e.record_route);
@@ -238,19 +242,20 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 }
 
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
-			     const struct sd_peer *to, bool pop_route)
+			     const struct target *t,
+			     const struct route_fix *rf)
 {
 	static char out[SIP_MSG_MAX];
 	struct sip_error err;
 	const struct sip_via *via = sip_msg_top_via(m, &err);
 	char branch[64], via_buf[8];
-	struct sd_peer dest = *to;
+	struct sd_peer dest = t->to;
 	struct sip_edits e;
 	int len, blen;
 
 	if (!via)
 		return;
-	common_edits(d, m, NULL, to, pop_route, via_buf, sizeof(via_buf), &e);
+	common_edits(d, m, NULL, t, rf, via_buf, sizeof(via_buf), &e);
 	/* the same ACK always leaves with the same branch (16.11) */
 	blen = snprintf(branch, sizeof(branch), BRANCH_MARK "%016llx.a",
 			(unsigned long long)(proxy_loop_hash(m) ^ d->secret));

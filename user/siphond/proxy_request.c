@@ -222,57 +222,9 @@ static bool dialog_creating(enum sip_method m)
 	       m == SIP_METHOD_REFER || m == SIP_METHOD_NOTIFY;
 }
 
-/* the request's next hop when it carries its own route (16.4, 16.5) */
-static int routed_target(struct siphond *d, struct sip_msg *m,
-			 const struct sd_peer *from, bool popped,
-			 struct target *t)
-{
-	const struct sip_hdr *h = sip_msg_first(m, SIP_HDR_ROUTE);
-	struct sip_str rest, first;
-	struct sip_addr route;
-	struct sip_error e;
-
-	t->ruri = m->uri;
-	if (!h)
-		return proxy_uri_peer(d, m->uri, from, &t->to);
-	rest = h->value;
-	if (sip_list_next(&rest, &first) != 1)
-		return -1;
-	if (popped) {
-		/* the next Route value, on this line or the next one */
-		if (!rest.len) {
-			h = sip_msg_next(m, h);
-			if (!h)
-				return proxy_uri_peer(d, m->uri, from, &t->to);
-			rest = h->value;
-		}
-		if (sip_list_next(&rest, &first) != 1)
-			return -1;
-	}
-	if (sip_route_parse(first, &route, &e))
-		return -1;
-	return proxy_uri_peer(d, route.uri, from, &t->to);
-}
-
-/* is the top Route value one of our URIs? */
-static bool top_route_is_us(struct siphond *d, struct sip_msg *m)
-{
-	const struct sip_hdr *h = sip_msg_first(m, SIP_HDR_ROUTE);
-	struct sip_str rest, first;
-	struct sip_addr route;
-	struct sip_error e;
-
-	if (!h)
-		return false;
-	rest = h->value;
-	return sip_list_next(&rest, &first) == 1 &&
-	       !sip_route_parse(first, &route, &e) &&
-	       proxy_uri_is_us(d, route.uri);
-}
-
 static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
-		    const struct target *t, unsigned int n, bool pop_route,
-		    bool record_route)
+		    const struct target *t, unsigned int n,
+		    const struct route_fix *rf, bool record_route)
 {
 	struct pcall *pc = pcall_new(d, st, m->method == SIP_METHOD_INVITE);
 
@@ -280,44 +232,35 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 		proxy_reply(d, st, 500, NULL, NULL);
 		return;
 	}
-	if (!proxy_forward(pc, m, t, n, pop_route, record_route)) {
+	if (!proxy_forward(pc, m, t, n, rf, record_route)) {
 		pc->best_status = 503;
 		proxy_check_done(pc);
 	}
 }
 
-/* how many Route values the request carries, over all its lines */
-static unsigned int route_values(struct sip_msg *m)
-{
-	struct sip_val_iter it;
-	struct sip_error e;
-	struct sip_str v;
-	unsigned int n = 0;
-
-	sip_msg_values(m, SIP_HDR_ROUTE, &it);
-	while (sip_val_next(&it, &v, &e) == 1)
-		n++;
-	return n;
-}
-
 static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
 			  const struct sd_peer *from)
 {
-	struct target t[PROXY_BRANCHES_MAX];
-	bool pop = top_route_is_us(d, m);
+	struct target t[PROXY_BRANCHES_MAX] = { 0 };
+	struct route_fix rf;
 	struct sip_uri uri;
 	struct sip_error e;
 	unsigned int n;
 
-	if (route_values(m) > (pop ? 1u : 0u)) {
-		/* a route set beyond us: follow it, Request-URI untouched */
-		if (routed_target(d, m, from, pop, &t[0])) {
+	proxy_route_preprocess(d, m, &rf);
+	if (rf.beyond) {
+		/* a route set beyond us: follow it (a preloaded one too, so
+		 * an INVITE from outside is authenticated all the same) */
+		if (m->method != SIP_METHOD_REGISTER &&
+		    !authenticated(d, st, m, from))
+			return;
+		if (proxy_route_next_hop(d, m, from, &rf, &t[0])) {
 			d->stats.unresolvable++;
 			proxy_reply(d, st, 502, "Next Hop Not An Address",
 				    NULL);
 			return;
 		}
-		forward(d, st, m, t, 1, pop, false);
+		forward(d, st, m, t, 1, &rf, false);
 		return;
 	}
 	if (sip_uri_parse(m->uri, &uri, &e)) {
@@ -348,7 +291,7 @@ static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
 		proxy_reply(d, st, 404, NULL, NULL);
 		return;
 	}
-	forward(d, st, m, t, n, pop,
+	forward(d, st, m, t, n, &rf,
 		d->cfg.record_route && dialog_creating(m->method) &&
 			!in_dialog(m));
 }
@@ -357,17 +300,17 @@ static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
 static void forward_ack(struct siphond *d, struct sip_msg *m,
 			const struct sd_peer *from)
 {
+	struct route_fix rf;
 	struct target t;
-	bool pop = top_route_is_us(d, m);
 
+	proxy_route_preprocess(d, m, &rf);
 	/* an ACK for siphond itself, or for nowhere, ends here */
-	if ((route_values(m) <= (pop ? 1u : 0u) &&
-	     proxy_uri_is_us(d, m->uri)) ||
-	    routed_target(d, m, from, pop, &t)) {
+	if ((!rf.beyond && proxy_uri_is_us(d, m->uri)) ||
+	    proxy_route_next_hop(d, m, from, &rf, &t)) {
 		d->stats.acks_dropped++;
 		return;
 	}
-	proxy_forward_stateless(d, m, &t.to, pop);
+	proxy_forward_stateless(d, m, &t, &rf);
 }
 
 void proxy_refuse_malformed(struct siphond *d, struct sip_msg *m,
