@@ -84,14 +84,6 @@ void proxy_reply_stateless(struct siphond *d, struct sip_msg *m,
 		d->stats.unanswerable++;
 		return;
 	}
-	/* section 18.2.2: without rport, the port the Via names */
-	if (to.proto == SD_PROTO_UDP && !via->has_rport) {
-		uint16_t port = htons(via->has_port ? via->port : 5060);
-
-		if (to.addr.sa.sa_family == AF_INET6)
-			to.addr.in6.sin6_port = port;
-		else
-			to.addr.in.sin_port = port;
-	}
+	txn_response_peer(&to, via);
 	sd_send(d, &to, out, (size_t)n);
 }

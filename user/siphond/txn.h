@@ -144,6 +144,11 @@ void txn_server_absorb(struct txn *t, struct sip_msg *m);
  */
 struct txn *txn_server_new(struct txn_table *tab, struct sip_msg *m,
 			   const struct sd_peer *from);
+/*
+ * RFC 3261 18.2.2 and RFC 3581: where responses go, given the peer a
+ * request came from and its top Via. Also for stateless responses.
+ */
+void txn_response_peer(struct sd_peer *peer, const struct sip_via *via);
 /* send a response through t; a final one moves t on */
 int txn_server_respond(struct txn *t, const char *buf, size_t len,
 		       int status);

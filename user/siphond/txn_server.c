@@ -205,8 +205,7 @@ static void on_timer_end(struct tw_timer *timer)
 	txn_terminate(container_of(timer, struct txn, t_end));
 }
 
-/* RFC 3261 18.2.2 and RFC 3581: where responses to this request go */
-static void response_peer(struct sd_peer *peer, const struct sip_via *via)
+void txn_response_peer(struct sd_peer *peer, const struct sip_via *via)
 {
 	if (peer->proto != SD_PROTO_UDP || via->has_rport)
 		return; /* the connection, or the source port: as it came */
@@ -237,7 +236,7 @@ struct txn *txn_server_new(struct txn_table *tab, struct sip_msg *m,
 	t->method = m->method;
 	t->peer = *from;
 	t->reliable = from->proto != SD_PROTO_UDP;
-	response_peer(&t->peer, via);
+	txn_response_peer(&t->peer, via);
 	tw_timer_init(&t->t_retx, on_timer_g);
 	tw_timer_init(&t->t_fail, on_timer_h);
 	tw_timer_init(&t->t_end, on_timer_end);
