@@ -20,7 +20,11 @@ suites() {
 		[ -x "$f" ] && echo "$f"
 	done
 	for f in "$ROOT"/tests/net/*.sh "$ROOT"/tests/fuzz/*.sh; do
-		[ "$(basename "$f")" = lib.sh ] || echo "$f"
+		# lib.sh and *_lib.sh are sourced by suites, not suites
+		case "$(basename "$f")" in
+		lib.sh | *_lib.sh) ;;
+		*) echo "$f" ;;
+		esac
 	done
 }
 
@@ -34,9 +38,10 @@ wanted() {
 }
 
 # count one suite's top-level TAP results; a suite that dies without
-# reporting, or exits non-zero with no failure reported, counts as a failure
+# reporting, exits non-zero with no failure reported, or runs another
+# number of tests than its plan says, counts as a failure
 run_suite() {
-	local suite=$1 name out rc p f s
+	local suite=$1 name out rc p f s plan
 	name=$(basename "$suite" .sh)
 	wanted "$name" || return 0
 	echo "# === $name"
@@ -48,6 +53,7 @@ run_suite() {
 	p=$(grep -cE '^ok [0-9]+' "$out" | head -1)
 	s=$(grep -E '^ok [0-9]+' "$out" | grep -ci '# SKIP')
 	f=$(grep -cE '^not ok [0-9]+' "$out")
+	plan=$(grep -m1 -oE '^1\.\.[0-9]+' "$out" | cut -d. -f3)
 	p=$((p - s))
 	rm -f "$out"
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
@@ -58,6 +64,9 @@ run_suite() {
 		f=$((f + 1))
 	elif [ "$rc" -eq 4 ] && [ $((p + f + s)) -eq 0 ]; then
 		s=1
+	elif [ -n "$plan" ] && [ "$plan" -ne $((p + f + s)) ]; then
+		echo "# $name: planned $plan tests, ran $((p + f + s))"
+		f=$((f + 1))
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
