@@ -389,7 +389,7 @@ TEST_F(reg, per_aor_bound)
 		      "Contact: <sip:c@192.0.2.3>, <sip:d@192.0.2.4>\r\n"));
 	EXPECT_STREQ("Service Unavailable", got.reason);
 	EXPECT_STREQ("60", got.retry_after);
-	EXPECT_EQ(1u, self->r.stats.full);
+	EXPECT_EQ(1u, self->r.stats.full_aor);
 	EXPECT_EQ(2u, self->ls->bindings);
 	EXPECT_EQ(NULL, location_find(self->r.loc, AOR, S("sip:c@192.0.2.3")));
 	ASSERT_EQ(2u, location_lookup(self->r.loc, AOR, 0, out, 3));
@@ -415,7 +415,7 @@ TEST_F(reg, per_aor_bound)
 
 	/* full: one more is refused */
 	EXPECT_EQ(503, REG(0, "c1", 5, "Contact: <sip:f@192.0.2.6>\r\n"));
-	EXPECT_EQ(2u, self->r.stats.full);
+	EXPECT_EQ(2u, self->r.stats.full_aor);
 	EXPECT_EQ(3u, self->ls->bindings);
 }
 
@@ -435,7 +435,7 @@ TEST_F(reg, total_bound)
 		  REG(0, "c1", 2,
 		      "Contact: <sip:b@192.0.2.2>, <sip:c@192.0.2.3>\r\n"));
 	EXPECT_STREQ("60", got.retry_after);
-	EXPECT_EQ(1u, self->r.stats.full);
+	EXPECT_EQ(1u, self->r.stats.full_total);
 	EXPECT_EQ(3u, self->ls->bindings);
 	EXPECT_EQ(NULL, location_find(self->r.loc, AOR, S("sip:b@192.0.2.2")));
 	/* one fits */

@@ -57,9 +57,8 @@ static int refuse(struct reg_answer *ans, int status, const char *reason)
 }
 
 /* a bound said no: 503, and when to try again */
-static int refuse_full(struct registrar *r, struct reg_answer *ans)
+static int refuse_full(struct reg_answer *ans)
 {
-	r->stats.full++;
 	snprintf(ans->line, sizeof(ans->line), "Retry-After: %u\r\n",
 		 REG_RETRY_AFTER_S);
 	return refuse(ans, 503, NULL);
@@ -267,9 +266,13 @@ static int plan(struct registrar *r, const struct reg_request *rq,
 		else if (!b && c->expires_s)
 			added++;
 	}
-	if (live - removed + added > r->cfg->max_bindings_per_aor ||
-	    st->bindings - removed + added > r->cfg->max_bindings) {
-		return refuse_full(r, ans);
+	if (live - removed + added > r->cfg->max_bindings_per_aor) {
+		r->stats.full_aor++;
+		return refuse_full(ans);
+	}
+	if (st->bindings - removed + added > r->cfg->max_bindings) {
+		r->stats.full_total++;
+		return refuse_full(ans);
 	}
 	return 0;
 }
@@ -302,9 +305,9 @@ static int apply(struct registrar *r, const struct reg_request *rq,
 			u = location_update(r->loc, rq->aor, c->uri,
 					    rq->call_id, rq->cseq, c->q,
 					    c->expires_s, src, now_ms);
-			if (!applied(u)) {
-				return refuse_full(r, ans);
-			}
+			/* plan() made room; only memory can run out */
+			if (!applied(u))
+				return refuse_full(ans);
 		}
 	}
 	return 0;

@@ -25,7 +25,8 @@
 	X(bad_request)                                                       \
 	X(interval_too_brief) /* 423 */                                      \
 	X(out_of_order) /* an older Call-ID/CSeq */                          \
-	X(full)                                                              \
+	X(full_aor) /* 503: max_bindings_per_aor would be passed */          \
+	X(full_total) /* 503: max_bindings would be passed */                \
 	X(not_our_domain)
 
 struct registrar_stats {
