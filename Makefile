@@ -104,6 +104,7 @@ demo: | deps
 bench: | deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench/relay
+	$(Q)tools/bench/cps
 
 tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
 
