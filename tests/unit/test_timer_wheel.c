@@ -49,6 +49,31 @@ static void run_until(struct timer_wheel *w, uint64_t until)
 		tw_advance(w, now);
 }
 
+/* what the event loop sleeps: to the first slot holding a timer */
+TEST(next_due)
+{
+	static struct timer_wheel w;
+	struct probe a, b;
+
+	tw_init(&w, 1000);
+	probe_init(&a, &w);
+	probe_init(&b, &w);
+	ASSERT_EQ(500u, tw_next_due(&w, 500));
+	tw_arm(&w, &a.t, 100);
+	tw_arm(&w, &b.t, 30);
+	ASSERT_EQ(32u, tw_next_due(&w, 60000)); /* 30 ms, rounded to a tick */
+	ASSERT_EQ(20u, tw_next_due(&w, 20)); /* no further than asked */
+	run_until(&w, 1032);
+	ASSERT_EQ(1, b.fired);
+	ASSERT_EQ(68u, tw_next_due(&w, 60000));
+	/* a timer a turn away is looked at early, never late */
+	tw_cancel(&w, &a.t);
+	tw_arm(&w, &a.t, 2 * TW_SLOTS * TW_TICK_MS);
+	ASSERT_GE((uint64_t)TW_SLOTS * TW_TICK_MS, tw_next_due(&w, UINT64_MAX / 2));
+	tw_cancel(&w, &a.t);
+	ASSERT_EQ(7u, tw_next_due(&w, 7));
+}
+
 TEST(fires_on_time_not_before)
 {
 	static struct timer_wheel w;

@@ -235,11 +235,19 @@ struct sip_str sip_str_trim(struct sip_str s)
 	return sip_str_between(c.p, e);
 }
 
+/* the first ch in [p, end), or end */
+static const char *first_of(const char *p, const char *end, char ch)
+{
+	const char *q = memchr(p, ch, (size_t)(end - p));
+
+	return q ? q : end;
+}
+
 int sip_list_next(struct sip_str *rest, struct sip_str *val)
 {
 	struct sip_cur c = sip_cur_of(*rest);
+	const char *from, *comma;
 	struct sip_str q;
-	const char *from;
 	bool angle = false;
 
 	sip_lex_lws(&c);
@@ -248,6 +256,15 @@ int sip_list_next(struct sip_str *rest, struct sip_str *val)
 		return 0;
 	}
 	from = c.p;
+	/*
+	 * Most values (every Via, most Routes) hold no quote and no '<'
+	 * before their comma: memchr finds the end at a fraction of the
+	 * byte-by-byte walk's cost, which the proxy pays on every message.
+	 */
+	comma = first_of(c.p, c.end, ',');
+	if (first_of(c.p, comma, '"') == comma &&
+	    first_of(c.p, comma, '<') == comma)
+		c.p = comma;
 	while (c.p < c.end) {
 		char ch = *c.p;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * siphond's one event loop: epoll for the sockets, one timerfd that ticks
- * the timer wheel while any timer is armed, and "after" hooks that run once
+ * siphond's one event loop: epoll for the sockets, its timeout set to when
+ * the timer wheel's next timer may be due, and "after" hooks that run once
  * per wake-up (the UDP transport flushes its send batch there). Nothing in
  * it blocks but epoll_wait().
  */
@@ -24,12 +24,9 @@ struct ev_handler {
 
 struct evloop {
 	int epfd;
-	int timerfd;
-	bool ticking; /* timerfd armed */
 	bool stop;
 	uint64_t now; /* ms, CLOCK_MONOTONIC, read once per wake-up */
 	struct timer_wheel wheel;
-	struct ev_handler timer_handler;
 	unsigned int nafter;
 	struct {
 		void (*fn)(void *arg);
@@ -50,7 +47,7 @@ int evloop_run(struct evloop *l);
 void evloop_stop(struct evloop *l);
 uint64_t evloop_clock_ms(void);
 
-/* timers on the loop's wheel: the timerfd is armed as needed */
+/* timers on the loop's wheel, run by evloop_run() when due */
 void evloop_arm(struct evloop *l, struct tw_timer *t, uint64_t delay_ms);
 void evloop_cancel(struct evloop *l, struct tw_timer *t);
 

@@ -33,6 +33,8 @@ struct location {
 	uint32_t max_total, max_per_aor;
 	uint32_t mask; /* buckets - 1 */
 	uint64_t stamp; /* the last one handed out */
+	/* no binding expires before this: the sweep has nothing to do */
+	uint64_t next_expiry_ms;
 	struct loc_aor **buckets;
 	struct location_stats stats;
 };
@@ -75,6 +77,7 @@ struct location *location_new(uint32_t max_total, uint32_t max_per_aor)
 		return NULL;
 	}
 	l->mask = n - 1;
+	l->next_expiry_ms = UINT64_MAX;
 	l->max_total = max_total;
 	l->max_per_aor = max_per_aor;
 	return l;
@@ -242,6 +245,8 @@ static unsigned int aor_expire(struct location *l, struct loc_aor *a,
 			binding_unlink(l, a, pp);
 			n++;
 		} else {
+			if ((*pp)->b.expires_ms < l->next_expiry_ms)
+				l->next_expiry_ms = (*pp)->b.expires_ms;
 			pp = &(*pp)->next;
 		}
 	}
@@ -255,6 +260,10 @@ unsigned int location_expire(struct location *l, uint64_t now_ms)
 	unsigned int n = 0;
 	uint32_t i;
 
+	/* the walk is over every bucket: only when something is due */
+	if (now_ms < l->next_expiry_ms)
+		return 0;
+	l->next_expiry_ms = UINT64_MAX;
 	for (i = 0; i <= l->mask; i++) {
 		for (a = l->buckets[i]; a; a = next) {
 			next = a->next;
@@ -390,6 +399,8 @@ static void binding_set(struct location *l, struct loc_binding *b,
 	b->b.cseq = cseq;
 	b->b.q = q > 1000 ? 1000 : q;
 	b->b.expires_ms = now_ms + (uint64_t)expires_s * 1000;
+	if (b->b.expires_ms < l->next_expiry_ms)
+		l->next_expiry_ms = b->b.expires_ms;
 	b->b.source = *source;
 	b->stamp = ++l->stamp;
 }

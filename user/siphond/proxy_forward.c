@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "hash.h"
 #include "log.h"
 #include "proxy.h"
@@ -75,14 +76,15 @@ static bool via_is_ours(struct siphond *d, const struct sip_via *v)
 
 bool proxy_is_loop(struct siphond *d, struct sip_msg *m)
 {
-	char want[LOOP_HASH_HEX + 1];
+	char want[LOOP_HASH_HEX];
 	struct sip_val_iter it;
 	struct sip_error e;
 	struct sip_str v;
 	struct sip_via via;
 
-	snprintf(want, sizeof(want), "%016llx",
-		 (unsigned long long)proxy_loop_hash(m));
+	if (!m->count[SIP_HDR_VIA])
+		return false;
+	sd_put_hex64(want, proxy_loop_hash(m));
 	sip_msg_values(m, SIP_HDR_VIA, &it);
 	while (sip_val_next(&it, &v, &e) == 1) {
 		if (sip_via_parse(v, &via, &e) || !via_is_ours(d, &via))
@@ -96,12 +98,17 @@ bool proxy_is_loop(struct siphond *d, struct sip_msg *m)
 	return false;
 }
 
-static int make_branch(struct siphond *d, uint64_t loop_hash, char *buf,
-		       size_t len)
+/* BRANCH_MARK, the loop hash, "." and a unique part: 42 bytes */
+#define BRANCH_LEN (BRANCH_MARK_LEN + LOOP_HASH_HEX + 1 + 16)
+
+static int make_branch(struct siphond *d, uint64_t loop_hash, char *buf)
 {
-	return snprintf(buf, len, BRANCH_MARK "%016llx.%llx",
-			(unsigned long long)loop_hash,
-			(unsigned long long)(++d->branch_seq ^ d->secret));
+	char *p = sd_put_mem(buf, BRANCH_MARK, BRANCH_MARK_LEN);
+
+	p = sd_put_hex64(p, loop_hash);
+	*p++ = '.';
+	p = sd_put_hex64(p, ++d->branch_seq ^ d->secret);
+	return (int)(p - buf);
 }
 
 /*
@@ -117,8 +124,8 @@ static struct sip_str stamp_via(const struct sip_msg *m,
 	struct sip_str rest, first, param;
 	char host[SD_ADDRSTRLEN];
 	const char *semi, *end;
-	size_t n = 0;
-	int w;
+	size_t n = 0, hlen;
+	char *p;
 
 	if (!h)
 		return SIP_STR_NULL;
@@ -154,12 +161,16 @@ static struct sip_str stamp_via(const struct sip_msg *m,
 		}
 		semi = next;
 	}
-	w = snprintf(buf + n, cap - n, ";received=%s;rport=%u",
-		     sd_sockaddr_host(&from->addr, host, sizeof(host)),
-		     sd_sockaddr_port(&from->addr));
-	if (w < 0 || (size_t)w >= cap - n)
+	sd_sockaddr_host(&from->addr, host, sizeof(host));
+	hlen = strlen(host);
+	/* ";received=" host ";rport=" and five digits */
+	if (n + 10 + hlen + 7 + 5 > cap)
 		return SIP_STR_NULL;
-	return sip_str_of(buf, n + (size_t)w);
+	p = sd_put_mem(buf + n, ";received=", 10);
+	p = sd_put_mem(p, host, hlen);
+	p = sd_put_mem(p, ";rport=", 7);
+	p = sd_put_u32(p, sd_sockaddr_port(&from->addr));
+	return sip_str_of(buf, (size_t)(p - buf));
 }
 
 static void hop_of(struct siphond *d, uint16_t listener, struct sip_hop *hop)
@@ -200,7 +211,7 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 	struct siphond *d = pc->d;
 	const struct sd_peer *from = &pc->st->peer;
 	uint64_t loop_hash = proxy_loop_hash(m);
-	char branch[64], via_buf[1024];
+	char branch[BRANCH_LEN], via_buf[1024];
 	unsigned int i, started = 0;
 	struct sip_edits e;
 	struct sip_error err;
@@ -219,7 +230,7 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 				hop_of(d, t[i].to.listener,
 				       &e.record_route_out);
 		}
-		blen = make_branch(d, loop_hash, branch, sizeof(branch));
+		blen = make_branch(d, loop_hash, branch);
 		e.via.branch = sip_str_of(branch, (size_t)blen);
 		len = sip_build_forward(m, &e, out, sizeof(out), &err);
 		if (len < 0) {
@@ -248,18 +259,19 @@ void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
 	static char out[SIP_MSG_MAX];
 	struct sip_error err;
 	const struct sip_via *via = sip_msg_top_via(m, &err);
-	char branch[64], via_buf[8];
+	char branch[BRANCH_MARK_LEN + 16 + 2], via_buf[8], *p;
 	struct sd_peer dest = t->to;
 	struct sip_edits e;
-	int len, blen;
+	int len;
 
 	if (!via)
 		return;
 	common_edits(d, m, NULL, t, rf, via_buf, sizeof(via_buf), &e);
 	/* the same ACK always leaves with the same branch (16.11) */
-	blen = snprintf(branch, sizeof(branch), BRANCH_MARK "%016llx.a",
-			(unsigned long long)(proxy_loop_hash(m) ^ d->secret));
-	e.via.branch = sip_str_of(branch, (size_t)blen);
+	p = sd_put_mem(branch, BRANCH_MARK, BRANCH_MARK_LEN);
+	p = sd_put_hex64(p, proxy_loop_hash(m) ^ d->secret);
+	p = sd_put_mem(p, ".a", 2);
+	e.via.branch = sip_str_between(branch, p);
 	len = sip_build_forward(m, &e, out, sizeof(out), &err);
 	if (len < 0) {
 		d->stats.acks_dropped++;

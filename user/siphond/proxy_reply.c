@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "hash.h"
 #include "log.h"
 #include "proxy.h"
@@ -24,8 +25,11 @@ struct sip_str proxy_to_tag(struct siphond *d, struct sip_msg *m, char *buf,
 	/* the same request always gets the same tag */
 	h = sd_hash_str(h, cid ? *cid : SIP_STR_NULL);
 	h = sd_hash_str(h, from ? from->tag : SIP_STR_NULL);
-	snprintf(buf, len, "sd%016llx", (unsigned long long)h);
-	return sip_str_of(buf, strlen(buf));
+	if (len < 18)
+		return SIP_STR_NULL;
+	sd_put_mem(buf, "sd", 2);
+	sd_put_hex64(buf + 2, h);
+	return sip_str_of(buf, 18);
 }
 
 static int build(struct siphond *d, struct sip_msg *req, int status,

@@ -88,6 +88,23 @@ static unsigned int run_slot(struct timer_wheel *w, struct tw_timer **head,
 	return fired;
 }
 
+uint64_t tw_next_due(const struct timer_wheel *w, uint64_t limit_ms)
+{
+	uint64_t tick, due, last = (w->now + limit_ms) / TW_TICK_MS;
+
+	if (!w->armed || last < w->tick)
+		return limit_ms;
+	if (last - w->tick >= TW_SLOTS)
+		last = w->tick + TW_SLOTS - 1;
+	for (tick = w->tick; tick <= last; tick++) {
+		if (!w->slot[tick % TW_SLOTS])
+			continue;
+		due = tick * TW_TICK_MS;
+		return due > w->now ? due - w->now : 0;
+	}
+	return limit_ms;
+}
+
 unsigned int tw_advance(struct timer_wheel *w, uint64_t now_ms)
 {
 	uint64_t last = now_ms / TW_TICK_MS;

@@ -46,5 +46,12 @@ static inline bool tw_armed(const struct tw_timer *t)
  * arm or cancel any timer, its own included. Returns how many fired.
  */
 unsigned int tw_advance(struct timer_wheel *w, uint64_t now_ms);
+/*
+ * When the next armed timer may be due, in ms from the wheel's now: the
+ * start of the first slot ahead that holds a timer (maybe one for a later
+ * turn: an early look costs nothing), at most limit_ms, and limit_ms when
+ * none is armed. The event loop sleeps this long.
+ */
+uint64_t tw_next_due(const struct timer_wheel *w, uint64_t limit_ms);
 
 #endif /* SIPHOND_TIMER_WHEEL_H */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fmt.h"
 #include "hash.h"
 #include "sip/sip_build.h"
 
@@ -28,12 +29,17 @@ static enum sip_method match_method(enum sip_method m)
 	return m == SIP_METHOD_ACK ? SIP_METHOD_INVITE : m;
 }
 
+/* "host:port" (port 0 when the Via has none), or -1 if it does not fit */
 static int sent_by_of(const struct sip_via *v, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%.*s:%u", (int)v->host.len, v->host.p,
-			 v->has_port ? v->port : 0);
+	char *p;
 
-	return n > 0 && (size_t)n < len ? n : -1;
+	if (v->host.len + 6 > len)
+		return -1;
+	p = sd_put_mem(buf, v->host.p, v->host.len);
+	*p++ = ':';
+	p = sd_put_u32(p, v->has_port ? v->port : 0);
+	return (int)(p - buf);
 }
 
 /* section 17.2.3's fallback: Request-URI, From tag, Call-ID, CSeq, Via */
