@@ -47,7 +47,9 @@ sd_start() {
 	if declare -F sd_extra_conf > /dev/null; then
 		sd_extra_conf >> "$dir/siphond.conf"
 	fi
-	ip netns exec "$NS_R" "$SIPHOND" -c "$dir/siphond.conf" \
+	# nsenter, not ip netns exec: that one mounts a fresh /sys, where
+	# the pinned maps of [media] would not be
+	nsenter --net=/run/netns/"$NS_R" "$SIPHOND" -c "$dir/siphond.conf" \
 		> "$dir/siphond.log" 2>&1 &
 	SD_PID=$!
 	bg_pid $SD_PID
@@ -69,6 +71,7 @@ sipp_run() {
 	shift 4
 	timeout 40 ip netns exec "$ns" sipp $SD_ADDR:5060 -nostdin \
 		-i "$ip" -p "$port" -timeout 30s -timeout_error -trace_err \
+		-d "${HOLD_MS:-500}" \
 		-key domain $SD_DOMAIN "$@" > "$log" 2>&1
 }
 

@@ -40,7 +40,7 @@ struct load_ctx {
 	const char *section, *key, *value;
 	/* where each key was last set (0 = not in the file), so a clash
 	 * between two keys is blamed on the line that made it */
-	unsigned int key_line[32];
+	unsigned int key_line[48];
 };
 
 typedef int (*parse_fn)(struct load_ctx *ctx, const struct cfg_key *k,
@@ -189,6 +189,28 @@ static int parse_string(struct load_ctx *ctx, const struct cfg_key *k,
 }
 
 /* the realm is sent inside a quoted-string: keep it from breaking out */
+static int parse_port(struct load_ctx *ctx, const struct cfg_key *k,
+		      const char *value)
+{
+	uint32_t v;
+
+	if (parse_decimal(value, 65535, &v) || v < 1024)
+		return reject(ctx, "not a port from 1024 to 65535");
+	*(uint32_t *)field_of(ctx, k) = v;
+	return 0;
+}
+
+/* an address literal: media is relayed from an address, not a name */
+static int parse_media_address(struct load_ctx *ctx, const struct cfg_key *k,
+			       const char *value)
+{
+	union sd_sockaddr a;
+
+	if (sd_sockaddr_parse(value, 0, &a) || sd_sockaddr_port(&a))
+		return reject(ctx, "not an IPv4 or IPv6 address");
+	return parse_string(ctx, k, value);
+}
+
 static int parse_realm(struct load_ctx *ctx, const struct cfg_key *k,
 		       const char *value)
 {
@@ -431,6 +453,14 @@ static const struct cfg_key keys[] = {
 	KEY_U32("auth", "nonce_max_uses", nonce_max_uses),
 	KEY_BOOL("auth", "md5_first", md5_first),
 
+	KEY_BOOL("media", "anchor", media_anchor),
+	{ "media", "address", parse_media_address, FIELD(media_address),
+	  FIELD_SIZE(media_address), 0 },
+	{ "media", "port_min", parse_port, FIELD(media_port_min), 0, 0 },
+	{ "media", "port_max", parse_port, FIELD(media_port_max), 0, 0 },
+	KEY_STR("media", "pin_dir", media_pin_dir),
+	KEY_U32("media", "max_sessions", media_max_sessions),
+
 	{ "trusted", "peer", parse_peer, 0, 0, 0 },
 
 	{ "routes", "route", parse_route, 0, 0, 0 },
@@ -450,6 +480,7 @@ static const struct {
 	{ "registrar", "min_expires", "max_expires" },
 	{ "registrar", "min_expires", "default_expires" },
 	{ "registrar", "default_expires", "max_expires" },
+	{ "media", "port_min", "port_max" },
 };
 
 static bool section_known(const char *section, size_t len)
@@ -620,6 +651,11 @@ void config_defaults(struct sd_config *c)
 	c->auth_invite = true;
 	c->nonce_lifetime_s = 300;
 	c->nonce_max_uses = 1000;
+	c->media_port_min = 20000;
+	c->media_port_max = 29999;
+	snprintf(c->media_pin_dir, sizeof(c->media_pin_dir), "%s",
+		 "/sys/fs/bpf/siphon");
+	c->media_max_sessions = 10000;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)

@@ -86,6 +86,14 @@ struct sd_config {
 	uint32_t nonce_max_uses; /* 1000: nc values accepted per nonce */
 	bool md5_first; /* no: challenge SHA-256 first (RFC 8760 2.4) */
 
+	/* [media] */
+	bool media_anchor; /* no: SDP passes untouched, no flows */
+	char media_address[CFG_NAME_MAX]; /* "" = the first listener's */
+	uint32_t media_port_min; /* 20000 */
+	uint32_t media_port_max; /* 29999 */
+	char media_pin_dir[CFG_PATH_MAX]; /* /sys/fs/bpf/siphon */
+	uint32_t media_max_sessions; /* 10000 calls with media at once */
+
 	/* [trusted] peer = ADDR[/PLEN] (repeatable): trunks skip auth */
 	unsigned int ntrusted;
 	struct cfg_trusted trusted[CFG_TRUSTED_MAX];

@@ -201,6 +201,17 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 	d->reg.cfg = &d->cfg;
 	if (load_credentials(d) || open_listeners(d))
 		return -1;
+	if (d->cfg.media_anchor) {
+		char err[512];
+
+		d->media = media_new(&d->cfg, err, sizeof(err));
+		if (!d->media) {
+			pr_err("%s\n", err);
+			return -1;
+		}
+		pr_info("media anchored on the XDP relay, ports %u-%u\n",
+			d->cfg.media_port_min, d->cfg.media_port_max);
+	}
 	if (open_signals(d, sh)) {
 		pr_err("signals: %s\n", strerror(errno));
 		return -1;
@@ -219,6 +230,8 @@ static void teardown(struct siphond *d, struct signal_handler *sh)
 	udp_free(d->udp);
 	tcp_free(d->tcp);
 	location_free(d->loc);
+	/* a clean stop takes its flows out: no call outlives siphond */
+	media_free(d->media);
 	auth_free(d->auth);
 	if (sh->h.fd > 0)
 		close(sh->h.fd);

@@ -57,6 +57,7 @@ struct pcall {
 	char *best; /* its bytes, our Via already removed */
 	uint32_t best_len;
 	struct tw_timer timer_c;
+	struct media_ref media; /* the call's anchored media, if any */
 };
 
 /* proxy_request.c */
@@ -95,10 +96,12 @@ unsigned int proxy_targets(struct siphond *d, struct sip_msg *m,
 uint64_t proxy_loop_hash(struct sip_msg *m);
 /* does a Via of ours carry this request's loop hash? (16.3 step 4) */
 bool proxy_is_loop(struct siphond *d, struct sip_msg *m);
-/* fork m to every target under pc; returns how many branches started */
+/* fork m to every target under pc, with body in place of m's when body.p
+ * is set; returns how many branches started */
 unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 			   const struct target *t, unsigned int n,
-			   const struct route_fix *rf, bool record_route);
+			   const struct route_fix *rf, bool record_route,
+			   struct sip_str body);
 /* forward an ACK for a 2xx (or anything else stateless) */
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
 			     const struct target *t,

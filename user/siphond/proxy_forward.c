@@ -205,7 +205,8 @@ static void common_edits(struct siphond *d, struct sip_msg *m,
 
 unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 			   const struct target *t, unsigned int n,
-			   const struct route_fix *rf, bool record_route)
+			   const struct route_fix *rf, bool record_route,
+			   struct sip_str body)
 {
 	static char out[SIP_MSG_MAX];
 	struct siphond *d = pc->d;
@@ -223,6 +224,11 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 
 		common_edits(d, m, from, &t[i], rf, via_buf, sizeof(via_buf),
 			     &e);
+		if (body.p) {
+			/* the Content-Type stays: only the SDP changed */
+			e.replace_body = true;
+			e.body = body;
+		}
 		if (record_route) {
 			e.add_record_route = true;
 			hop_of(d, from->listener, &e.record_route);

@@ -226,13 +226,25 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 		    const struct target *t, unsigned int n,
 		    const struct route_fix *rf, bool record_route)
 {
-	struct pcall *pc = pcall_new(d, st, m->method == SIP_METHOD_INVITE);
+	static char sdp[SIP_MSG_MAX];
+	struct sip_str body = SIP_STR_NULL;
+	struct media_ref media = { 0 };
+	struct pcall *pc;
 
+	/* a new call's offer gets relay ports before it leaves */
+	if (d->media && m->method == SIP_METHOD_INVITE && !in_dialog(m) &&
+	    media_offer(d->media, m, &media, sdp, sizeof(sdp), &body) < 0) {
+		proxy_reply(d, st, 503, "Media Relay Full", "Retry-After: 5\r\n");
+		return;
+	}
+	pc = pcall_new(d, st, m->method == SIP_METHOD_INVITE);
 	if (!pc) {
+		media_end_ref(d->media, media);
 		proxy_reply(d, st, 500, NULL, NULL);
 		return;
 	}
-	if (!proxy_forward(pc, m, t, n, rf, record_route)) {
+	pc->media = media;
+	if (!proxy_forward(pc, m, t, n, rf, record_route, body)) {
 		pc->best_status = 503;
 		proxy_check_done(pc);
 	}
@@ -357,5 +369,8 @@ void proxy_request(struct siphond *d, struct sip_msg *m,
 		handle_cancel(d, st, m);
 		return;
 	}
+	/* the call ends here for the relay, whichever side hangs up */
+	if (m->method == SIP_METHOD_BYE && d->media)
+		media_end_dialog(d->media, m);
 	route_request(d, st, m, from);
 }

@@ -139,13 +139,18 @@ static bool better(uint16_t a, uint16_t best)
 /* our Via off the top (16.7 step 3) and the response upstream */
 static void forward_up(struct pcall *pc, struct sip_msg *m)
 {
-	static char out[SIP_MSG_MAX];
+	static char out[SIP_MSG_MAX], sdp[SIP_MSG_MAX];
 	struct sip_edits e = { .pop_via = true };
 	struct sip_error err;
 	int n;
 
 	if (!pc->st)
 		return;
+	/* the answer in a 18x or 2xx: relay ports for the caller, flows in */
+	if (pc->media.gen &&
+	    media_answer(pc->d->media, pc->media, m, sdp, sizeof(sdp),
+			 &e.body) > 0)
+		e.replace_body = true;
 	n = sip_build_forward(m, &e, out, sizeof(out), &err);
 	if (n < 0)
 		return;
@@ -186,6 +191,11 @@ void proxy_check_done(struct pcall *pc)
 			return;
 	pc->final_sent = true;
 	evloop_cancel(&pc->d->loop, &pc->timer_c);
+	/* no 2xx came: the call never was, nor its media */
+	if (pc->media.gen) {
+		media_end_ref(pc->d->media, pc->media);
+		pc->media.gen = 0;
+	}
 	status = pc->best_status;
 	if (pc->best && status != 503) {
 		txn_server_respond(pc->st, pc->best, pc->best_len, status);

@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "evloop.h"
 #include "location.h"
+#include "media.h"
 #include "registrar.h"
 #include "sockaddr.h"
 #include "transport.h"
@@ -60,6 +61,7 @@ struct siphond {
 	struct location *loc;
 	struct registrar reg;
 	struct auth *auth; /* NULL: no credentials file, nobody challenged */
+	struct media *media; /* NULL: [media] anchor = no */
 	struct proxy_stats stats;
 	uint64_t branch_seq;
 	uint64_t secret; /* salts branches and tags */

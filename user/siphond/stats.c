@@ -62,6 +62,14 @@ static void visit_auth(const struct auth_stats *st, sd_stat_fn fn, void *arg)
 	AUTH_COUNTERS(VISIT)
 }
 
+static void visit_media(const struct media_stats *st, sd_stat_fn fn,
+			void *arg)
+{
+	const char *group = "media";
+
+	MEDIA_COUNTERS(VISIT)
+}
+
 #undef VISIT
 
 void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
@@ -74,6 +82,8 @@ void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
 	visit_registrar(&d->reg.stats, fn, arg);
 	if (d->auth)
 		visit_auth(auth_stats(d->auth), fn, arg);
+	if (d->media)
+		visit_media(media_stats(d->media), fn, arg);
 }
 
 /* one log line per group: "stats proxy: requests=12 responses=9 ..." */

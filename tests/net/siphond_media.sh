@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Calls through siphond with their media anchored on siphon's XDP relay:
+# the SDP both phones see names the relay, the flows appear when the
+# answer passes, RTP crosses XDP both ways (and only from the ends the SDP
+# named), and every way a call ends (BYE, busy, CANCEL) leaves the flow
+# map empty and the relay ports free.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/siphond_lib.sh"
+
+require_root
+if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
+	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
+	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
+	exit $KSFT_SKIP
+fi
+
+LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
+[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
+cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
+sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
+make_pin_dir media
+tap_plan 12
+
+ctl() {
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
+}
+
+# what the relay needs of the lab (tools/net/topology.sh says why)
+ip netns exec "$NS_A" ethtool -K a0 tx off gro on > /dev/null
+ip netns exec "$NS_B" ethtool -K b0 tx off gro on > /dev/null
+ip netns exec "$NS_R" sysctl -qw net.ipv4.conf.all.forwarding=1
+ip netns exec "$NS_R" ping -c1 -W1 $A_IP > /dev/null
+ip netns exec "$NS_R" ping -c1 -W1 $B_IP > /dev/null
+ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
+
+sd_extra_conf() {
+	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30099\n' "$PIN"
+}
+
+tap_check "siphon attached to both relay interfaces" \
+	eval 'ctl attach r1 r2 > /dev/null'
+if ! sd_start "$LOGS"; then
+	diag "siphond did not start:"; sed 's/^/# /' "$LOGS/siphond.log"
+	exit $KSFT_FAIL
+fi
+BOB_PORT=5080
+tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
+
+# the SDP of uac_call.xml and uas_answer.xml: where each phone wants media
+A_RTP=$A_IP:40000
+B_RTP=$B_IP:40002
+SIZE=172
+
+flows() {
+	ctl --json flow list
+}
+
+# relay_port PEER: the relay port of the flow that accepts packets from PEER
+relay_port() {
+	flows | jq -r --arg p "$1" \
+		'.[] | select(.peer == $p) | .relay | split(":")[1]'
+}
+
+# rtp_through NS FROM TO_RELAY RNS RBIND EXPECT_FROM: N packets from FROM
+# to the relay reach RBIND, every one from EXPECT_FROM
+rtp_through() {
+	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-100} out
+	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
+		> "$LOGS/recv.out" &
+	local pid=$!
+	bg_pid $pid
+	wait_for grep -q ready "$LOGS/recv.out"
+	ip netns exec "$ns" "$UDP_PEER" send "$from" "$to" "$n" $SIZE rtp \
+		> /dev/null
+	wait "$pid"
+	out=$(tail -n 1 "$LOGS/recv.out")
+	diag "$out"
+	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
+}
+
+# a call held open for 6 s while the tests below send media through it
+sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/talk-uas.log" \
+	-sf "$SIPP_DIR/uas_answer.xml" -m 1
+UAS_PID=$SIPP_PID
+HOLD_MS=6000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/talk-uac.log" \
+	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -au alice \
+	-ap alicepw -m 1 -trace_msg -message_file "$LOGS/talk-uac-msgs.log" &
+UAC_PID=$!
+bg_pid $UAC_PID
+
+four_flows() {
+	[ "$(flows | jq length)" = 4 ]
+}
+tap_check "the answer installs 4 flows (RTP and RTCP, each way)" \
+	wait_for four_flows
+CALLER_SIDE=$(relay_port $A_RTP)
+CALLEE_SIDE=$(relay_port $B_RTP)
+diag "caller sends to $SD_ADDR:$CALLER_SIDE, callee to $SD_ADDR:$CALLEE_SIDE"
+tap_check "caller's RTP crosses XDP to the callee" \
+	rtp_through "$NS_A" $A_RTP $SD_ADDR:$CALLER_SIDE "$NS_B" $B_RTP \
+	$SD_ADDR:$CALLEE_SIDE
+tap_check "callee's RTP crosses XDP to the caller" \
+	rtp_through "$NS_B" $B_RTP $SD_ADDR:$CALLEE_SIDE "$NS_A" $A_RTP \
+	$SD_ADDR:$CALLER_SIDE
+
+# RTP injection: another host sends to the caller's relay port
+inject_dropped() {
+	local before after
+	before=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	ip netns exec "$NS_B" "$UDP_PEER" send $TRUNK_IP:40004 \
+		$SD_ADDR:$CALLER_SIDE 20 $SIZE rtp > /dev/null
+	sleep 0.2
+	after=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	diag "drop_wrong_source: $before -> $after"
+	[ $((after - before)) -eq 20 ]
+}
+tap_check "RTP from a host the SDP did not name is dropped in XDP" \
+	inject_dropped
+
+empty_map() {
+	[ "$(flows | jq length)" = 0 ]
+}
+call_ended() {
+	wait "$UAC_PID" && wait "$UAS_PID" && wait_for empty_map
+}
+tap_check "BYE ends the call and takes its flows out" call_ended
+
+# what alice saw: the answer names the relay, not bob (alice's own SDP
+# names her address, so the relay's lines can only be bob's answer)
+answer_names_relay() {
+	local sdp
+	sdp=$(tr -d '\r' < "$LOGS/talk-uac-msgs.log" | grep -E '^(c|m)=')
+	diag "$(tr '\n' '|' <<< "$sdp")"
+	grep -qx "c=IN IP4 $SD_ADDR" <<< "$sdp" &&
+		grep -q "^m=audio $CALLER_SIDE " <<< "$sdp" &&
+		! grep -q "$B_IP" <<< "$sdp"
+}
+tap_check "the caller's answer names the relay address and port" \
+	answer_names_relay
+
+UAS_ARGS="" tap_check "busy: 486 reaches the caller, no flow is left" \
+	eval 'call busy uas_busy.xml uac_reject.xml 1 -key code 486 \
+	      -key alt 486 -key maxfwd 70 && empty_map'
+tap_check "CANCEL: 487, no flow is left" \
+	eval 'call cancel uas_ring_forever.xml uac_cancel.xml 1 && empty_map'
+
+# the daemon's own account: every session it opened, it closed
+counter() {
+	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
+		tail -n 1
+}
+media_counters() {
+	local n
+	n=$(grep -c "stats media:" "$LOGS/siphond.log")
+	kill -USR1 "$SD_PID" &&
+		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
+		return 1
+	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
+	[ "$(counter media offers)" = 3 ] && [ "$(counter media answers)" = 1 ] &&
+		[ "$(counter media ended)" = 3 ] &&
+		[ "$(counter media sessions)" = 0 ] &&
+		[ "$(counter media ports_in_use)" = 0 ]
+}
+tap_check "siphond counted 3 offers, 1 answer, 3 ends, no port in use" \
+	media_counters
+tap_check "siphond is still running" sd_alive
+
+if [ "$_tap_failed" -ne 0 ]; then
+	diag "siphond log tail:"
+	grep -v ": debug: " "$LOGS/siphond.log" | tail -20 | sed 's/^/# /'
+	for f in "$LOGS"/*errors.log; do
+		[ -f "$f" ] && head -20 "$f" | sed 's/^/# /'
+	done
+fi
+tap_done

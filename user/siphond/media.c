@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Media sessions: SDP offer and answer anchored on the relay address, the
+ * flows they need in the XDP flow map, and their end. See media.h.
+ *
+ *   caller ---RTP--> relay:caller_side ==XDP==> callee
+ *   caller <==XDP== relay:callee_side <--RTP--- callee
+ *
+ * The offer names where the caller wants media and gets callee_side in
+ * its place; the answer names where the callee wants it and gets
+ * caller_side. RTCP uses the next port of each, or none with rtcp-mux.
+ */
+#include "media.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf_loader.h"
+#include "endpoint.h"
+#include "flow_table.h"
+#include "hash.h"
+#include "log.h"
+#include "media_ports.h"
+#include "sdp/sdp.h"
+
+#define MEDIA_CALL_ID_MAX 128
+#define MEDIA_TAG_MAX 64
+
+struct media_stream {
+	bool anchored;
+	bool answered;
+	bool rtcp_mux;
+	uint16_t caller_side, callee_side; /* relay RTP ports; 0: none */
+	struct endpoint caller_rtp, caller_rtcp; /* from the offer */
+	struct endpoint callee_rtp, callee_rtcp; /* from the answer */
+};
+
+struct media_session {
+	uint32_t gen; /* 0: the slot is free */
+	int32_t hnext; /* next slot in its bucket, -1: none */
+	uint32_t hash; /* of the Call-ID */
+	uint8_t call_id_len, tag_len;
+	char call_id[MEDIA_CALL_ID_MAX];
+	char tag[MEDIA_TAG_MAX]; /* the caller's From tag */
+	uint8_t nstreams;
+	struct media_stream s[SDP_MEDIA_MAX];
+};
+
+struct media {
+	struct endpoint relay; /* the address media is anchored on */
+	struct sdp_addr relay_text;
+	struct siphon_maps maps;
+	struct media_ports ports;
+	uint32_t max, nbuckets, next_gen;
+	int32_t free_head; /* free slots, chained through hnext */
+	int32_t *buckets;
+	struct media_session *slots;
+	struct media_stats stats;
+};
+
+/* the relay address: [media] address, else the first listener's */
+static int relay_address(struct media *md, const struct sd_config *c, char *err,
+			 size_t errlen)
+{
+	char text[CFG_NAME_MAX];
+
+	if (c->media_address[0])
+		snprintf(text, sizeof(text), "%s", c->media_address);
+	else if (c->nlisten)
+		sd_sockaddr_host(&c->listen[0].addr, text, sizeof(text));
+	else
+		text[0] = '\0';
+	/* a wildcard listener says nothing about where media may go */
+	if (endpoint_parse(text, true, &md->relay) ||
+	    !strcmp(text, "0.0.0.0") || !strcmp(text, "::")) {
+		snprintf(err, errlen,
+			 "[media] address: '%s' is no address to relay media "
+			 "on; set [media] address",
+			 text);
+		return -1;
+	}
+	md->relay_text.af = md->relay.family == SIPHON_AF_INET6 ? SDP_AF_IP6 :
+								  SDP_AF_IP4;
+	snprintf(md->relay_text.text, sizeof(md->relay_text.text), "%s", text);
+	return 0;
+}
+
+static int open_tables(struct media *md, const struct sd_config *c, char *err,
+		       size_t errlen)
+{
+	uint32_t i;
+	int r;
+
+	r = siphon_maps_open(c->media_pin_dir, &md->maps);
+	if (r) {
+		snprintf(err, errlen,
+			 "[media] pin_dir %s: no flow map (%s): attach siphon "
+			 "first (siphonctl attach IFACE...)",
+			 c->media_pin_dir, strerror(-r));
+		return -1;
+	}
+	if (media_ports_init(&md->ports, (uint16_t)c->media_port_min,
+			     (uint16_t)c->media_port_max)) {
+		snprintf(err, errlen, "[media] ports %u-%u: no room for a pair",
+			 c->media_port_min, c->media_port_max);
+		return -1;
+	}
+	md->max = c->media_max_sessions;
+	md->nbuckets = 64;
+	while (md->nbuckets < md->max && md->nbuckets < (1u << 22))
+		md->nbuckets <<= 1;
+	md->buckets = malloc(md->nbuckets * sizeof(*md->buckets));
+	md->slots = calloc(md->max, sizeof(*md->slots));
+	if (!md->buckets || !md->slots) {
+		snprintf(err, errlen, "media: out of memory");
+		return -1;
+	}
+	for (i = 0; i < md->nbuckets; i++)
+		md->buckets[i] = -1;
+	for (i = 0; i < md->max; i++)
+		md->slots[i].hnext = i + 1 < md->max ? (int32_t)i + 1 : -1;
+	md->free_head = 0;
+	md->next_gen = 1;
+	return 0;
+}
+
+struct media *media_new(const struct sd_config *c, char *err, size_t errlen)
+{
+	struct media *md = calloc(1, sizeof(*md));
+
+	if (!md) {
+		snprintf(err, errlen, "media: out of memory");
+		return NULL;
+	}
+	md->maps.flows_fd = md->maps.stats_fd = md->maps.tx_ports_fd = -1;
+	if (relay_address(md, c, err, errlen) ||
+	    open_tables(md, c, err, errlen)) {
+		media_free(md);
+		return NULL;
+	}
+	return md;
+}
+
+const struct media_stats *media_stats(struct media *md)
+{
+	md->stats.ports_in_use = media_ports_in_use(&md->ports);
+	return &md->stats;
+}
+
+/* ---- flows ------------------------------------------------------------ */
+
+static struct endpoint relay_at(const struct media *md, uint16_t port)
+{
+	struct endpoint ep = md->relay;
+
+	ep.port = htons(port);
+	return ep;
+}
+
+/* packets from `from` sent to relay:in leave from relay:out towards to */
+static void flow_install(struct media *md, uint16_t in, uint16_t out,
+			 const struct endpoint *from, const struct endpoint *to)
+{
+	struct flow_spec spec = {
+		.relay = relay_at(md, in),
+		.peer = *from,
+		.out_src = relay_at(md, out),
+		.out_dst = *to,
+	};
+	struct siphon_flow_key key;
+	struct siphon_flow flow;
+	int r;
+
+	flow_key_of(&spec.relay, &key);
+	r = flow_value_of(&spec, &flow);
+	if (!r) {
+		/* no cached next hop: the fast path asks the FIB */
+		flow_set_nexthop(&flow, NULL);
+		r = flow_table_add(md->maps.flows_fd, &key, &flow, true);
+	}
+	if (r) {
+		md->stats.flow_errors++;
+		pr_warn("media: flow to port %u not installed: %s\n", in,
+			strerror(-r));
+		return;
+	}
+	md->stats.flows_installed++;
+}
+
+static void flow_remove(struct media *md, uint16_t in)
+{
+	struct endpoint ep = relay_at(md, in);
+	struct siphon_flow_key key;
+
+	flow_key_of(&ep, &key);
+	if (!flow_table_del(md->maps.flows_fd, &key))
+		md->stats.flows_removed++;
+}
+
+static void stream_install(struct media *md, const struct media_stream *s)
+{
+	flow_install(md, s->caller_side, s->callee_side, &s->caller_rtp,
+		     &s->callee_rtp);
+	flow_install(md, s->callee_side, s->caller_side, &s->callee_rtp,
+		     &s->caller_rtp);
+	if (s->rtcp_mux)
+		return;
+	flow_install(md, s->caller_side + 1, s->callee_side + 1,
+		     &s->caller_rtcp, &s->callee_rtcp);
+	flow_install(md, s->callee_side + 1, s->caller_side + 1,
+		     &s->callee_rtcp, &s->caller_rtcp);
+}
+
+/* flows out, ports back */
+static void stream_release(struct media *md, struct media_stream *s)
+{
+	uint16_t port[2] = { s->caller_side, s->callee_side };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!port[i])
+			continue;
+		if (s->answered) {
+			flow_remove(md, port[i]);
+			if (!s->rtcp_mux)
+				flow_remove(md, port[i] + 1);
+		}
+		media_ports_put(&md->ports, port[i]);
+	}
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- the session table -------------------------------------------------- */
+
+static uint32_t bucket_of(const struct media *md, uint32_t hash)
+{
+	return hash & (md->nbuckets - 1);
+}
+
+static struct media_session *
+session_new(struct media *md, struct sip_str call_id, struct sip_str tag)
+{
+	struct media_session *ms;
+	int32_t slot = md->free_head;
+
+	if (slot < 0 || call_id.len >= MEDIA_CALL_ID_MAX ||
+	    tag.len >= MEDIA_TAG_MAX) {
+		md->stats.table_full += slot < 0;
+		return NULL;
+	}
+	ms = &md->slots[slot];
+	md->free_head = ms->hnext;
+	memset(ms, 0, sizeof(*ms));
+	if (!md->next_gen) /* 0 marks a free slot */
+		md->next_gen = 1;
+	ms->gen = md->next_gen++;
+	ms->hash = (uint32_t)sd_hash_str(SD_HASH_INIT, call_id);
+	ms->call_id_len = (uint8_t)call_id.len;
+	memcpy(ms->call_id, call_id.p, call_id.len);
+	ms->tag_len = (uint8_t)tag.len;
+	memcpy(ms->tag, tag.p, tag.len);
+	ms->hnext = md->buckets[bucket_of(md, ms->hash)];
+	md->buckets[bucket_of(md, ms->hash)] = slot;
+	md->stats.sessions++;
+	return ms;
+}
+
+static void session_end(struct media *md, struct media_session *ms)
+{
+	int32_t slot = (int32_t)(ms - md->slots), *pp;
+	unsigned int i;
+
+	for (i = 0; i < ms->nstreams; i++)
+		stream_release(md, &ms->s[i]);
+	for (pp = &md->buckets[bucket_of(md, ms->hash)]; *pp >= 0;
+	     pp = &md->slots[*pp].hnext) {
+		if (*pp == slot) {
+			*pp = ms->hnext;
+			break;
+		}
+	}
+	ms->gen = 0;
+	ms->hnext = md->free_head;
+	md->free_head = slot;
+	md->stats.sessions--;
+	md->stats.ended++;
+}
+
+static struct media_session *session_of(struct media *md, struct media_ref r)
+{
+	struct media_session *ms;
+
+	if (!r.gen || r.slot >= md->max)
+		return NULL;
+	ms = &md->slots[r.slot];
+	return ms->gen == r.gen ? ms : NULL;
+}
+
+/* the session of a Call-ID whose caller tag is one of the two given */
+static struct media_session *session_find(struct media *md,
+					  struct sip_str call_id,
+					  struct sip_str tag1,
+					  struct sip_str tag2)
+{
+	uint32_t hash = (uint32_t)sd_hash_str(SD_HASH_INIT, call_id);
+	int32_t i;
+
+	for (i = md->buckets[bucket_of(md, hash)]; i >= 0;
+	     i = md->slots[i].hnext) {
+		struct media_session *ms = &md->slots[i];
+		struct sip_str id = sip_str_of(ms->call_id, ms->call_id_len);
+		struct sip_str tag = sip_str_of(ms->tag, ms->tag_len);
+
+		if (ms->hash == hash && sip_str_eq(id, call_id) &&
+		    (sip_str_eq(tag, tag1) || sip_str_eq(tag, tag2)))
+			return ms;
+	}
+	return NULL;
+}
+
+void media_free(struct media *md)
+{
+	uint32_t i;
+
+	if (!md)
+		return;
+	for (i = 0; md->slots && i < md->max; i++)
+		if (md->slots[i].gen)
+			session_end(md, &md->slots[i]);
+	media_ports_fini(&md->ports);
+	free(md->slots);
+	free(md->buckets);
+	siphon_maps_close(&md->maps);
+	free(md);
+}
+
+/* ---- SDP ----------------------------------------------------------------- */
+
+/* the SDP body of m, parsed into s; false when m carries none */
+static bool sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s)
+{
+	const struct sip_content_type *ct;
+	struct sip_error e;
+
+	if (!m->body.len || !m->count[SIP_HDR_CONTENT_TYPE])
+		return false;
+	ct = sip_msg_content_type(m, &e);
+	if (!ct || !sip_str_ieq_cstr(ct->type, "application") ||
+	    !sip_str_ieq_cstr(ct->subtype, "sdp"))
+		return false;
+	if (sdp_parse(m->body.p, m->body.len, s, &e)) {
+		md->stats.sdp_errors++;
+		pr_debug("media: SDP not anchored: %s\n",
+			 sip_err_phrase(e.code));
+		return false;
+	}
+	return true;
+}
+
+/* where stream i of s wants its RTP and RTCP; false: not for the relay */
+static bool stream_ends(const struct media *md, const struct sdp_session *s,
+			unsigned int i, struct endpoint *rtp,
+			struct endpoint *rtcp)
+{
+	const struct sdp_media *mm = &s->media[i];
+	const struct sdp_conn *c = sdp_media_conn(s, i);
+	char text[SDP_ADDR_TEXT_MAX];
+	enum sdp_af want = md->relay_text.af;
+
+	if (!mm->port || !c || c->af != want || c->multicast ||
+	    c->address.len >= sizeof(text))
+		return false;
+	memcpy(text, c->address.p, c->address.len);
+	text[c->address.len] = '\0';
+	if (endpoint_parse(text, true, rtp))
+		return false;
+	rtp->port = htons(mm->port);
+	*rtcp = *rtp;
+	if (mm->rtcp_mux)
+		return true;
+	rtcp->port = htons(mm->rtcp.present ? mm->rtcp.port : mm->port + 1);
+	return true;
+}
+
+static int write_sdp(const struct sdp_session *s, const struct sdp_rewrite *rw,
+		     char *out, size_t cap, struct sip_str *body)
+{
+	struct sip_error e;
+	size_t len;
+
+	if (sdp_rewrite(s, rw, out, cap, &len, &e))
+		return -1;
+	*body = sip_str_of(out, len);
+	return 0;
+}
+
+static void anchor_at(const struct media *md, struct sdp_media_rewrite *r,
+		      uint16_t port, bool mux)
+{
+	r->anchor = true;
+	r->addr = md->relay_text;
+	r->rtp_port = port;
+	r->rtcp_port = mux ? 0 : (uint16_t)(port + 1);
+}
+
+int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
+		char *out, size_t cap, struct sip_str *body)
+{
+	static struct sdp_session s;
+	struct sdp_rewrite rw = { 0 };
+	const struct sip_addr *from;
+	const struct sip_str *cid;
+	struct media_session *ms;
+	struct sip_error e;
+	unsigned int i, n = 0;
+
+	ref->gen = 0;
+	cid = sip_msg_call_id(m, &e);
+	from = sip_msg_from(m, &e);
+	if (!cid || !from || !sdp_of(md, m, &s))
+		return 0;
+	ms = session_new(md, *cid, from->tag);
+	if (!ms)
+		return -1;
+	for (i = 0; i < s.n_media && i < SDP_MEDIA_MAX; i++) {
+		struct media_stream *st = &ms->s[i];
+
+		ms->nstreams = (uint8_t)(i + 1);
+		if (!stream_ends(md, &s, i, &st->caller_rtp, &st->caller_rtcp))
+			continue;
+		st->callee_side = media_ports_get(&md->ports);
+		if (!st->callee_side) {
+			md->stats.ports_exhausted++;
+			session_end(md, ms);
+			return -1;
+		}
+		st->anchored = true;
+		st->rtcp_mux = s.media[i].rtcp_mux;
+		anchor_at(md, &rw.media[i], st->callee_side, st->rtcp_mux);
+		n++;
+	}
+	if (!n || write_sdp(&s, &rw, out, cap, body)) {
+		session_end(md, ms);
+		return 0;
+	}
+	md->stats.offers++;
+	ref->slot = (uint32_t)(ms - md->slots);
+	ref->gen = ms->gen;
+	return 1;
+}
+
+int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
+		 char *out, size_t cap, struct sip_str *body)
+{
+	struct media_session *ms = session_of(md, ref);
+	static struct sdp_session s;
+	struct sdp_rewrite rw = { 0 };
+	unsigned int i, n = 0;
+
+	if (!ms || !sdp_of(md, m, &s))
+		return 0;
+	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
+		struct media_stream *st = &ms->s[i];
+
+		if (!st->anchored ||
+		    !stream_ends(md, &s, i, &st->callee_rtp, &st->callee_rtcp))
+			continue;
+		if (!st->caller_side)
+			st->caller_side = media_ports_get(&md->ports);
+		if (!st->caller_side) {
+			md->stats.ports_exhausted++;
+			continue;
+		}
+		/* both ends signalled rtcp-mux, or RTCP has its own ports */
+		st->rtcp_mux = st->rtcp_mux && s.media[i].rtcp_mux;
+		anchor_at(md, &rw.media[i], st->caller_side, st->rtcp_mux);
+		stream_install(md, st);
+		st->answered = true;
+		n++;
+	}
+	if (!n || write_sdp(&s, &rw, out, cap, body))
+		return 0;
+	md->stats.answers++;
+	return 1;
+}
+
+void media_end_ref(struct media *md, struct media_ref ref)
+{
+	struct media_session *ms = md ? session_of(md, ref) : NULL;
+
+	if (ms)
+		session_end(md, ms);
+}
+
+void media_end_dialog(struct media *md, struct sip_msg *bye)
+{
+	const struct sip_addr *from, *to;
+	const struct sip_str *cid;
+	struct media_session *ms;
+	struct sip_error e;
+
+	cid = sip_msg_call_id(bye, &e);
+	from = sip_msg_from(bye, &e);
+	to = sip_msg_to(bye, &e);
+	if (!cid || !from || !to)
+		return;
+	ms = session_find(md, *cid, from->tag, to->tag);
+	if (ms)
+		session_end(md, ms);
+}

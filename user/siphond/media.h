@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Media anchoring ([media] anchor = yes): every call's RTP and RTCP go
+ * through siphon's XDP relay. The offer in an INVITE gets relay ports the
+ * callee will send to; the answer (in a 18x or 2xx) gets relay ports the
+ * caller will send to, and with both ends known the four flows of each
+ * stream (RTP and RTCP, each way) go into the pinned flow map. BYE, a
+ * failed INVITE or a clean stop takes them out and the ports go back.
+ *
+ * Each flow accepts packets only from the address and port the SDP of its
+ * sender named: media from anyone else is dropped in XDP.
+ */
+#ifndef SIPHOND_MEDIA_H
+#define SIPHOND_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "counters.h"
+#include "sip/sip_msg.h"
+
+#define MEDIA_COUNTERS(X)                                                 \
+	X(sessions) /* a gauge: calls with media anchored now */          \
+	X(offers) /* offers anchored */                                   \
+	X(answers) /* answers anchored, flows installed */                \
+	X(ended) /* sessions ended, flows removed */                      \
+	X(table_full) /* 503: max_sessions calls already */               \
+	X(ports_exhausted) /* 503: no relay port left */                  \
+	X(sdp_errors) /* a body that does not parse: passed as it came */ \
+	X(flows_installed)                                                \
+	X(flows_removed)                                                  \
+	X(flow_errors) /* the flow map refused (full?): see the log */    \
+	X(ports_in_use) /* a gauge: RTP ports, each with its RTCP port */
+
+struct media_stats {
+	MEDIA_COUNTERS(SD_COUNTER_FIELD)
+};
+
+/* a session as a proxy call holds it: stale once the session ended */
+struct media_ref {
+	uint32_t slot, gen; /* gen 0: none */
+};
+
+struct media;
+
+/* NULL with a message in err (no flow map pinned, bad address, ...) */
+struct media *media_new(const struct sd_config *c, char *err, size_t errlen);
+/* removes every flow still installed */
+void media_free(struct media *md);
+const struct media_stats *media_stats(struct media *md);
+
+/*
+ * An initial INVITE about to be forwarded. 1: its SDP is anchored and
+ * *body is the new one (in out); 0: nothing to anchor (no SDP, or one
+ * that does not parse), forward it as it is; -1: no room (table or
+ * ports), answer 503.
+ */
+int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
+		char *out, size_t cap, struct sip_str *body);
+/*
+ * A response to that INVITE on its way back. 1: its SDP answer is
+ * anchored, *body is the new one and the flows are in; 0: left alone.
+ */
+int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
+		 char *out, size_t cap, struct sip_str *body);
+/* the INVITE failed: its session ends */
+void media_end_ref(struct media *md, struct media_ref ref);
+/* a BYE: the dialog's session ends, whichever side sent it */
+void media_end_dialog(struct media *md, struct sip_msg *bye);
+
+#endif /* SIPHOND_MEDIA_H */
