@@ -26,8 +26,8 @@
 #include "media_ports.h"
 #include "sdp/sdp.h"
 
-#define MEDIA_CALL_ID_MAX 128
-#define MEDIA_TAG_MAX 64
+#define MEDIA_CALL_ID_MAX 256
+#define MEDIA_TAG_MAX 128
 
 struct media_stream {
 	bool anchored;
@@ -246,9 +246,8 @@ session_new(struct media *md, struct sip_str call_id, struct sip_str tag)
 	struct media_session *ms;
 	int32_t slot = md->free_head;
 
-	if (slot < 0 || call_id.len >= MEDIA_CALL_ID_MAX ||
-	    tag.len >= MEDIA_TAG_MAX) {
-		md->stats.table_full += slot < 0;
+	if (slot < 0) {
+		md->stats.table_full++;
 		return NULL;
 	}
 	ms = &md->slots[slot];
@@ -422,6 +421,10 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 	from = sip_msg_from(m, &e);
 	if (!cid || !from || !sdp_of(md, m, &s))
 		return 0;
+	if (cid->len >= MEDIA_CALL_ID_MAX || from->tag.len >= MEDIA_TAG_MAX) {
+		md->stats.ids_too_long++;
+		return 0;
+	}
 	ms = session_new(md, *cid, from->tag);
 	if (!ms)
 		return -1;

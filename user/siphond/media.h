@@ -28,6 +28,7 @@
 	X(table_full) /* 503: max_sessions calls already */               \
 	X(ports_exhausted) /* 503: no relay port left */                  \
 	X(sdp_errors) /* a body that does not parse: passed as it came */ \
+	X(ids_too_long) /* Call-ID or tag too long to keep: as it came */ \
 	X(flows_installed)                                                \
 	X(flows_removed)                                                  \
 	X(flow_errors) /* the flow map refused (full?): see the log */    \
