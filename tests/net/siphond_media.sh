@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 12
+tap_plan 13
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -37,7 +37,7 @@ ip netns exec "$NS_R" ping -c1 -W1 $B_IP > /dev/null
 ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
 
 sd_extra_conf() {
-	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30099\n' "$PIN"
+	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30099\ntimeout_s = 5\n' "$PIN"
 }
 
 tap_check "siphon attached to both relay interfaces" \
@@ -81,11 +81,12 @@ rtp_through() {
 	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
 }
 
-# a call held open for 6 s while the tests below send media through it
+# a call held open for 4 s while the tests below send media through it
+# (well within [media] timeout_s = 5 of its last packet)
 sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/talk-uas.log" \
 	-sf "$SIPP_DIR/uas_answer.xml" -m 1
 UAS_PID=$SIPP_PID
-HOLD_MS=6000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/talk-uac.log" \
+HOLD_MS=4000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/talk-uac.log" \
 	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -au alice \
 	-ap alicepw -m 1 -trace_msg -message_file "$LOGS/talk-uac-msgs.log" &
 UAC_PID=$!
@@ -147,6 +148,31 @@ UAS_ARGS="" tap_check "busy: 486 reaches the caller, no flow is left" \
 tap_check "CANCEL: 487, no flow is left" \
 	eval 'call cancel uas_ring_forever.xml uac_cancel.xml 1 && empty_map'
 
+# a phone that goes silent without a BYE: after timeout_s without a
+# packet either way, the call's media is given up, flows and ports
+silent_call_reaped() {
+	local uas uac i alive
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/silent-uas.log" \
+		-sf "$SIPP_DIR/uas_answer.xml" -m 1
+	uas=$SIPP_PID
+	HOLD_MS=12000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/silent-uac.log" \
+		-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -au alice \
+		-ap alicepw -m 1 &
+	uac=$!
+	bg_pid $uac
+	wait_for four_flows || return 1
+	# 5 s of silence, and the reaper looks every 1.25 s
+	for i in $(seq 100); do
+		empty_map && break
+		sleep 0.1
+	done
+	kill -0 $uac 2>/dev/null
+	alive=$?
+	wait $uac && wait $uas && empty_map && [ $alive -eq 0 ]
+}
+tap_check "a silent call's flows go after timeout_s, the call still up" \
+	silent_call_reaped
+
 # the daemon's own account: every session it opened, it closed
 counter() {
 	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
@@ -159,12 +185,13 @@ media_counters() {
 		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
 		return 1
 	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
-	[ "$(counter media offers)" = 3 ] && [ "$(counter media answers)" = 1 ] &&
-		[ "$(counter media ended)" = 3 ] &&
+	[ "$(counter media offers)" = 4 ] && [ "$(counter media answers)" = 2 ] &&
+		[ "$(counter media ended)" = 4 ] &&
+		[ "$(counter media timeouts)" = 1 ] &&
 		[ "$(counter media sessions)" = 0 ] &&
 		[ "$(counter media ports_in_use)" = 0 ]
 }
-tap_check "siphond counted 3 offers, 1 answer, 3 ends, no port in use" \
+tap_check "siphond counted 4 offers, 2 answers, 4 ends (1 timeout), no port in use" \
 	media_counters
 tap_check "siphond is still running" sd_alive
 

@@ -460,6 +460,7 @@ static const struct cfg_key keys[] = {
 	{ "media", "port_max", parse_port, FIELD(media_port_max), 0, 0 },
 	KEY_STR("media", "pin_dir", media_pin_dir),
 	KEY_U32("media", "max_sessions", media_max_sessions),
+	KEY_U32("media", "timeout_s", media_timeout_s),
 
 	{ "trusted", "peer", parse_peer, 0, 0, 0 },
 
@@ -656,6 +657,7 @@ void config_defaults(struct sd_config *c)
 	snprintf(c->media_pin_dir, sizeof(c->media_pin_dir), "%s",
 		 "/sys/fs/bpf/siphon");
 	c->media_max_sessions = 10000;
+	c->media_timeout_s = 60;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)

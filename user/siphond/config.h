@@ -93,6 +93,7 @@ struct sd_config {
 	uint32_t media_port_max; /* 29999 */
 	char media_pin_dir[CFG_PATH_MAX]; /* /sys/fs/bpf/siphon */
 	uint32_t media_max_sessions; /* 10000 calls with media at once */
+	uint32_t media_timeout_s; /* 60: no packet either way, media ends */
 
 	/* [trusted] peer = ADDR[/PLEN] (repeatable): trunks skip auth */
 	unsigned int ntrusted;

@@ -122,6 +122,8 @@ static void on_expire(struct tw_timer *t)
 
 	(void)t;
 	location_expire(d->loc, d->loop.now);
+	if (d->media)
+		media_reap(d->media, d->loop.now);
 	evloop_arm(&d->loop, &d->expire_timer, EXPIRE_SWEEP_MS);
 }
 

@@ -46,6 +46,7 @@ struct media_session {
 	char call_id[MEDIA_CALL_ID_MAX];
 	char tag[MEDIA_TAG_MAX]; /* the caller's From tag */
 	uint8_t nstreams;
+	uint64_t answered_ms; /* 0: no answer yet */
 	struct media_stream s[SDP_MEDIA_MAX];
 };
 
@@ -55,6 +56,7 @@ struct media {
 	struct siphon_maps maps;
 	struct media_ports ports;
 	uint32_t max, nbuckets, next_gen;
+	uint64_t timeout_ms, reap_every_ms, next_reap_ms;
 	int32_t free_head; /* free slots, chained through hnext */
 	int32_t *buckets;
 	struct media_session *slots;
@@ -124,6 +126,10 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 		md->slots[i].hnext = i + 1 < md->max ? (int32_t)i + 1 : -1;
 	md->free_head = 0;
 	md->next_gen = 1;
+	md->timeout_ms = (uint64_t)c->media_timeout_s * 1000;
+	/* a quarter of the timeout, but at least a second */
+	md->reap_every_ms = md->timeout_ms / 4 > 1000 ? md->timeout_ms / 4 :
+							1000;
 	return 0;
 }
 
@@ -456,7 +462,7 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 }
 
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
-		 char *out, size_t cap, struct sip_str *body)
+		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body)
 {
 	struct media_session *ms = session_of(md, ref);
 	static struct sdp_session s;
@@ -484,7 +490,11 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		st->answered = true;
 		n++;
 	}
-	if (!n || write_sdp(&s, &rw, out, cap, body))
+	if (!n)
+		return 0;
+	/* the silence a timeout measures starts at the (latest) answer */
+	ms->answered_ms = now_ms;
+	if (write_sdp(&s, &rw, out, cap, body))
 		return 0;
 	md->stats.answers++;
 	return 1;
@@ -513,4 +523,54 @@ void media_end_dialog(struct media *md, struct sip_msg *bye)
 	ms = session_find(md, *cid, from->tag, to->tag);
 	if (ms)
 		session_end(md, ms);
+}
+
+/* when a packet last crossed one of the session's RTP flows, in ms */
+static uint64_t last_packet_ms(struct media *md, struct media_session *ms)
+{
+	uint16_t port[2];
+	struct siphon_flow_key key;
+	struct siphon_flow flow;
+	struct endpoint ep;
+	uint64_t last = ms->answered_ms;
+	unsigned int i, j;
+
+	for (i = 0; i < ms->nstreams; i++) {
+		if (!ms->s[i].answered)
+			continue;
+		port[0] = ms->s[i].caller_side;
+		port[1] = ms->s[i].callee_side;
+		for (j = 0; j < 2; j++) {
+			ep = relay_at(md, port[j]);
+			flow_key_of(&ep, &key);
+			if (!flow_table_get(md->maps.flows_fd, &key, &flow) &&
+			    flow.last_seen_ns / 1000000 > last)
+				last = flow.last_seen_ns / 1000000;
+		}
+	}
+	return last;
+}
+
+void media_reap(struct media *md, uint64_t now_ms)
+{
+	uint64_t last;
+	uint32_t i;
+
+	if (now_ms < md->next_reap_ms)
+		return;
+	md->next_reap_ms = now_ms + md->reap_every_ms;
+	for (i = 0; i < md->max; i++) {
+		struct media_session *ms = &md->slots[i];
+
+		if (!ms->gen || !ms->answered_ms)
+			continue;
+		last = last_packet_ms(md, ms);
+		if (now_ms < last + md->timeout_ms)
+			continue;
+		pr_info("media: call %.*s silent for %llu s: its flows are out\n",
+			(int)ms->call_id_len, ms->call_id,
+			(unsigned long long)((now_ms - last) / 1000));
+		md->stats.timeouts++;
+		session_end(md, ms);
+	}
 }

@@ -25,6 +25,7 @@
 	X(offers) /* offers anchored */                                   \
 	X(answers) /* answers anchored, flows installed */                \
 	X(ended) /* sessions ended, flows removed */                      \
+	X(timeouts) /* of those: no packet either way for timeout_s */    \
 	X(table_full) /* 503: max_sessions calls already */               \
 	X(ports_exhausted) /* 503: no relay port left */                  \
 	X(sdp_errors) /* a body that does not parse: passed as it came */ \
@@ -64,10 +65,16 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
  * anchored, *body is the new one and the flows are in; 0: left alone.
  */
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
-		 char *out, size_t cap, struct sip_str *body);
+		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body);
 /* the INVITE failed: its session ends */
 void media_end_ref(struct media *md, struct media_ref ref);
 /* a BYE: the dialog's session ends, whichever side sent it */
 void media_end_dialog(struct media *md, struct sip_msg *bye);
+/*
+ * End the sessions whose flows have seen no packet either way for
+ * [media] timeout_s since the answer (a phone that vanished without a
+ * BYE). Call it often; it looks at the flows every timeout_s / 4.
+ */
+void media_reap(struct media *md, uint64_t now_ms);
 
 #endif /* SIPHOND_MEDIA_H */

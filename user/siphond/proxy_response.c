@@ -148,8 +148,8 @@ static void forward_up(struct pcall *pc, struct sip_msg *m)
 		return;
 	/* the answer in a 18x or 2xx: relay ports for the caller, flows in */
 	if (pc->media.gen &&
-	    media_answer(pc->d->media, pc->media, m, sdp, sizeof(sdp),
-			 &e.body) > 0)
+	    media_answer(pc->d->media, pc->media, m, pc->d->loop.now, sdp,
+			 sizeof(sdp), &e.body) > 0)
 		e.replace_body = true;
 	n = sip_build_forward(m, &e, out, sizeof(out), &err);
 	if (n < 0)
