@@ -133,13 +133,13 @@ tap_check "BYE ends the call and takes its flows out" call_ended
 # names her address, so the relay's lines can only be bob's answer)
 answer_names_relay() {
 	local sdp
-	sdp=$(tr -d '\r' < "$LOGS/talk-uac-msgs.log" | grep -E '^(c|m)=')
+	sdp=$(tr -d '\r' < "$LOGS/talk-uac-msgs.log" | grep -E '^(o|c|m)=')
 	diag "$(tr '\n' '|' <<< "$sdp")"
 	grep -qx "c=IN IP4 $SD_ADDR" <<< "$sdp" &&
 		grep -q "^m=audio $CALLER_SIDE " <<< "$sdp" &&
 		! grep -q "$B_IP" <<< "$sdp"
 }
-tap_check "the caller's answer names the relay address and port" \
+tap_check "the caller's answer names the relay (c=, m=, o=), never bob" \
 	answer_names_relay
 
 UAS_ARGS="" tap_check "busy: 486 reaches the caller, no flow is left" \

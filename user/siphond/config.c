@@ -461,6 +461,7 @@ static const struct cfg_key keys[] = {
 	KEY_STR("media", "pin_dir", media_pin_dir),
 	KEY_U32("media", "max_sessions", media_max_sessions),
 	KEY_U32("media", "timeout_s", media_timeout_s),
+	KEY_BOOL("media", "replace_origin", media_replace_origin),
 
 	{ "trusted", "peer", parse_peer, 0, 0, 0 },
 
@@ -658,6 +659,7 @@ void config_defaults(struct sd_config *c)
 		 "/sys/fs/bpf/siphon");
 	c->media_max_sessions = 10000;
 	c->media_timeout_s = 60;
+	c->media_replace_origin = true;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)

@@ -94,6 +94,7 @@ struct sd_config {
 	char media_pin_dir[CFG_PATH_MAX]; /* /sys/fs/bpf/siphon */
 	uint32_t media_max_sessions; /* 10000 calls with media at once */
 	uint32_t media_timeout_s; /* 60: no packet either way, media ends */
+	bool media_replace_origin; /* yes: o= names the relay, not the phone */
 
 	/* [trusted] peer = ADDR[/PLEN] (repeatable): trunks skip auth */
 	unsigned int ntrusted;

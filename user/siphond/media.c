@@ -57,6 +57,7 @@ struct media {
 	struct media_ports ports;
 	uint32_t max, nbuckets, next_gen;
 	uint64_t timeout_ms, reap_every_ms, next_reap_ms;
+	bool replace_origin; /* o= names the relay too */
 	int32_t free_head; /* free slots, chained through hnext */
 	int32_t *buckets;
 	struct media_session *slots;
@@ -126,6 +127,7 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 		md->slots[i].hnext = i + 1 < md->max ? (int32_t)i + 1 : -1;
 	md->free_head = 0;
 	md->next_gen = 1;
+	md->replace_origin = c->media_replace_origin;
 	md->timeout_ms = (uint64_t)c->media_timeout_s * 1000;
 	/* a quarter of the timeout, but at least a second */
 	md->reap_every_ms = md->timeout_ms / 4 > 1000 ? md->timeout_ms / 4 :
@@ -390,12 +392,18 @@ static bool stream_ends(const struct media *md, const struct sdp_session *s,
 	return true;
 }
 
-static int write_sdp(const struct sdp_session *s, const struct sdp_rewrite *rw,
-		     char *out, size_t cap, struct sip_str *body)
+static int write_sdp(const struct media *md, const struct sdp_session *s,
+		     struct sdp_rewrite *rw, char *out, size_t cap,
+		     struct sip_str *body)
 {
 	struct sip_error e;
 	size_t len;
 
+	/* the far end learns nothing of the phone's address from o= */
+	if (md->replace_origin) {
+		rw->set_origin = true;
+		rw->origin = md->relay_text;
+	}
 	if (sdp_rewrite(s, rw, out, cap, &len, &e))
 		return -1;
 	*body = sip_str_of(out, len);
@@ -451,7 +459,7 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 		anchor_at(md, &rw.media[i], st->callee_side, st->rtcp_mux);
 		n++;
 	}
-	if (!n || write_sdp(&s, &rw, out, cap, body)) {
+	if (!n || write_sdp(md, &s, &rw, out, cap, body)) {
 		session_end(md, ms);
 		return 0;
 	}
@@ -494,7 +502,7 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		return 0;
 	/* the silence a timeout measures starts at the (latest) answer */
 	ms->answered_ms = now_ms;
-	if (write_sdp(&s, &rw, out, cap, body))
+	if (write_sdp(md, &s, &rw, out, cap, body))
 		return 0;
 	md->stats.answers++;
 	return 1;
