@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 13
+tap_plan 14
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -38,6 +38,8 @@ ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
 
 sd_extra_conf() {
 	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30099\ntimeout_s = 5\n' "$PIN"
+	# alice's re-INVITE scenario answers no challenge
+	printf '[trusted]\npeer = %s\n' $A_IP
 }
 
 tap_check "siphon attached to both relay interfaces" \
@@ -173,6 +175,36 @@ silent_call_reaped() {
 tap_check "a silent call's flows go after timeout_s, the call still up" \
 	silent_call_reaped
 
+# a re-INVITE (alice, trusted for this suite, puts bob on hold from a new
+# port): the SDP names the relay again, the same relay ports, and the flow
+# from the caller now expects the new port. (Not from the trunk next to
+# bob: XDP_TX back out of a veth is only delivered when the peer runs an
+# XDP program, which b0 does not; a real NIC has no such trap.)
+reinvite_moves_media() {
+	local uas uac port i
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/reinvite-uas.log" \
+		-sf "$SIPP_DIR/uas_reinvite.xml" -m 1
+	uas=$SIPP_PID
+	HOLD_MS=2500 sipp_run "$NS_A" $A_IP 5074 "$LOGS/reinvite-uac.log" \
+		-sf "$SIPP_DIR/uac_reinvite.xml" -s bob -key from alice -m 1 &
+	uac=$!
+	bg_pid $uac
+	wait_for four_flows || return 1
+	port=$(relay_port $A_IP:40020)
+	for i in $(seq 60); do
+		[ -n "$(relay_port $A_IP:40030)" ] && break
+		sleep 0.1
+	done
+	diag "caller's relay port $port, after the re-INVITE $(relay_port $A_IP:40030)"
+	[ -n "$port" ] && [ "$(relay_port $A_IP:40030)" = "$port" ] &&
+		[ -z "$(relay_port $A_IP:40020)" ] &&
+		rtp_through "$NS_A" $A_IP:40030 $SD_ADDR:$port "$NS_B" \
+			$B_RTP $SD_ADDR:$(relay_port $B_RTP) &&
+		wait $uac && wait $uas && wait_for empty_map
+}
+tap_check "re-INVITE: same relay ports, the flows follow the new port" \
+	reinvite_moves_media
+
 # the daemon's own account: every session it opened, it closed
 counter() {
 	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
@@ -185,13 +217,14 @@ media_counters() {
 		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
 		return 1
 	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
-	[ "$(counter media offers)" = 4 ] && [ "$(counter media answers)" = 2 ] &&
-		[ "$(counter media ended)" = 4 ] &&
+	[ "$(counter media offers)" = 5 ] && [ "$(counter media answers)" = 4 ] &&
+		[ "$(counter media reoffers)" = 1 ] &&
+		[ "$(counter media ended)" = 5 ] &&
 		[ "$(counter media timeouts)" = 1 ] &&
 		[ "$(counter media sessions)" = 0 ] &&
 		[ "$(counter media ports_in_use)" = 0 ]
 }
-tap_check "siphond counted 4 offers, 2 answers, 4 ends (1 timeout), no port in use" \
+tap_check "siphond counted 5 offers, 1 re-offer, 4 answers, 5 ends (1 timeout), no port in use" \
 	media_counters
 tap_check "siphond is still running" sd_alive
 

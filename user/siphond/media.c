@@ -392,6 +392,27 @@ static bool stream_ends(const struct media *md, const struct sdp_session *s,
 	return true;
 }
 
+/*
+ * A side's ends from its SDP, for a stream: false when it has none for the
+ * relay. c=0.0.0.0 (RFC 2543 hold) keeps the ends known before: the SDP
+ * still gets the relay's address, and nothing is sent there meanwhile.
+ */
+static bool update_ends(const struct media *md, const struct sdp_session *s,
+			unsigned int i, struct endpoint *rtp,
+			struct endpoint *rtcp)
+{
+	struct endpoint new_rtp, new_rtcp;
+	static const __be32 zero[4];
+
+	if (!stream_ends(md, s, i, &new_rtp, &new_rtcp))
+		return false;
+	if (memcmp(new_rtp.addr, zero, sizeof(zero)) || !rtp->family) {
+		*rtp = new_rtp;
+		*rtcp = new_rtcp;
+	}
+	return true;
+}
+
 static int write_sdp(const struct media *md, const struct sdp_session *s,
 		     struct sdp_rewrite *rw, char *out, size_t cap,
 		     struct sip_str *body)
@@ -430,7 +451,7 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 	struct sip_error e;
 	unsigned int i, n = 0;
 
-	ref->gen = 0;
+	*ref = (struct media_ref){ 0 };
 	cid = sip_msg_call_id(m, &e);
 	from = sip_msg_from(m, &e);
 	if (!cid || !from || !sdp_of(md, m, &s))
@@ -469,6 +490,53 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 	return 1;
 }
 
+int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
+		  char *out, size_t cap, struct sip_str *body)
+{
+	static struct sdp_session s;
+	struct sdp_rewrite rw = { 0 };
+	const struct sip_addr *from, *to;
+	const struct sip_str *cid;
+	struct media_session *ms;
+	struct sip_error e;
+	unsigned int i, n = 0;
+	bool callee;
+
+	*ref = (struct media_ref){ 0 };
+	cid = sip_msg_call_id(m, &e);
+	from = sip_msg_from(m, &e);
+	to = sip_msg_to(m, &e);
+	if (!cid || !from || !to)
+		return 0;
+	ms = session_find(md, *cid, from->tag, to->tag);
+	if (!ms || !ms->answered_ms || !sdp_of(md, m, &s))
+		return 0;
+	callee = !sip_str_eq(sip_str_of(ms->tag, ms->tag_len), from->tag);
+	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
+		struct media_stream *st = &ms->s[i];
+
+		if (!st->answered ||
+		    !update_ends(md, &s, i,
+				 callee ? &st->callee_rtp : &st->caller_rtp,
+				 callee ? &st->callee_rtcp : &st->caller_rtcp))
+			continue;
+		/* the other side is told the port it sends to */
+		anchor_at(md, &rw.media[i],
+			  callee ? st->caller_side : st->callee_side,
+			  st->rtcp_mux);
+		/* the offerer may take media at its new ends from now on */
+		stream_install(md, st);
+		n++;
+	}
+	if (!n || write_sdp(md, &s, &rw, out, cap, body))
+		return 0;
+	md->stats.reoffers++;
+	ref->slot = (uint32_t)(ms - md->slots);
+	ref->gen = ms->gen;
+	ref->caller_answers = callee;
+	return 1;
+}
+
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body)
 {
@@ -481,9 +549,12 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		return 0;
 	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
+		bool caller = ref.caller_answers;
 
 		if (!st->anchored ||
-		    !stream_ends(md, &s, i, &st->callee_rtp, &st->callee_rtcp))
+		    !update_ends(md, &s, i,
+				 caller ? &st->caller_rtp : &st->callee_rtp,
+				 caller ? &st->caller_rtcp : &st->callee_rtcp))
 			continue;
 		if (!st->caller_side)
 			st->caller_side = media_ports_get(&md->ports);
@@ -493,7 +564,10 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		}
 		/* both ends signalled rtcp-mux, or RTCP has its own ports */
 		st->rtcp_mux = st->rtcp_mux && s.media[i].rtcp_mux;
-		anchor_at(md, &rw.media[i], st->caller_side, st->rtcp_mux);
+		/* the offerer is told the port it sends to */
+		anchor_at(md, &rw.media[i],
+			  caller ? st->callee_side : st->caller_side,
+			  st->rtcp_mux);
 		stream_install(md, st);
 		st->answered = true;
 		n++;

@@ -24,6 +24,7 @@
 	X(sessions) /* a gauge: calls with media anchored now */          \
 	X(offers) /* offers anchored */                                   \
 	X(answers) /* answers anchored, flows installed */                \
+	X(reoffers) /* re-INVITE offers anchored (hold, new ports) */     \
 	X(ended) /* sessions ended, flows removed */                      \
 	X(timeouts) /* of those: no packet either way for timeout_s */    \
 	X(table_full) /* 503: max_sessions calls already */               \
@@ -42,6 +43,7 @@ struct media_stats {
 /* a session as a proxy call holds it: stale once the session ended */
 struct media_ref {
 	uint32_t slot, gen; /* gen 0: none */
+	bool caller_answers; /* the callee made this offer (a re-INVITE) */
 };
 
 struct media;
@@ -60,6 +62,13 @@ const struct media_stats *media_stats(struct media *md);
  */
 int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 		char *out, size_t cap, struct sip_str *body);
+/*
+ * A re-INVITE in a dialog with anchored media, from either side: its SDP
+ * names the relay again (the ports stay), the sender's new ends replace
+ * the old ones in the flows. 1: *body is the new SDP; 0: left alone.
+ */
+int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
+		  char *out, size_t cap, struct sip_str *body);
 /*
  * A response to that INVITE on its way back. 1: its SDP answer is
  * anchored, *body is the new one and the flows are in; 0: left alone.

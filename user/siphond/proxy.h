@@ -58,6 +58,7 @@ struct pcall {
 	uint32_t best_len;
 	struct tw_timer timer_c;
 	struct media_ref media; /* the call's anchored media, if any */
+	bool media_reinvite; /* media is a re-INVITE's: its failure ends nothing */
 };
 
 /* proxy_request.c */

@@ -229,21 +229,31 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 	static char sdp[SIP_MSG_MAX];
 	struct sip_str body = SIP_STR_NULL;
 	struct media_ref media = { 0 };
+	bool reinvite = in_dialog(m);
 	struct pcall *pc;
 
-	/* a new call's offer gets relay ports before it leaves */
-	if (d->media && m->method == SIP_METHOD_INVITE && !in_dialog(m) &&
-	    media_offer(d->media, m, &media, sdp, sizeof(sdp), &body) < 0) {
-		proxy_reply(d, st, 503, "Media Relay Full", "Retry-After: 5\r\n");
-		return;
+	/* a new call's offer gets relay ports before it leaves; a
+	 * re-INVITE's names the same ones */
+	if (d->media && m->method == SIP_METHOD_INVITE) {
+		if (reinvite)
+			media_reoffer(d->media, m, &media, sdp, sizeof(sdp),
+				      &body);
+		else if (media_offer(d->media, m, &media, sdp, sizeof(sdp),
+				     &body) < 0) {
+			proxy_reply(d, st, 503, "Media Relay Full",
+				    "Retry-After: 5\r\n");
+			return;
+		}
 	}
 	pc = pcall_new(d, st, m->method == SIP_METHOD_INVITE);
 	if (!pc) {
-		media_end_ref(d->media, media);
+		if (!reinvite)
+			media_end_ref(d->media, media);
 		proxy_reply(d, st, 500, NULL, NULL);
 		return;
 	}
 	pc->media = media;
+	pc->media_reinvite = reinvite;
 	if (!proxy_forward(pc, m, t, n, rf, record_route, body)) {
 		pc->best_status = 503;
 		proxy_check_done(pc);

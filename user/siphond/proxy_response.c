@@ -192,7 +192,7 @@ void proxy_check_done(struct pcall *pc)
 	pc->final_sent = true;
 	evloop_cancel(&pc->d->loop, &pc->timer_c);
 	/* no 2xx came: the call never was, nor its media */
-	if (pc->media.gen) {
+	if (pc->media.gen && !pc->media_reinvite) {
 		media_end_ref(pc->d->media, pc->media);
 		pc->media.gen = 0;
 	}
