@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 14
+tap_plan 15
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -205,6 +205,29 @@ reinvite_moves_media() {
 tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 	reinvite_moves_media
 
+# an INVITE without SDP: bob's offer comes in the 200, alice's answer in
+# the ACK; the flows go in when the ACK passes
+late_offer_anchored() {
+	local uas uac a b
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/late-uas.log" \
+		-sf "$SIPP_DIR/uas_late_offer.xml" -m 1
+	uas=$SIPP_PID
+	HOLD_MS=3000 sipp_run "$NS_A" $A_IP 5075 "$LOGS/late-uac.log" \
+		-sf "$SIPP_DIR/uac_late_offer.xml" -s bob -key from alice -m 1 &
+	uac=$!
+	bg_pid $uac
+	wait_for four_flows || return 1
+	a=$(relay_port $A_IP:40040)
+	b=$(relay_port $B_IP:40042)
+	diag "alice sends to $a, bob to $b"
+	[ -n "$a" ] && [ -n "$b" ] &&
+		rtp_through "$NS_A" $A_IP:40040 $SD_ADDR:$a "$NS_B" \
+			$B_IP:40042 $SD_ADDR:$b &&
+		wait $uac && wait $uas && wait_for empty_map
+}
+tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
+	late_offer_anchored
+
 # the daemon's own account: every session it opened, it closed
 counter() {
 	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
@@ -217,14 +240,14 @@ media_counters() {
 		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
 		return 1
 	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
-	[ "$(counter media offers)" = 5 ] && [ "$(counter media answers)" = 4 ] &&
+	[ "$(counter media offers)" = 6 ] && [ "$(counter media answers)" = 5 ] &&
 		[ "$(counter media reoffers)" = 1 ] &&
-		[ "$(counter media ended)" = 5 ] &&
+		[ "$(counter media ended)" = 6 ] &&
 		[ "$(counter media timeouts)" = 1 ] &&
 		[ "$(counter media sessions)" = 0 ] &&
 		[ "$(counter media ports_in_use)" = 0 ]
 }
-tap_check "siphond counted 5 offers, 1 re-offer, 4 answers, 5 ends (1 timeout), no port in use" \
+tap_check "siphond counted 6 offers, 1 re-offer, 5 answers, 6 ends (1 timeout), no port in use" \
 	media_counters
 tap_check "siphond is still running" sd_alive
 

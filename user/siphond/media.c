@@ -46,6 +46,9 @@ struct media_session {
 	char call_id[MEDIA_CALL_ID_MAX];
 	char tag[MEDIA_TAG_MAX]; /* the caller's From tag */
 	uint8_t nstreams;
+	/* the INVITE had no SDP (RFC 3261 13.2.1): the offer comes in the
+	 * 2xx, the answer in the ACK */
+	bool late_offer;
 	uint64_t answered_ms; /* 0: no answer yet */
 	struct media_stream s[SDP_MEDIA_MAX];
 };
@@ -440,6 +443,56 @@ static void anchor_at(const struct media *md, struct sdp_media_rewrite *r,
 	r->rtcp_port = mux ? 0 : (uint16_t)(port + 1);
 }
 
+/* an INVITE without a body: a session waits for the offer in the 2xx */
+static int late_offer(struct media *md, struct sip_str call_id,
+		      struct sip_str tag, struct media_ref *ref)
+{
+	struct media_session *ms = session_new(md, call_id, tag);
+
+	if (!ms)
+		return -1;
+	ms->late_offer = true;
+	ref->slot = (uint32_t)(ms - md->slots);
+	ref->gen = ms->gen;
+	return 0;
+}
+
+/*
+ * The callee's offer in the 2xx of a late-offer INVITE: both relay ports
+ * of each stream now, the caller told its own; the flows wait for the
+ * caller's answer in the ACK.
+ */
+static int offer_in_answer(struct media *md, struct media_session *ms,
+			   const struct sdp_session *s, char *out, size_t cap,
+			   struct sip_str *body)
+{
+	struct sdp_rewrite rw = { 0 };
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->n_media && i < SDP_MEDIA_MAX; i++) {
+		struct media_stream *st = &ms->s[i];
+
+		ms->nstreams = (uint8_t)(i + 1);
+		if (!stream_ends(md, s, i, &st->callee_rtp, &st->callee_rtcp))
+			continue;
+		st->caller_side = media_ports_get(&md->ports);
+		st->callee_side = media_ports_get(&md->ports);
+		if (!st->caller_side || !st->callee_side) {
+			md->stats.ports_exhausted++;
+			stream_release(md, st);
+			continue;
+		}
+		st->anchored = true;
+		st->rtcp_mux = s->media[i].rtcp_mux;
+		anchor_at(md, &rw.media[i], st->caller_side, st->rtcp_mux);
+		n++;
+	}
+	if (!n || write_sdp(md, s, &rw, out, cap, body))
+		return 0;
+	md->stats.offers++;
+	return 1;
+}
+
 int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 		char *out, size_t cap, struct sip_str *body)
 {
@@ -454,12 +507,16 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 	*ref = (struct media_ref){ 0 };
 	cid = sip_msg_call_id(m, &e);
 	from = sip_msg_from(m, &e);
-	if (!cid || !from || !sdp_of(md, m, &s))
+	if (!cid || !from)
 		return 0;
 	if (cid->len >= MEDIA_CALL_ID_MAX || from->tag.len >= MEDIA_TAG_MAX) {
 		md->stats.ids_too_long++;
 		return 0;
 	}
+	if (!m->body.len)
+		return late_offer(md, *cid, from->tag, ref);
+	if (!sdp_of(md, m, &s))
+		return 0;
 	ms = session_new(md, *cid, from->tag);
 	if (!ms)
 		return -1;
@@ -547,6 +604,10 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 
 	if (!ms || !sdp_of(md, m, &s))
 		return 0;
+	if (ms->late_offer)
+		return ms->nstreams ?
+			       0 :
+			       offer_in_answer(md, ms, &s, out, cap, body);
 	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
 		bool caller = ref.caller_answers;
@@ -575,6 +636,46 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 	if (!n)
 		return 0;
 	/* the silence a timeout measures starts at the (latest) answer */
+	ms->answered_ms = now_ms;
+	if (write_sdp(md, &s, &rw, out, cap, body))
+		return 0;
+	md->stats.answers++;
+	return 1;
+}
+
+int media_ack(struct media *md, struct sip_msg *ack, uint64_t now_ms, char *out,
+	      size_t cap, struct sip_str *body)
+{
+	static struct sdp_session s;
+	struct sdp_rewrite rw = { 0 };
+	const struct sip_addr *from, *to;
+	const struct sip_str *cid;
+	struct media_session *ms;
+	struct sip_error e;
+	unsigned int i, n = 0;
+
+	cid = sip_msg_call_id(ack, &e);
+	from = sip_msg_from(ack, &e);
+	to = sip_msg_to(ack, &e);
+	if (!cid || !from || !to)
+		return 0;
+	ms = session_find(md, *cid, from->tag, to->tag);
+	if (!ms || !ms->late_offer || ms->answered_ms || !sdp_of(md, ack, &s))
+		return 0;
+	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
+		struct media_stream *st = &ms->s[i];
+
+		if (!st->anchored ||
+		    !stream_ends(md, &s, i, &st->caller_rtp, &st->caller_rtcp))
+			continue;
+		st->rtcp_mux = st->rtcp_mux && s.media[i].rtcp_mux;
+		anchor_at(md, &rw.media[i], st->callee_side, st->rtcp_mux);
+		stream_install(md, st);
+		st->answered = true;
+		n++;
+	}
+	if (!n)
+		return 0;
 	ms->answered_ms = now_ms;
 	if (write_sdp(md, &s, &rw, out, cap, body))
 		return 0;

@@ -56,9 +56,10 @@ const struct media_stats *media_stats(struct media *md);
 
 /*
  * An initial INVITE about to be forwarded. 1: its SDP is anchored and
- * *body is the new one (in out); 0: nothing to anchor (no SDP, or one
- * that does not parse), forward it as it is; -1: no room (table or
- * ports), answer 503.
+ * *body is the new one (in out); 0: forward it as it is (an INVITE with
+ * no body gets a session, in *ref, that waits for the offer in the 2xx;
+ * an SDP that does not parse gets none); -1: no room (table or ports),
+ * answer 503.
  */
 int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 		char *out, size_t cap, struct sip_str *body);
@@ -75,6 +76,13 @@ int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
  */
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body);
+/*
+ * An ACK on its way to the callee: for a call whose INVITE had no SDP, it
+ * carries the caller's answer to the offer in the 2xx. 1: anchored, *body
+ * is the new SDP and the flows are in; 0: left alone.
+ */
+int media_ack(struct media *md, struct sip_msg *ack, uint64_t now_ms, char *out,
+	      size_t cap, struct sip_str *body);
 /* the INVITE failed: its session ends */
 void media_end_ref(struct media *md, struct media_ref ref);
 /* a BYE: the dialog's session ends, whichever side sent it */

@@ -106,7 +106,7 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 /* forward an ACK for a 2xx (or anything else stateless) */
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
 			     const struct target *t,
-			     const struct route_fix *rf);
+			     const struct route_fix *rf, struct sip_str body);
 
 /* proxy_response.c */
 struct pcall *pcall_new(struct siphond *d, struct txn *st, bool invite);

@@ -260,7 +260,7 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
 			     const struct target *t,
-			     const struct route_fix *rf)
+			     const struct route_fix *rf, struct sip_str body)
 {
 	static char out[SIP_MSG_MAX];
 	struct sip_error err;
@@ -273,6 +273,10 @@ void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
 	if (!via)
 		return;
 	common_edits(d, m, NULL, t, rf, via_buf, sizeof(via_buf), &e);
+	if (body.p) {
+		e.replace_body = true;
+		e.body = body;
+	}
 	/* the same ACK always leaves with the same branch (16.11) */
 	p = sd_put_mem(branch, BRANCH_MARK, BRANCH_MARK_LEN);
 	p = sd_put_hex64(p, proxy_loop_hash(m) ^ d->secret);

@@ -322,6 +322,8 @@ static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
 static void forward_ack(struct siphond *d, struct sip_msg *m,
 			const struct sd_peer *from)
 {
+	static char sdp[SIP_MSG_MAX];
+	struct sip_str body = SIP_STR_NULL;
 	struct route_fix rf;
 	struct target t;
 
@@ -332,7 +334,10 @@ static void forward_ack(struct siphond *d, struct sip_msg *m,
 		d->stats.acks_dropped++;
 		return;
 	}
-	proxy_forward_stateless(d, m, &t, &rf);
+	/* the answer to an offer made in a 2xx rides in the ACK */
+	if (d->media)
+		media_ack(d->media, m, d->loop.now, sdp, sizeof(sdp), &body);
+	proxy_forward_stateless(d, m, &t, &rf, body);
 }
 
 void proxy_refuse_malformed(struct siphond *d, struct sip_msg *m,
