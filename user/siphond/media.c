@@ -467,29 +467,34 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 			   struct sip_str *body)
 {
 	struct sdp_rewrite rw = { 0 };
+	bool first = !ms->nstreams;
 	unsigned int i, n = 0;
 
 	for (i = 0; i < s->n_media && i < SDP_MEDIA_MAX; i++) {
 		struct media_stream *st = &ms->s[i];
 
-		ms->nstreams = (uint8_t)(i + 1);
+		if (i >= ms->nstreams)
+			ms->nstreams = (uint8_t)(i + 1);
 		if (!stream_ends(md, s, i, &st->callee_rtp, &st->callee_rtcp))
 			continue;
-		st->caller_side = media_ports_get(&md->ports);
-		st->callee_side = media_ports_get(&md->ports);
-		if (!st->caller_side || !st->callee_side) {
-			md->stats.ports_exhausted++;
-			stream_release(md, st);
-			continue;
+		/* a retransmitted 2xx is rewritten with the same ports */
+		if (!st->anchored) {
+			st->caller_side = media_ports_get(&md->ports);
+			st->callee_side = media_ports_get(&md->ports);
+			if (!st->caller_side || !st->callee_side) {
+				md->stats.ports_exhausted++;
+				stream_release(md, st);
+				continue;
+			}
+			st->anchored = true;
+			st->rtcp_mux = s->media[i].rtcp_mux;
 		}
-		st->anchored = true;
-		st->rtcp_mux = s->media[i].rtcp_mux;
 		anchor_at(md, &rw.media[i], st->caller_side, st->rtcp_mux);
 		n++;
 	}
 	if (!n || write_sdp(md, s, &rw, out, cap, body))
 		return 0;
-	md->stats.offers++;
+	md->stats.offers += first;
 	return 1;
 }
 
@@ -604,10 +609,9 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 
 	if (!ms || !sdp_of(md, m, &s))
 		return 0;
-	if (ms->late_offer)
-		return ms->nstreams ?
-			       0 :
-			       offer_in_answer(md, ms, &s, out, cap, body);
+	/* until the ACK has answered, a 2xx of a late offer is the offer */
+	if (ms->late_offer && !ms->answered_ms)
+		return offer_in_answer(md, ms, &s, out, cap, body);
 	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
 		bool caller = ref.caller_answers;
