@@ -83,16 +83,31 @@ rtp_through() {
 	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
 }
 
+# held_call NAME UAS_XML UAC_XML HOLD_MS PORT [UAC ARGS...]: bob answers
+# with UAS_XML, alice (trusted here: no challenge) calls from PORT with
+# UAC_XML and holds the call HOLD_MS; both run in the background, their
+# PIDs in CALL_UAS and CALL_UAC
+held_call() {
+	local name=$1 uas=$2 uac=$3 hold=$4 port=$5
+	shift 5
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
+		-sf "$SIPP_DIR/$uas" -m 1
+	CALL_UAS=$SIPP_PID
+	HOLD_MS=$hold sipp_run "$NS_A" $A_IP "$port" "$LOGS/$name-uac.log" \
+		-sf "$SIPP_DIR/$uac" -s bob -key from alice -m 1 "$@" &
+	CALL_UAC=$!
+	bg_pid $CALL_UAC
+}
+
+# call_ended: both phones finished cleanly and the flow map is empty
+call_ended() {
+	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map
+}
+
 # a call held open for 4 s while the tests below send media through it
 # (well within [media] timeout_s = 5 of its last packet)
-sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/talk-uas.log" \
-	-sf "$SIPP_DIR/uas_answer.xml" -m 1
-UAS_PID=$SIPP_PID
-HOLD_MS=4000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/talk-uac.log" \
-	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -au alice \
-	-ap alicepw -m 1 -trace_msg -message_file "$LOGS/talk-uac-msgs.log" &
-UAC_PID=$!
-bg_pid $UAC_PID
+held_call talk uas_answer.xml uac_call.xml 4000 5072 \
+	-trace_msg -message_file "$LOGS/talk-uac-msgs.log"
 
 four_flows() {
 	[ "$(flows | jq length)" = 4 ]
@@ -126,9 +141,6 @@ tap_check "RTP from a host the SDP did not name is dropped in XDP" \
 empty_map() {
 	[ "$(flows | jq length)" = 0 ]
 }
-call_ended() {
-	wait "$UAC_PID" && wait "$UAS_PID" && wait_for empty_map
-}
 tap_check "BYE ends the call and takes its flows out" call_ended
 
 # what alice saw: the answer names the relay, not bob (alice's own SDP
@@ -153,24 +165,17 @@ tap_check "CANCEL: 487, no flow is left" \
 # a phone that goes silent without a BYE: after timeout_s without a
 # packet either way, the call's media is given up, flows and ports
 silent_call_reaped() {
-	local uas uac i alive
-	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/silent-uas.log" \
-		-sf "$SIPP_DIR/uas_answer.xml" -m 1
-	uas=$SIPP_PID
-	HOLD_MS=12000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/silent-uac.log" \
-		-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -au alice \
-		-ap alicepw -m 1 &
-	uac=$!
-	bg_pid $uac
+	local i alive
+	held_call silent uas_answer.xml uac_call.xml 12000 5072
 	wait_for four_flows || return 1
 	# 5 s of silence, and the reaper looks every 1.25 s
 	for i in $(seq 100); do
 		empty_map && break
 		sleep 0.1
 	done
-	kill -0 $uac 2>/dev/null
+	kill -0 $CALL_UAC 2>/dev/null
 	alive=$?
-	wait $uac && wait $uas && empty_map && [ $alive -eq 0 ]
+	call_ended && [ $alive -eq 0 ]
 }
 tap_check "a silent call's flows go after timeout_s, the call still up" \
 	silent_call_reaped
@@ -181,14 +186,8 @@ tap_check "a silent call's flows go after timeout_s, the call still up" \
 # bob: XDP_TX back out of a veth is only delivered when the peer runs an
 # XDP program, which b0 does not; a real NIC has no such trap.)
 reinvite_moves_media() {
-	local uas uac port i
-	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/reinvite-uas.log" \
-		-sf "$SIPP_DIR/uas_reinvite.xml" -m 1
-	uas=$SIPP_PID
-	HOLD_MS=2500 sipp_run "$NS_A" $A_IP 5074 "$LOGS/reinvite-uac.log" \
-		-sf "$SIPP_DIR/uac_reinvite.xml" -s bob -key from alice -m 1 &
-	uac=$!
-	bg_pid $uac
+	local port i
+	held_call reinvite uas_reinvite.xml uac_reinvite.xml 2500 5074
 	wait_for four_flows || return 1
 	port=$(relay_port $A_IP:40020)
 	for i in $(seq 60); do
@@ -199,8 +198,7 @@ reinvite_moves_media() {
 	[ -n "$port" ] && [ "$(relay_port $A_IP:40030)" = "$port" ] &&
 		[ -z "$(relay_port $A_IP:40020)" ] &&
 		rtp_through "$NS_A" $A_IP:40030 $SD_ADDR:$port "$NS_B" \
-			$B_RTP $SD_ADDR:$(relay_port $B_RTP) &&
-		wait $uac && wait $uas && wait_for empty_map
+			$B_RTP $SD_ADDR:$(relay_port $B_RTP) && call_ended
 }
 tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 	reinvite_moves_media
@@ -208,22 +206,15 @@ tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 # an INVITE without SDP: bob's offer comes in the 200, alice's answer in
 # the ACK; the flows go in when the ACK passes
 late_offer_anchored() {
-	local uas uac a b
-	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/late-uas.log" \
-		-sf "$SIPP_DIR/uas_late_offer.xml" -m 1
-	uas=$SIPP_PID
-	HOLD_MS=3000 sipp_run "$NS_A" $A_IP 5075 "$LOGS/late-uac.log" \
-		-sf "$SIPP_DIR/uac_late_offer.xml" -s bob -key from alice -m 1 &
-	uac=$!
-	bg_pid $uac
+	local a b
+	held_call late uas_late_offer.xml uac_late_offer.xml 3000 5075
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40040)
 	b=$(relay_port $B_IP:40042)
 	diag "alice sends to $a, bob to $b"
 	[ -n "$a" ] && [ -n "$b" ] &&
 		rtp_through "$NS_A" $A_IP:40040 $SD_ADDR:$a "$NS_B" \
-			$B_IP:40042 $SD_ADDR:$b &&
-		wait $uac && wait $uas && wait_for empty_map
+			$B_IP:40042 $SD_ADDR:$b && call_ended
 }
 tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 	late_offer_anchored

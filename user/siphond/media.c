@@ -309,24 +309,37 @@ static struct media_session *session_of(struct media *md, struct media_ref r)
 	return ms->gen == r.gen ? ms : NULL;
 }
 
-/* the session of a Call-ID whose caller tag is one of the two given */
-static struct media_session *session_find(struct media *md,
-					  struct sip_str call_id,
-					  struct sip_str tag1,
-					  struct sip_str tag2)
+/*
+ * The session of the dialog an in-dialog request belongs to: its Call-ID,
+ * and the caller's tag in From or To, whichever side sent it. *by_callee
+ * (when asked) says the request came from the callee.
+ */
+static struct media_session *session_find(struct media *md, struct sip_msg *m,
+					  bool *by_callee)
 {
-	uint32_t hash = (uint32_t)sd_hash_str(SD_HASH_INIT, call_id);
+	struct sip_error e;
+	const struct sip_str *cid = sip_msg_call_id(m, &e);
+	const struct sip_addr *from = sip_msg_from(m, &e);
+	const struct sip_addr *to = sip_msg_to(m, &e);
+	uint32_t hash;
 	int32_t i;
 
+	if (!cid || !from || !to)
+		return NULL;
+	hash = (uint32_t)sd_hash_str(SD_HASH_INIT, *cid);
 	for (i = md->buckets[bucket_of(md, hash)]; i >= 0;
 	     i = md->slots[i].hnext) {
 		struct media_session *ms = &md->slots[i];
 		struct sip_str id = sip_str_of(ms->call_id, ms->call_id_len);
 		struct sip_str tag = sip_str_of(ms->tag, ms->tag_len);
 
-		if (ms->hash == hash && sip_str_eq(id, call_id) &&
-		    (sip_str_eq(tag, tag1) || sip_str_eq(tag, tag2)))
+		if (ms->hash != hash || !sip_str_eq(id, *cid))
+			continue;
+		if (sip_str_eq(tag, from->tag) || sip_str_eq(tag, to->tag)) {
+			if (by_callee)
+				*by_callee = !sip_str_eq(tag, from->tag);
 			return ms;
+		}
 	}
 	return NULL;
 }
@@ -557,23 +570,14 @@ int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 {
 	static struct sdp_session s;
 	struct sdp_rewrite rw = { 0 };
-	const struct sip_addr *from, *to;
-	const struct sip_str *cid;
 	struct media_session *ms;
-	struct sip_error e;
 	unsigned int i, n = 0;
 	bool callee;
 
 	*ref = (struct media_ref){ 0 };
-	cid = sip_msg_call_id(m, &e);
-	from = sip_msg_from(m, &e);
-	to = sip_msg_to(m, &e);
-	if (!cid || !from || !to)
-		return 0;
-	ms = session_find(md, *cid, from->tag, to->tag);
+	ms = session_find(md, m, &callee);
 	if (!ms || !ms->answered_ms || !sdp_of(md, m, &s))
 		return 0;
-	callee = !sip_str_eq(sip_str_of(ms->tag, ms->tag_len), from->tag);
 	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
 
@@ -599,25 +603,24 @@ int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 	return 1;
 }
 
-int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
-		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body)
+/*
+ * The answer to the offer in progress, from the caller when caller
+ * (a callee's re-INVITE, or the ACK of a late offer), else from the callee:
+ * its ends go into the flows, and it names the port the offerer sends to.
+ */
+static int apply_answer(struct media *md, struct media_session *ms,
+			const struct sdp_session *s, bool caller,
+			uint64_t now_ms, char *out, size_t cap,
+			struct sip_str *body)
 {
-	struct media_session *ms = session_of(md, ref);
-	static struct sdp_session s;
 	struct sdp_rewrite rw = { 0 };
 	unsigned int i, n = 0;
 
-	if (!ms || !sdp_of(md, m, &s))
-		return 0;
-	/* until the ACK has answered, a 2xx of a late offer is the offer */
-	if (ms->late_offer && !ms->answered_ms)
-		return offer_in_answer(md, ms, &s, out, cap, body);
-	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
+	for (i = 0; i < s->n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
-		bool caller = ref.caller_answers;
 
 		if (!st->anchored ||
-		    !update_ends(md, &s, i,
+		    !update_ends(md, s, i,
 				 caller ? &st->caller_rtp : &st->callee_rtp,
 				 caller ? &st->caller_rtcp : &st->callee_rtcp))
 			continue;
@@ -628,7 +631,7 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 			continue;
 		}
 		/* both ends signalled rtcp-mux, or RTCP has its own ports */
-		st->rtcp_mux = st->rtcp_mux && s.media[i].rtcp_mux;
+		st->rtcp_mux = st->rtcp_mux && s->media[i].rtcp_mux;
 		/* the offerer is told the port it sends to */
 		anchor_at(md, &rw.media[i],
 			  caller ? st->callee_side : st->caller_side,
@@ -641,50 +644,36 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		return 0;
 	/* the silence a timeout measures starts at the (latest) answer */
 	ms->answered_ms = now_ms;
-	if (write_sdp(md, &s, &rw, out, cap, body))
+	if (write_sdp(md, s, &rw, out, cap, body))
 		return 0;
 	md->stats.answers++;
 	return 1;
 }
 
+int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
+		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body)
+{
+	struct media_session *ms = session_of(md, ref);
+	static struct sdp_session s;
+
+	if (!ms || !sdp_of(md, m, &s))
+		return 0;
+	/* until the ACK has answered, a 2xx of a late offer is the offer */
+	if (ms->late_offer && !ms->answered_ms)
+		return offer_in_answer(md, ms, &s, out, cap, body);
+	return apply_answer(md, ms, &s, ref.caller_answers, now_ms, out, cap,
+			    body);
+}
+
 int media_ack(struct media *md, struct sip_msg *ack, uint64_t now_ms, char *out,
 	      size_t cap, struct sip_str *body)
 {
+	struct media_session *ms = session_find(md, ack, NULL);
 	static struct sdp_session s;
-	struct sdp_rewrite rw = { 0 };
-	const struct sip_addr *from, *to;
-	const struct sip_str *cid;
-	struct media_session *ms;
-	struct sip_error e;
-	unsigned int i, n = 0;
 
-	cid = sip_msg_call_id(ack, &e);
-	from = sip_msg_from(ack, &e);
-	to = sip_msg_to(ack, &e);
-	if (!cid || !from || !to)
-		return 0;
-	ms = session_find(md, *cid, from->tag, to->tag);
 	if (!ms || !ms->late_offer || ms->answered_ms || !sdp_of(md, ack, &s))
 		return 0;
-	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
-		struct media_stream *st = &ms->s[i];
-
-		if (!st->anchored ||
-		    !stream_ends(md, &s, i, &st->caller_rtp, &st->caller_rtcp))
-			continue;
-		st->rtcp_mux = st->rtcp_mux && s.media[i].rtcp_mux;
-		anchor_at(md, &rw.media[i], st->callee_side, st->rtcp_mux);
-		stream_install(md, st);
-		st->answered = true;
-		n++;
-	}
-	if (!n)
-		return 0;
-	ms->answered_ms = now_ms;
-	if (write_sdp(md, &s, &rw, out, cap, body))
-		return 0;
-	md->stats.answers++;
-	return 1;
+	return apply_answer(md, ms, &s, true, now_ms, out, cap, body);
 }
 
 void media_end_ref(struct media *md, struct media_ref ref)
@@ -697,17 +686,8 @@ void media_end_ref(struct media *md, struct media_ref ref)
 
 void media_end_dialog(struct media *md, struct sip_msg *bye)
 {
-	const struct sip_addr *from, *to;
-	const struct sip_str *cid;
-	struct media_session *ms;
-	struct sip_error e;
+	struct media_session *ms = session_find(md, bye, NULL);
 
-	cid = sip_msg_call_id(bye, &e);
-	from = sip_msg_from(bye, &e);
-	to = sip_msg_to(bye, &e);
-	if (!cid || !from || !to)
-		return;
-	ms = session_find(md, *cid, from->tag, to->tag);
 	if (ms)
 		session_end(md, ms);
 }
