@@ -58,4 +58,38 @@ TEST(ranges_without_a_pair_are_refused)
 	media_ports_fini(&p);
 }
 
+TEST(a_restart_claims_the_pairs_of_live_calls)
+{
+	struct media_ports p;
+	uint16_t got[3];
+	unsigned int i;
+
+	ASSERT_EQ(0, media_ports_init(&p, 30000, 30009));
+	EXPECT_EQ(0, media_ports_claim(&p, 30004));
+	EXPECT_EQ(0, media_ports_claim(&p, 30000));
+	EXPECT_EQ(-EBUSY, media_ports_claim(&p, 30004));
+	/* odd, or outside the range: a port the range does not hand out */
+	EXPECT_EQ(-ERANGE, media_ports_claim(&p, 30005));
+	EXPECT_EQ(-ERANGE, media_ports_claim(&p, 30010));
+	media_ports_claims_done(&p);
+	EXPECT_EQ(2u, media_ports_in_use(&p));
+	EXPECT_TRUE(media_ports_busy(&p, 30004));
+	EXPECT_TRUE(media_ports_busy(&p, 30005)); /* its RTCP port */
+	EXPECT_FALSE(media_ports_busy(&p, 30002));
+	EXPECT_TRUE(media_ports_own(&p, 30009));
+	EXPECT_FALSE(media_ports_own(&p, 30010));
+	/* the three pairs nobody holds, and then none */
+	for (i = 0; i < 3; i++) {
+		got[i] = media_ports_get(&p);
+		EXPECT_NE(30000, got[i]);
+		EXPECT_NE(30004, got[i]);
+		EXPECT_NE(0, got[i]);
+	}
+	EXPECT_EQ(0, media_ports_get(&p));
+	/* a claimed pair goes back like any other */
+	media_ports_put(&p, 30004);
+	EXPECT_EQ(30004, media_ports_get(&p));
+	media_ports_fini(&p);
+}
+
 TEST_HARNESS_MAIN

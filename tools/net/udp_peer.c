@@ -6,13 +6,14 @@
  *   udp_peer recv BIND_ADDR:PORT EXPECT_FROM_ADDR:PORT COUNT TIMEOUT_MS
  *   udp_peer talk BIND_ADDR:PORT PEER_ADDR:PORT COUNT SIZE GAP_US TIMEOUT_MS
  *   udp_peer probe BIND_ADDR:PORT DEST_ADDR:PORT COUNT WAIT_MS < MESSAGE
+ *   udp_peer spray BIND_ADDR:PORT DEST_ADDR:PORT,... ROUNDS SIZE GAP_US
+ *                  FROM_ADDR[:PORT] TIMEOUT_MS
  *
  * send: COUNT datagrams of SIZE bytes, numbered; with "rtp" the payload
  * starts with an RTP header (version 2, PT 0, sequence and timestamp
  * advancing per packet, 20 ms of PCMU at 8 kHz); GAP_US paces the packets
  * (20000 is real time; default: a short pause every 64 packets). recv: waits (bounded) for
- * COUNT datagrams, checks each comes from EXPECT_FROM, and prints
- * "received N from-expected M bytes B". A datagram whose UDP checksum is
+ * COUNT datagrams, checks each comes from EXPECT_FROM, and prints "received N from-expected M bytes B". A datagram whose UDP checksum is
  * wrong never reaches a socket, so a full count also proves the checksums.
  * talk: one socket, as a phone has, sends COUNT RTP packets to PEER and
  * receives COUNT from it at the same time.
@@ -20,6 +21,10 @@
  * times (a SIP message, or garbage), and prints the first line of every
  * reply that comes back until WAIT_MS after the last send, then
  * "replies N". It exits 0 whatever came back: the caller judges.
+ * spray: many calls' media through one phone's socket: ROUNDS times, one
+ * RTP packet to each destination in turn, then a pause of GAP_US; at the
+ * same time it receives, and waits (bounded) for as many as it sent, from
+ * FROM (without a port: any port of that address). Prints "sent N received M from-expected K".
  * Exit 0 when all COUNT arrived from the expected source, else 1.
  */
 #include <errno.h>
@@ -71,13 +76,13 @@ static bool same_endpoint(const struct sockaddr_storage *ss,
 					  *b = (const void *)&want;
 
 		return !memcmp(&a->sin6_addr, &b->sin6_addr, 16) &&
-		       a->sin6_port == b->sin6_port;
+		       (!ep->port || a->sin6_port == b->sin6_port);
 	}
 	const struct sockaddr_in *a = (const void *)ss,
 				 *b = (const void *)&want;
 
 	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
-	       a->sin_port == b->sin_port;
+	       (!ep->port || a->sin_port == b->sin_port);
 }
 
 static int open_bound(const struct endpoint *ep)
@@ -299,6 +304,72 @@ static int do_probe(const struct endpoint *bind_ep, const struct endpoint *to,
 	return 0;
 }
 
+#define SPRAY_MAX 4096
+
+/* "A:P,B:Q,...": the destinations of spray; how many, or -1 */
+static int parse_dests(char *list, struct endpoint *to, int max)
+{
+	char *save = NULL, *one;
+	int n = 0;
+
+	for (one = strtok_r(list, ",", &save); one;
+	     one = strtok_r(NULL, ",", &save)) {
+		if (n == max || endpoint_parse(one, false, &to[n]) ||
+		    !to[n].port)
+			return -1;
+		n++;
+	}
+	return n ? n : -1;
+}
+
+static int do_spray(const struct endpoint *bind_ep, char *list, long rounds,
+		    long size, long gap_us, const struct endpoint *from,
+		    long timeout_ms)
+{
+	struct tally t = {};
+	static struct endpoint to[SPRAY_MAX];
+	static struct sockaddr_storage ss[SPRAY_MAX];
+	static socklen_t len[SPRAY_MAX];
+	unsigned char buf[MAX_SIZE];
+	int n = parse_dests(list, to, SPRAY_MAX), fd, i;
+	long r, sent = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "udp_peer: bad destination list\n");
+		return 2;
+	}
+	for (i = 0; i < n; i++)
+		len[i] = sockaddr_of(&to[i], &ss[i]);
+	fd = open_bound(bind_ep);
+	if (fd < 0) {
+		perror("udp_peer: bind");
+		return 1;
+	}
+	/* a round lands as a burst of n packets: room for many rounds, so a
+	 * busy test machine does not count its own socket's drops as loss */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ 16 << 20 },
+		   sizeof(int));
+	/* the other phone starts at about the same time: let it bind first */
+	usleep(200000);
+	for (r = 0; r < rounds; r++) {
+		memset(buf, (int)(r & 0xff), size);
+		fill_rtp(buf, size, r);
+		for (i = 0; i < n; i++) {
+			if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss[i],
+				   len[i]) < 0)
+				perror("udp_peer: sendto");
+			else
+				sent++;
+		}
+		drain(fd, from, &t);
+		usleep(gap_us);
+	}
+	collect(fd, from, rounds * n, now_ms() + timeout_ms, &t);
+	close(fd);
+	printf("sent %ld ", sent);
+	return report(&t, rounds * n) || sent != rounds * n;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -307,7 +378,9 @@ static int usage(void)
 		"       udp_peer talk BIND:PORT PEER:PORT COUNT SIZE GAP_US "
 		"TIMEOUT_MS\n"
 		"       udp_peer probe BIND:PORT DEST:PORT COUNT WAIT_MS "
-		"< MESSAGE\n");
+		"< MESSAGE\n"
+		"       udp_peer spray BIND:PORT DEST:PORT,... ROUNDS SIZE "
+		"GAP_US FROM[:PORT] TIMEOUT_MS\n");
 	return 2;
 }
 
@@ -316,6 +389,19 @@ int main(int argc, char **argv)
 	struct endpoint a, b;
 	long count, arg4, gap_us, timeout;
 
+	if (argc == 9 && !strcmp(argv[1], "spray") &&
+	    !endpoint_parse(argv[2], false, &a) &&
+	    !endpoint_parse(argv[7], true, &b)) {
+		count = strtol(argv[4], NULL, 10);
+		arg4 = strtol(argv[5], NULL, 10);
+		gap_us = strtol(argv[6], NULL, 10);
+		timeout = strtol(argv[8], NULL, 10);
+		if (count < 1 || count > 1000000 || arg4 < 12 ||
+		    arg4 > MAX_SIZE || gap_us < 0 || gap_us > 1000000 ||
+		    timeout < 1 || timeout > 600000)
+			return usage();
+		return do_spray(&a, argv[3], count, arg4, gap_us, &b, timeout);
+	}
 	if (argc < 5 || endpoint_parse(argv[2], false, &a) ||
 	    endpoint_parse(argv[3], false, &b))
 		return usage();

@@ -10,62 +10,16 @@
  * its place; the answer names where the callee wants it and gets
  * caller_side. RTCP uses the next port of each, or none with rtcp-mux.
  */
-#include "media.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf_loader.h"
-#include "endpoint.h"
 #include "flow_table.h"
 #include "hash.h"
 #include "log.h"
-#include "media_ports.h"
-#include "sdp/sdp.h"
-
-#define MEDIA_CALL_ID_MAX 256
-#define MEDIA_TAG_MAX 128
-
-struct media_stream {
-	bool anchored;
-	bool answered;
-	bool rtcp_mux;
-	uint16_t caller_side, callee_side; /* relay RTP ports; 0: none */
-	struct endpoint caller_rtp, caller_rtcp; /* from the offer */
-	struct endpoint callee_rtp, callee_rtcp; /* from the answer */
-};
-
-struct media_session {
-	uint32_t gen; /* 0: the slot is free */
-	int32_t hnext; /* next slot in its bucket, -1: none */
-	uint32_t hash; /* of the Call-ID */
-	uint8_t call_id_len, tag_len;
-	char call_id[MEDIA_CALL_ID_MAX];
-	char tag[MEDIA_TAG_MAX]; /* the caller's From tag */
-	uint8_t nstreams;
-	/* the INVITE had no SDP (RFC 3261 13.2.1): the offer comes in the
-	 * 2xx, the answer in the ACK */
-	bool late_offer;
-	uint64_t answered_ms; /* 0: no answer yet */
-	struct media_stream s[SDP_MEDIA_MAX];
-};
-
-struct media {
-	struct endpoint relay; /* the address media is anchored on */
-	struct sdp_addr relay_text;
-	struct siphon_maps maps;
-	struct media_ports ports;
-	uint32_t max, nbuckets, next_gen;
-	uint64_t timeout_ms, reap_every_ms, next_reap_ms;
-	bool replace_origin; /* o= names the relay too */
-	int32_t free_head; /* free slots, chained through hnext */
-	int32_t *buckets;
-	struct media_session *slots;
-	struct media_stats stats;
-};
+#include "media_internal.h"
 
 /* the relay address: [media] address, else the first listener's */
 static int relay_address(struct media *md, const struct sd_config *c, char *err,
@@ -97,6 +51,7 @@ static int relay_address(struct media *md, const struct sd_config *c, char *err,
 static int open_tables(struct media *md, const struct sd_config *c, char *err,
 		       size_t errlen)
 {
+	struct media_store_open_info info;
 	uint32_t i;
 	int r;
 
@@ -119,17 +74,18 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 	while (md->nbuckets < md->max && md->nbuckets < (1u << 22))
 		md->nbuckets <<= 1;
 	md->buckets = malloc(md->nbuckets * sizeof(*md->buckets));
-	md->slots = calloc(md->max, sizeof(*md->slots));
-	if (!md->buckets || !md->slots) {
+	if (!md->buckets) {
 		snprintf(err, errlen, "media: out of memory");
 		return -1;
 	}
 	for (i = 0; i < md->nbuckets; i++)
 		md->buckets[i] = -1;
-	for (i = 0; i < md->max; i++)
-		md->slots[i].hnext = i + 1 < md->max ? (int32_t)i + 1 : -1;
-	md->free_head = 0;
-	md->next_gen = 1;
+	r = media_store_open(&md->store, c->media_pin_dir, md->max,
+			     sizeof(struct media_session), &info, err, errlen);
+	if (r)
+		return -1;
+	md->slots = md->store.base;
+	media_restore(md, &info);
 	md->replace_origin = c->media_replace_origin;
 	md->timeout_ms = (uint64_t)c->media_timeout_s * 1000;
 	/* a quarter of the timeout, but at least a second */
@@ -147,6 +103,7 @@ struct media *media_new(const struct sd_config *c, char *err, size_t errlen)
 		return NULL;
 	}
 	md->maps.flows_fd = md->maps.stats_fd = md->maps.tx_ports_fd = -1;
+	md->store.fd = -1;
 	if (relay_address(md, c, err, errlen) ||
 	    open_tables(md, c, err, errlen)) {
 		media_free(md);
@@ -163,22 +120,22 @@ const struct media_stats *media_stats(struct media *md)
 
 /* ---- flows ------------------------------------------------------------ */
 
-static struct endpoint relay_at(const struct media *md, uint16_t port)
+static struct endpoint relay_at(const struct endpoint *relay, uint16_t port)
 {
-	struct endpoint ep = md->relay;
+	struct endpoint ep = *relay;
 
 	ep.port = htons(port);
 	return ep;
 }
 
-/* packets from `from` sent to relay:in leave from relay:out towards to */
-static void flow_install(struct media *md, uint16_t in, uint16_t out,
-			 const struct endpoint *from, const struct endpoint *to)
+void media_flow_install(struct media *md, const struct endpoint *relay,
+			uint16_t in, uint16_t out, const struct endpoint *from,
+			const struct endpoint *to, bool replace)
 {
 	struct flow_spec spec = {
-		.relay = relay_at(md, in),
+		.relay = relay_at(relay, in),
 		.peer = *from,
-		.out_src = relay_at(md, out),
+		.out_src = relay_at(relay, out),
 		.out_dst = *to,
 	};
 	struct siphon_flow_key key;
@@ -190,8 +147,10 @@ static void flow_install(struct media *md, uint16_t in, uint16_t out,
 	if (!r) {
 		/* no cached next hop: the fast path asks the FIB */
 		flow_set_nexthop(&flow, NULL);
-		r = flow_table_add(md->maps.flows_fd, &key, &flow, true);
+		r = flow_table_add(md->maps.flows_fd, &key, &flow, replace);
 	}
+	if (r == -EEXIST && !replace)
+		return;
 	if (r) {
 		md->stats.flow_errors++;
 		pr_warn("media: flow to port %u not installed: %s\n", in,
@@ -201,9 +160,10 @@ static void flow_install(struct media *md, uint16_t in, uint16_t out,
 	md->stats.flows_installed++;
 }
 
-static void flow_remove(struct media *md, uint16_t in)
+void media_flow_remove(struct media *md, const struct endpoint *relay,
+		       uint16_t in)
 {
-	struct endpoint ep = relay_at(md, in);
+	struct endpoint ep = relay_at(relay, in);
 	struct siphon_flow_key key;
 
 	flow_key_of(&ep, &key);
@@ -211,22 +171,30 @@ static void flow_remove(struct media *md, uint16_t in)
 		md->stats.flows_removed++;
 }
 
-static void stream_install(struct media *md, const struct media_stream *s)
+void media_stream_install(struct media *md, const struct media_session *ms,
+			  const struct media_stream *s, bool replace)
 {
-	flow_install(md, s->caller_side, s->callee_side, &s->caller_rtp,
-		     &s->callee_rtp);
-	flow_install(md, s->callee_side, s->caller_side, &s->callee_rtp,
-		     &s->caller_rtp);
+	const struct endpoint *r = &ms->relay;
+
+	media_flow_install(md, r, s->caller_side, s->callee_side,
+			   &s->caller_rtp, &s->callee_rtp, replace);
+	media_flow_install(md, r, s->callee_side, s->caller_side,
+			   &s->callee_rtp, &s->caller_rtp, replace);
 	if (s->rtcp_mux)
 		return;
-	flow_install(md, s->caller_side + 1, s->callee_side + 1,
-		     &s->caller_rtcp, &s->callee_rtcp);
-	flow_install(md, s->callee_side + 1, s->caller_side + 1,
-		     &s->callee_rtcp, &s->caller_rtcp);
+	media_flow_install(md, r, s->caller_side + 1, s->callee_side + 1,
+			   &s->caller_rtcp, &s->callee_rtcp, replace);
+	media_flow_install(md, r, s->callee_side + 1, s->caller_side + 1,
+			   &s->callee_rtcp, &s->caller_rtcp, replace);
 }
 
-/* flows out, ports back */
-static void stream_release(struct media *md, struct media_stream *s)
+/*
+ * Flows out, ports back. The flows go whether or not the stream was
+ * answered: a siphond killed between installing them and noting it must
+ * not leave them behind.
+ */
+static void stream_release(struct media *md, struct media_session *ms,
+			   struct media_stream *s)
 {
 	uint16_t port[2] = { s->caller_side, s->callee_side };
 	unsigned int i;
@@ -234,11 +202,8 @@ static void stream_release(struct media *md, struct media_stream *s)
 	for (i = 0; i < 2; i++) {
 		if (!port[i])
 			continue;
-		if (s->answered) {
-			flow_remove(md, port[i]);
-			if (!s->rtcp_mux)
-				flow_remove(md, port[i] + 1);
-		}
+		media_flow_remove(md, &ms->relay, port[i]);
+		media_flow_remove(md, &ms->relay, port[i] + 1);
 		media_ports_put(&md->ports, port[i]);
 	}
 	memset(s, 0, sizeof(*s));
@@ -249,6 +214,14 @@ static void stream_release(struct media *md, struct media_stream *s)
 static uint32_t bucket_of(const struct media *md, uint32_t hash)
 {
 	return hash & (md->nbuckets - 1);
+}
+
+void media_session_link(struct media *md, struct media_session *ms)
+{
+	int32_t slot = (int32_t)(ms - md->slots);
+
+	ms->hnext = md->buckets[bucket_of(md, ms->hash)];
+	md->buckets[bucket_of(md, ms->hash)] = slot;
 }
 
 static struct media_session *
@@ -272,8 +245,9 @@ session_new(struct media *md, struct sip_str call_id, struct sip_str tag)
 	memcpy(ms->call_id, call_id.p, call_id.len);
 	ms->tag_len = (uint8_t)tag.len;
 	memcpy(ms->tag, tag.p, tag.len);
-	ms->hnext = md->buckets[bucket_of(md, ms->hash)];
-	md->buckets[bucket_of(md, ms->hash)] = slot;
+	ms->relay = md->relay;
+	ms->magic = MEDIA_SESSION_MAGIC;
+	media_session_link(md, ms);
 	md->stats.sessions++;
 	return ms;
 }
@@ -284,7 +258,7 @@ static void session_end(struct media *md, struct media_session *ms)
 	unsigned int i;
 
 	for (i = 0; i < ms->nstreams; i++)
-		stream_release(md, &ms->s[i]);
+		stream_release(md, ms, &ms->s[i]);
 	for (pp = &md->buckets[bucket_of(md, ms->hash)]; *pp >= 0;
 	     pp = &md->slots[*pp].hnext) {
 		if (*pp == slot) {
@@ -344,17 +318,20 @@ static struct media_session *session_find(struct media *md, struct sip_msg *m,
 	return NULL;
 }
 
+/*
+ * The calls stay: their flows keep forwarding and their records stay in
+ * the store for the next siphond, which takes them over (a restart or an
+ * upgrade must not cut a call). Stopping for good is detaching siphon.
+ */
 void media_free(struct media *md)
 {
-	uint32_t i;
-
 	if (!md)
 		return;
-	for (i = 0; md->slots && i < md->max; i++)
-		if (md->slots[i].gen)
-			session_end(md, &md->slots[i]);
+	if (md->stats.sessions)
+		pr_info("media: %llu calls left forwarding for the next start\n",
+			(unsigned long long)md->stats.sessions);
 	media_ports_fini(&md->ports);
-	free(md->slots);
+	media_store_close(&md->store);
 	free(md->buckets);
 	siphon_maps_close(&md->maps);
 	free(md);
@@ -496,7 +473,7 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 			st->callee_side = media_ports_get(&md->ports);
 			if (!st->caller_side || !st->callee_side) {
 				md->stats.ports_exhausted++;
-				stream_release(md, st);
+				stream_release(md, ms, st);
 				continue;
 			}
 			st->anchored = true;
@@ -591,7 +568,7 @@ int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 			  callee ? st->caller_side : st->callee_side,
 			  st->rtcp_mux);
 		/* the offerer may take media at its new ends from now on */
-		stream_install(md, st);
+		media_stream_install(md, ms, st, true);
 		n++;
 	}
 	if (!n || write_sdp(md, &s, &rw, out, cap, body))
@@ -636,7 +613,7 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		anchor_at(md, &rw.media[i],
 			  caller ? st->callee_side : st->caller_side,
 			  st->rtcp_mux);
-		stream_install(md, st);
+		media_stream_install(md, ms, st, true);
 		st->answered = true;
 		n++;
 	}
@@ -708,7 +685,7 @@ static uint64_t last_packet_ms(struct media *md, struct media_session *ms)
 		port[0] = ms->s[i].caller_side;
 		port[1] = ms->s[i].callee_side;
 		for (j = 0; j < 2; j++) {
-			ep = relay_at(md, port[j]);
+			ep = relay_at(&ms->relay, port[j]);
 			flow_key_of(&ep, &key);
 			if (!flow_table_get(md->maps.flows_fd, &key, &flow) &&
 			    flow.last_seen_ns / 1000000 > last)

@@ -9,6 +9,10 @@
  *
  * Each flow accepts packets only from the address and port the SDP of its
  * sender named: media from anyone else is dropped in XDP.
+ *
+ * Sessions are kept in a pinned store (media_store.h): a siphond that
+ * stops, is killed or crashes leaves its calls forwarding, and the next
+ * one takes them over (media_restore.c), so their BYE still ends them.
  */
 #ifndef SIPHOND_MEDIA_H
 #define SIPHOND_MEDIA_H
@@ -34,7 +38,10 @@
 	X(flows_installed)                                                \
 	X(flows_removed)                                                  \
 	X(flow_errors) /* the flow map refused (full?): see the log */    \
-	X(ports_in_use) /* a gauge: RTP ports, each with its RTCP port */
+	X(ports_in_use) /* a gauge: RTP ports, each with its RTCP port */ \
+	X(restored) /* calls taken over from the previous run */          \
+	X(restore_dropped) /* calls of that run that could not go on */   \
+	X(orphan_flows) /* flows on relay ports no call owned, removed */
 
 struct media_stats {
 	MEDIA_COUNTERS(SD_COUNTER_FIELD)
@@ -48,9 +55,13 @@ struct media_ref {
 
 struct media;
 
-/* NULL with a message in err (no flow map pinned, bad address, ...) */
+/*
+ * Opens the flow map and the call store, and takes over the calls the
+ * previous siphond left. NULL with a message in err (no flow map pinned,
+ * bad address, ...).
+ */
 struct media *media_new(const struct sd_config *c, char *err, size_t errlen);
-/* removes every flow still installed */
+/* the calls and their flows stay, for the next start to take over */
 void media_free(struct media *md);
 const struct media_stats *media_stats(struct media *md);
 

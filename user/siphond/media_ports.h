@@ -8,6 +8,7 @@
 #ifndef SIPHOND_MEDIA_PORTS_H
 #define SIPHOND_MEDIA_PORTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct media_ports {
@@ -15,6 +16,7 @@ struct media_ports {
 	uint32_t npairs;
 	uint32_t head, count; /* the free pairs: a ring of indexes */
 	uint32_t *ring;
+	uint8_t *used; /* a bit per pair, set while it is handed out */
 	uint64_t exhausted; /* asked for a pair when none was free */
 };
 
@@ -23,8 +25,21 @@ int media_ports_init(struct media_ports *p, uint16_t min, uint16_t max);
 void media_ports_fini(struct media_ports *p);
 /* an RTP port (RTCP is the next one), or 0 when none is free */
 uint16_t media_ports_get(struct media_ports *p);
-/* give back what media_ports_get() handed out */
+/* give back what media_ports_get() handed out; a free pair stays free */
 void media_ports_put(struct media_ports *p, uint16_t rtp_port);
+/* the pair of port (RTP or RTCP) is handed out */
+bool media_ports_busy(const struct media_ports *p, uint16_t port);
+/* port is one of the range's, in use or not */
+bool media_ports_own(const struct media_ports *p, uint16_t port);
+
+/*
+ * At a restart, before the first get: the pair of rtp_port belongs to a
+ * call that lives on. -ERANGE: not in the range (it changed); -EBUSY:
+ * claimed already. media_ports_claims_done() then lines up the others.
+ */
+int media_ports_claim(struct media_ports *p, uint16_t rtp_port);
+void media_ports_claims_done(struct media_ports *p);
+
 static inline uint32_t media_ports_in_use(const struct media_ports *p)
 {
 	return p->npairs - p->count;

@@ -1,0 +1,231 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A restart never cuts a call: 100 calls talk through siphon's XDP relay
+# while siphond is killed with SIGKILL and started again, and the XDP
+# program is replaced under them; not one RTP packet is lost either way,
+# the new siphond takes every call over, and each call's BYE still takes
+# its flows out. A clean stop keeps calls too, and flows on the relay's
+# ports that no call owns are removed when siphond starts.
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/siphond_lib.sh"
+
+require_root
+if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
+	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
+	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
+	exit $KSFT_SKIP
+fi
+
+LOGS=$(mktemp -d /tmp/siphond-restart.XXXXXX)
+[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
+cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
+sd_topology "sdx$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
+make_pin_dir restart
+tap_plan 15
+
+CALLS=100
+# each phone sends every call's RTP, 20 ms apart, for 6 s
+ROUNDS=300
+SIZE=172
+A_RTP=$A_IP:40000 # the SDP of uac_call.xml and uas_answer.xml
+B_RTP=$B_IP:40002
+
+ctl() {
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
+}
+
+ip netns exec "$NS_A" ethtool -K a0 tx off gro on > /dev/null
+ip netns exec "$NS_B" ethtool -K b0 tx off gro on > /dev/null
+ip netns exec "$NS_R" sysctl -qw net.ipv4.conf.all.forwarding=1
+ip netns exec "$NS_R" ping -c1 -W1 $A_IP > /dev/null
+ip netns exec "$NS_R" ping -c1 -W1 $B_IP > /dev/null
+
+sd_extra_conf() {
+	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30999\ntimeout_s = 30\n' "$PIN"
+	printf '[trusted]\npeer = %s\n' $A_IP
+}
+
+# run NAME: a siphond of its own log directory, as sd_start makes it
+run() {
+	mkdir -p "$LOGS/$1" && sd_start "$LOGS/$1"
+}
+
+flows() {
+	ctl --json flow list
+}
+nflows() {
+	[ "$(flows | jq length)" = "$1" ]
+}
+# relay_ports PEER: the relay ports of the flows that take PEER's packets
+relay_ports() {
+	flows | jq -r --arg p "$1" \
+		'[.[] | select(.peer == $p) | .relay] | join(",")'
+}
+# counter RUN GROUP NAME: the last value siphond RUN logged
+counter() {
+	sed -n "s/.*stats $2:.* $3=\([0-9]*\).*/\1/p" "$LOGS/$1/siphond.log" |
+		tail -n 1
+}
+# stats_of RUN: siphond RUN writes its counters to its log now
+stats_of() {
+	local log=$LOGS/$1/siphond.log n
+	n=$(grep -c "stats media:" "$log")
+	kill -USR1 "$SD_PID" &&
+		wait_for eval "[ \$(grep -c 'stats media:' $log) -gt $n ]"
+}
+
+tap_check "siphon attached to both relay interfaces" \
+	eval 'ctl attach r1 r2 > /dev/null'
+if ! run first; then
+	diag "siphond did not start:"; sed 's/^/# /' "$LOGS/first/siphond.log"
+	exit $KSFT_FAIL
+fi
+BOB_PORT=5080
+tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 300
+
+# 100 calls, all up within a second, each held 14 s: the restart and the
+# media below happen while every one of them is up
+sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/calls-uas.log" \
+	-sf "$SIPP_DIR/uas_answer.xml" -m $CALLS
+CALLS_UAS=$SIPP_PID
+HOLD_MS=14000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/calls-uac.log" \
+	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice \
+	-m $CALLS -l $CALLS -r $CALLS &
+CALLS_UAC=$!
+bg_pid $CALLS_UAC
+
+all_flows() {
+	local i
+	for i in $(seq 100); do
+		nflows $((4 * CALLS)) && return 0
+		sleep 0.1
+	done
+	diag "$(flows | jq length) flows"
+	return 1
+}
+tap_check "$CALLS calls answered: $((4 * CALLS)) flows in the map" all_flows
+CALLER_SIDES=$(relay_ports $A_RTP)
+CALLEE_SIDES=$(relay_ports $B_RTP)
+
+# talk: each phone sends every call's RTP from the port its SDP named,
+# and counts what reaches that port through the relay, while the test
+# below does its worst
+talk() {
+	local to_a to_b
+	to_a=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLER_SIDES")
+	to_b=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLEE_SIDES")
+	ip netns exec "$NS_A" "$UDP_PEER" spray $A_RTP "$to_a" $ROUNDS $SIZE \
+		20000 $SD_ADDR 10000 > "$LOGS/talk-a.out" &
+	TALK_A=$!
+	ip netns exec "$NS_B" "$UDP_PEER" spray $B_RTP "$to_b" $ROUNDS $SIZE \
+		20000 $SD_ADDR 10000 > "$LOGS/talk-b.out" &
+	TALK_B=$!
+	bg_pid $TALK_A
+	bg_pid $TALK_B
+}
+
+# no_loss PHONE PID: the phone sent and got every packet, all from siphon
+no_loss() {
+	local want=$((CALLS * ROUNDS)) out
+	wait "$2"
+	out=$(cat "$LOGS/talk-$1.out")
+	diag "$1: $out"
+	# a drop here is the test's own socket, not siphon
+	diag "$1: $(ip netns exec "$3" nstat -az UdpRcvbufErrors |
+		awk 'NR > 1 { printf "%s=%s", $1, $2 }'), XDP redirected $(ctl --json stats | jq .reasons.redirect) both ways"
+	[ "$out" = "sent $want received $want from-expected $want bytes $((want * SIZE))" ]
+}
+
+tap_check "the calls' relay ports are known" \
+	eval '[ -n "$CALLER_SIDES" ] && [ -n "$CALLEE_SIDES" ]'
+talk
+sleep 1
+# SIGKILL: nothing is written on the way out, nothing is cleaned up
+kill -KILL "$SD_PID"
+wait "$SD_PID" 2>/dev/null
+sleep 0.5
+tap_check "siphond killed (SIGKILL) and started again mid-call" run second
+replaced() {
+	[ "$(ctl --json attach r1 r2 | jq '[.attached[].replaced] | all')" = true ]
+}
+tap_check "the XDP program replaced on both interfaces mid-call" replaced
+tap_check "A: every RTP packet of every call crossed, none lost" no_loss a $TALK_A $NS_A
+tap_check "B: every RTP packet of every call crossed, none lost" no_loss b $TALK_B $NS_B
+tap_check "the new siphond took over all $CALLS calls" \
+	eval 'grep -q "media: $CALLS calls taken over from the last run, 0 dropped, 0 flows" \
+	      "$LOGS/second/siphond.log"'
+
+# the calls end on their own: alice's BYEs reach a siphond that never
+# saw the INVITEs, and still take the flows out
+calls_ended() {
+	local rc urc
+	wait $CALLS_UAC; rc=$?
+	wait $CALLS_UAS; urc=$?
+	diag "caller exit $rc, callee exit $urc, $(flows | jq length) flows left"
+	[ $rc -eq 0 ] && [ $urc -eq 0 ] && wait_for nflows 0
+}
+tap_check "all $CALLS calls end with BYE: no flow left" calls_ended
+second_counted() {
+	stats_of second || return 1
+	diag "$(grep "stats media:" "$LOGS/second/siphond.log" | tail -n 1)"
+	[ "$(counter second media restored)" = $CALLS ] &&
+		[ "$(counter second media ended)" = $CALLS ] &&
+		[ "$(counter second media sessions)" = 0 ] &&
+		[ "$(counter second media ports_in_use)" = 0 ]
+}
+tap_check "siphond counted $CALLS calls taken over and ended, no port in use" \
+	second_counted
+
+# a clean stop (SIGTERM) keeps a call up too: a restart is not a hangup
+held() {
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/held-uas.log" \
+		-sf "$SIPP_DIR/uas_answer.xml" -m 1
+	HELD_UAS=$SIPP_PID
+	HOLD_MS=6000 sipp_run "$NS_A" $A_IP 5074 "$LOGS/held-uac.log" \
+		-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -m 1 &
+	HELD_UAC=$!
+	bg_pid $HELD_UAC
+}
+# (registrations do not outlive siphond: bob registers again)
+register "$NS_B" $B_IP $BOB_PORT bob bobpw 300
+held
+stop_keeps_call() {
+	wait_for nflows 4 || return 1
+	kill -TERM "$SD_PID" && wait "$SD_PID"
+	diag "after a clean stop: $(flows | jq length) flows"
+	nflows 4 && run third && nflows 4 &&
+		grep -q "media: 1 calls taken over" "$LOGS/third/siphond.log"
+}
+tap_check "a clean stop keeps the call's flows; the next siphond takes it" \
+	stop_keeps_call
+held_ended() {
+	wait $HELD_UAC && wait $HELD_UAS && wait_for nflows 0
+}
+tap_check "that call's BYE still takes its flows out" held_ended
+
+# a flow on the relay's ports that no call owns (left by hand, or by a
+# store lost with its pin) is removed when siphond starts
+orphan_removed() {
+	kill -TERM "$SD_PID" && wait "$SD_PID"
+	ctl flow add $SD_ADDR:30500 from $A_IP:40000 to $B_IP:40002 \
+		src $SD_ADDR:30501 > /dev/null && nflows 1 || return 1
+	run fourth && nflows 0 &&
+		grep -q "0 calls taken over from the last run, 0 dropped, 1 flows" \
+			"$LOGS/fourth/siphond.log"
+}
+tap_check "a flow no call owns is removed at start" orphan_removed
+tap_check "siphond is still running" sd_alive
+
+if [ "$_tap_failed" -ne 0 ]; then
+	for r in first second third fourth; do
+		[ -f "$LOGS/$r/siphond.log" ] || continue
+		diag "siphond $r log tail:"
+		grep -v ": debug: " "$LOGS/$r/siphond.log" | tail -8 | sed 's/^/# /'
+	done
+	for f in "$LOGS"/*errors.log; do
+		[ -f "$f" ] && head -10 "$f" | sed 's/^/# /'
+	done
+fi
+tap_done

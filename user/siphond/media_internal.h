@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What media.c (offers, answers, ends) and media_restore.c (calls adopted
+ * from the previous run) share. Nothing else includes this.
+ */
+#ifndef SIPHOND_MEDIA_INTERNAL_H
+#define SIPHOND_MEDIA_INTERNAL_H
+
+#include "bpf_loader.h"
+#include "endpoint.h"
+#include "media.h"
+#include "media_ports.h"
+#include "media_store.h"
+#include "sdp/sdp.h"
+
+#define MEDIA_CALL_ID_MAX 256
+#define MEDIA_TAG_MAX 128
+/* a session record of this layout; another value is another version's */
+#define MEDIA_SESSION_MAGIC 0x53434c31u /* "SCL1" */
+
+struct media_stream {
+	bool anchored;
+	bool answered;
+	bool rtcp_mux;
+	uint16_t caller_side, callee_side; /* relay RTP ports; 0: none */
+	struct endpoint caller_rtp, caller_rtcp; /* from the offer */
+	struct endpoint callee_rtp, callee_rtcp; /* from the answer */
+};
+
+/*
+ * One call's media. These records live in the pinned store
+ * (media_store.h), so a field written here is kept for the next siphond
+ * at once; a change of layout must change MEDIA_SESSION_MAGIC.
+ */
+struct media_session {
+	uint32_t gen; /* 0: the slot is free; first, as the store asks */
+	uint32_t magic; /* MEDIA_SESSION_MAGIC */
+	int32_t hnext; /* next slot in its bucket, -1: none */
+	uint32_t hash; /* of the Call-ID */
+	struct endpoint relay; /* the address its ports are on */
+	uint8_t call_id_len, tag_len;
+	char call_id[MEDIA_CALL_ID_MAX];
+	char tag[MEDIA_TAG_MAX]; /* the caller's From tag */
+	uint8_t nstreams;
+	/* the INVITE had no SDP (RFC 3261 13.2.1): the offer comes in the
+	 * 2xx, the answer in the ACK */
+	bool late_offer;
+	uint64_t answered_ms; /* CLOCK_MONOTONIC; 0: no answer yet */
+	struct media_stream s[SDP_MEDIA_MAX];
+};
+
+_Static_assert(sizeof(struct media_session) % 8 == 0,
+	       "the store maps records 8-byte aligned");
+
+struct media {
+	struct endpoint relay; /* the address media is anchored on */
+	struct sdp_addr relay_text;
+	struct siphon_maps maps;
+	struct media_ports ports;
+	struct media_store store;
+	uint32_t max, nbuckets, next_gen;
+	uint64_t timeout_ms, reap_every_ms, next_reap_ms;
+	bool replace_origin; /* o= names the relay too */
+	int32_t free_head; /* free slots, chained through hnext */
+	int32_t *buckets;
+	struct media_session *slots; /* the store's records */
+	struct media_stats stats;
+};
+
+/*
+ * Packets from `from` sent to relay:in leave from relay:out towards to.
+ * !replace leaves a flow that is there alone (its counters, its latch).
+ */
+void media_flow_install(struct media *md, const struct endpoint *relay,
+			uint16_t in, uint16_t out, const struct endpoint *from,
+			const struct endpoint *to, bool replace);
+void media_flow_remove(struct media *md, const struct endpoint *relay,
+		       uint16_t in);
+/* the four flows (two with rtcp-mux) of an answered stream */
+void media_stream_install(struct media *md, const struct media_session *ms,
+			  const struct media_stream *s, bool replace);
+/* ms joins its Call-ID's bucket */
+void media_session_link(struct media *md, struct media_session *ms);
+
+/*
+ * At start, with the store open and nothing handed out yet: the calls of
+ * the previous run that can go on are taken over (their ports claimed,
+ * missing flows put back), the others dropped, and flows on the relay's
+ * ports that no call owns are removed.
+ */
+void media_restore(struct media *md, const struct media_store_open_info *info);
+
+#endif /* SIPHOND_MEDIA_INTERNAL_H */
