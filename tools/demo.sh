@@ -124,6 +124,8 @@ anchor = yes
 pin_dir = $PIN
 port_min = 30000
 port_max = 30999
+[control]
+socket = $DIR/siphond.sock
 EOF
 # nsenter, not ip netns exec: siphond must see the maps under /sys/fs/bpf
 nsenter --net=/run/netns/"$R" "$SIPHOND" -c "$DIR/siphond.conf" \

@@ -20,6 +20,7 @@ PACKAGES=(
 	iproute2 iputils-ping ethtool nftables  # namespaces, offloads, nft baseline
 	sip-tester tshark tcpdump  # sipp, capture checks
 	jq  # reading siphonctl --json in tests
+	socat  # raw lines to siphond's control socket in tests
 	kamailio  # the proxy tools/bench/cps compares against
 )
 

@@ -13,10 +13,13 @@ enum ctl_exit {
 	CTL_OK = 0,
 	CTL_FAILED = 1, /* the command could not do what was asked */
 	CTL_USAGE = 2, /* the command line is wrong */
+	CTL_NOT_RUNNING = 3, /* siphond does not answer on its socket */
+	CTL_DENIED = 4, /* siphond's socket is not for this user */
 };
 
 struct ctl {
 	const char *pin_dir;
+	const char *socket; /* siphond's control socket */
 	bool json;
 };
 
@@ -24,12 +27,25 @@ struct ctl_command {
 	const char *name;
 	int (*run)(struct ctl *ctl, int argc, char **argv);
 	const char *usage;
+	bool daemon; /* talks to siphond only: no root needed, the socket decides */
 };
 
 int ctl_attach(struct ctl *ctl, int argc, char **argv);
 int ctl_detach(struct ctl *ctl, int argc, char **argv);
 int ctl_flow(struct ctl *ctl, int argc, char **argv);
 int ctl_stats(struct ctl *ctl, int argc, char **argv);
+int ctl_status(struct ctl *ctl, int argc, char **argv);
+int ctl_registrations(struct ctl *ctl, int argc, char **argv);
+int ctl_reload(struct ctl *ctl, int argc, char **argv);
+int ctl_log_level(struct ctl *ctl, int argc, char **argv);
+
+/*
+ * ctl_daemon.c: send one request to siphond (req is freed) and read its
+ * answer. CTL_OK with *ans (the caller frees it) when it says "ok": true;
+ * otherwise the exit code for what went wrong, said on stderr unless
+ * quiet, and *ans the daemon's answer if there was one.
+ */
+int ctl_daemon_call(struct ctl *ctl, json_t *req, json_t **ans, bool quiet);
 
 /* print "siphonctl: <msg>" to stderr and return code */
 int ctl_fail(int code, const char *fmt, ...)

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* siphonctl stats: what the XDP program did, by verdict and by reason */
+/*
+ * siphonctl stats: what the XDP program did, by verdict and by reason,
+ * read from the pinned map (so it works with siphond down), and siphond's
+ * own counter groups when siphond answers on its socket.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,12 +104,33 @@ static json_t *stats_json(const __u64 *counters, const struct flow_fill *fill,
 			 reasons);
 }
 
+/* siphond's counters, or why there are none, after the XDP tables */
+static void print_siphond(json_t *groups, int rc, const char *socket)
+{
+	const char *group, *name;
+	json_t *g, *v;
+
+	if (rc) {
+		printf("\nsiphond: %s (%s)\n",
+		       rc == CTL_NOT_RUNNING ? "not running" :
+		       rc == CTL_DENIED	     ? "permission denied" :
+					       "no answer",
+		       socket);
+		return;
+	}
+	printf("\n%-12s %-24s %14s\n", "SIPHOND", "COUNTER", "VALUE");
+	json_object_foreach(groups, group, g) json_object_foreach(g, name, v)
+		printf("%-12s %-24s %14lld\n", group, name,
+		       json_integer_value(v));
+}
+
 int ctl_stats(struct ctl *ctl, int argc, char **argv)
 {
 	__u64 counters[SIPHON_REASON_MAX];
 	struct flow_fill fill = {};
 	struct siphon_maps maps;
-	int rc, err;
+	json_t *out, *ans = NULL, *groups = NULL;
+	int rc, drc, err;
 
 	(void)argv;
 	if (argc != 1)
@@ -119,9 +144,20 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 	siphon_maps_close(&maps);
 	if (err)
 		return ctl_fail(CTL_FAILED, "stats: %s", strerror(-err));
-	if (ctl->json)
-		return ctl_print_json(
-			stats_json(counters, &fill, ctl->pin_dir));
+	/* siphond down is no failure here: the XDP counters are the point */
+	drc = ctl_daemon_call(ctl, json_pack("{s:s}", "cmd", "stats"), &ans,
+			      true);
+	if (!drc)
+		groups = json_object_get(ans, "groups");
+	if (ctl->json) {
+		out = stats_json(counters, &fill, ctl->pin_dir);
+		if (out && groups)
+			json_object_set(out, "siphond", groups);
+		json_decref(ans);
+		return ctl_print_json(out);
+	}
 	print_table(counters, &fill, ctl->pin_dir);
+	print_siphond(groups, drc, ctl->socket);
+	json_decref(ans);
 	return CTL_OK;
 }

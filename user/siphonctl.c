@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * siphonctl: attach siphon's XDP relay to interfaces, manage media flows and
- * read the counters. Until siphond exists it writes the pinned maps itself.
+ * read the counters from the pinned maps; ask siphond over its control
+ * socket for its status, registrations and counters, to reload, and to
+ * change its log level.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "bpf_loader.h"
+#include "control_proto.h"
 #include "ctl.h"
 #include "log.h"
 #include "siphon/maps.h"
@@ -30,6 +33,11 @@ static const struct ctl_command commands[] = {
 	  "  flow flush\n"
 	  "  flow refresh [--follow [SECONDS]]" },
 	{ "stats", ctl_stats, "stats" },
+	{ "status", ctl_status, "status", true },
+	{ "registrations", ctl_registrations, "registrations", true },
+	{ "reload", ctl_reload, "reload", true },
+	{ "log-level", ctl_log_level, "log-level [error|warn|info|debug]",
+	  true },
 };
 
 static void usage(FILE *out)
@@ -42,14 +50,23 @@ static void usage(FILE *out)
 		"  -d, --pin-dir DIR   pinned maps and links (default %s,\n"
 		"                      %s-NAME with --netns, or $SIPHON_PIN_DIR)\n"
 		"  -n, --netns NAME    run inside network namespace NAME\n"
+		"  -s, --socket PATH   siphond's control socket (default %s,\n"
+		"                      or $SIPHON_SOCKET)\n"
 		"  -j, --json          JSON output\n"
 		"  -v, --verbose       more messages (twice: libbpf debug)\n"
 		"  -h, --help          this text\n\n"
 		"commands:\n",
-		SIPHON_PIN_DIR_DEFAULT, SIPHON_PIN_DIR_DEFAULT);
+		SIPHON_PIN_DIR_DEFAULT, SIPHON_PIN_DIR_DEFAULT,
+		SIPHON_CONTROL_SOCKET_DEFAULT);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %s\n", commands[i].usage);
-	fprintf(out, "\nexit status: 0 done, 1 failed, 2 bad command line\n");
+	fprintf(out, "\nstatus, registrations, reload and log-level ask "
+		     "siphond over its socket;\n"
+		     "stats reads the XDP maps, and siphond's counters when "
+		     "it answers.\n");
+	fprintf(out, "\nexit status: 0 done, 1 failed, 2 bad command line, "
+		     "3 siphond not running,\n"
+		     "             4 permission denied on siphond's socket\n");
 }
 
 int ctl_fail(int code, const char *fmt, ...)
@@ -131,25 +148,33 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "pin-dir", required_argument, NULL, 'd' },
 		{ "netns", required_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct ctl ctl = { .pin_dir = getenv("SIPHON_PIN_DIR") };
+	struct ctl ctl = {
+		.pin_dir = getenv("SIPHON_PIN_DIR"),
+		.socket = getenv("SIPHON_SOCKET"),
+	};
 	const char *netns = NULL;
 	char pin_buf[PATH_MAX];
 	int opt, verbose = 0;
 	size_t i;
 
 	/* '+': options after the command belong to the command */
-	while ((opt = getopt_long(argc, argv, "+d:n:jvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+d:n:s:jvh", opts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'd':
 			ctl.pin_dir = optarg;
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 's':
+			ctl.socket = optarg;
 			break;
 		case 'j':
 			ctl.json = true;
@@ -171,6 +196,8 @@ int main(int argc, char **argv)
 	}
 	if (!ctl.pin_dir || !*ctl.pin_dir)
 		ctl.pin_dir = default_pin_dir(netns, pin_buf, sizeof(pin_buf));
+	if (!ctl.socket || !*ctl.socket)
+		ctl.socket = SIPHON_CONTROL_SOCKET_DEFAULT;
 	log_set_level(verbose >= 2 ? LOG_LEVEL_DEBUG :
 		      verbose	   ? LOG_LEVEL_INFO :
 				     LOG_LEVEL_WARN);
@@ -179,7 +206,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name))
 			continue;
-		if (geteuid() != 0)
+		/* siphond's socket says who may ask it, not siphonctl */
+		if (!commands[i].daemon && geteuid() != 0)
 			return ctl_fail(CTL_FAILED,
 					"must run as root (BPF maps and XDP "
 					"programs need CAP_SYS_ADMIN)");

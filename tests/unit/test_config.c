@@ -118,6 +118,26 @@ TEST_F(conf, empty_file_gives_defaults)
 	EXPECT_EQ(1000U, c->nonce_max_uses);
 	EXPECT_EQ(0U, c->ntrusted);
 	EXPECT_EQ(0U, c->nroutes);
+	EXPECT_STREQ("/run/siphon/siphond.sock", c->control_socket);
+	EXPECT_STREQ("", c->control_group);
+	EXPECT_EQ(60U, c->control_idle_s);
+}
+
+TEST_F(conf, control_section)
+{
+	struct sd_config *c = self->c;
+
+	ASSERT_EQ(0, load(self, "[control]\n"
+				"socket = /tmp/x/siphond.sock\n"
+				"idle_s = 5\n"));
+	EXPECT_STREQ("/tmp/x/siphond.sock", c->control_socket);
+	EXPECT_EQ(5U, c->control_idle_s);
+	/* group 0 is "root" on Debian */
+	ASSERT_EQ(0, load(self, "[control]\ngroup = root\n"));
+	EXPECT_STREQ("root", c->control_group);
+	/* an empty path turns the socket off */
+	ASSERT_EQ(0, load(self, "[control]\nsocket =\n"));
+	EXPECT_STREQ("", c->control_socket);
 }
 
 TEST_F(conf, every_section_and_key)
@@ -415,6 +435,17 @@ TEST_F(conf, errors_name_file_line_and_key)
 		{ "[routes]\nroute = domain X.example 10.0.0.1\n"
 		  "route = domain x.EXAMPLE 10.0.0.2\n",
 		  3, "[routes] route: a route for x.EXAMPLE is already given" },
+		{ "[control]\nsocket = run/siphond.sock\n", 2,
+		  "[control] socket: not an absolute path" },
+		{ "[control]\nsocket = /run/siphon/"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  ".sock\n",
+		  2, "[control] socket: longer than 107 characters" },
+		{ "[control]\ngroup = no-such-group-here\n", 2,
+		  "[control] group: no such group: 'no-such-group-here'" },
+		{ "[control]\nidle_s = 0\n", 2,
+		  "[control] idle_s: must be more than 0" },
 		{ "[proxy]\nt1_msec = 5\n", 2,
 		  "[proxy] t1_msec: unknown key: '5'" },
 		{ "[proxy]\n[bogus]\nkey = 1\n", 2,

@@ -330,6 +330,55 @@ TEST_F(loc, ipv6_source_and_tel)
 	EXPECT_EQ(7u, b->source.conn);
 }
 
+/* what a walk saw: the contacts in a string, how many, stop after */
+struct walk_seen {
+	char contacts[512];
+	unsigned int n, stop_at;
+};
+
+static int walk_note(void *arg, const struct binding *b)
+{
+	struct walk_seen *w = arg;
+	size_t len = strlen(w->contacts);
+
+	snprintf(w->contacts + len, sizeof(w->contacts) - len, "%s%s",
+		 len ? " " : "", b->contact);
+	return ++w->n == w->stop_at ? 7 : 0;
+}
+
+TEST_F(loc, walk_sees_live_bindings_only)
+{
+	struct walk_seen w = { 0 };
+
+	EXPECT_EQ(0, location_walk(self->l, 1000, walk_note, &w));
+	EXPECT_EQ(0u, w.n);
+	ASSERT_EQ(LOC_ADDED, put(self->l, "alice@example.com", "sip:a@h1", "c1",
+				 1, 1000, 60, &self->src, 1000));
+	ASSERT_EQ(LOC_ADDED, put(self->l, "alice@example.com", "sip:a@h2", "c2",
+				 1, 1000, 5, &self->src, 1000));
+	ASSERT_EQ(LOC_ADDED, put(self->l, "bob@example.com", "sip:b@h3", "c3",
+				 1, 1000, 60, &self->src, 1000));
+	EXPECT_EQ(0, location_walk(self->l, 2000, walk_note, &w));
+	EXPECT_EQ(3u, w.n);
+	EXPECT_NE(NULL, strstr(w.contacts, "sip:a@h1"));
+	EXPECT_NE(NULL, strstr(w.contacts, "sip:a@h2"));
+	EXPECT_NE(NULL, strstr(w.contacts, "sip:b@h3"));
+
+	/* sip:a@h2 is past its time at 6 s: skipped, and still counted in
+	 * the table until the sweep (the walk changes nothing) */
+	memset(&w, 0, sizeof(w));
+	EXPECT_EQ(0, location_walk(self->l, 6000, walk_note, &w));
+	EXPECT_EQ(2u, w.n);
+	EXPECT_EQ(NULL, strstr(w.contacts, "sip:a@h2"));
+	EXPECT_EQ(3u, location_stats(self->l)->bindings);
+
+	/* fn's non-zero return ends the walk and comes back */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 1;
+	EXPECT_EQ(7, location_walk(self->l, 2000, walk_note, &w));
+	EXPECT_EQ(1u, w.n);
+}
+
 TEST(bad_bounds)
 {
 	EXPECT_EQ(NULL, location_new(0, 8));

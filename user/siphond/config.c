@@ -12,12 +12,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/un.h>
+
+#include "control_proto.h"
 
 #define SIP_PORT 5060
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -248,6 +252,27 @@ static int parse_log_level(struct load_ctx *ctx, const struct cfg_key *k,
 	return reject(ctx, "not error, warn, info or debug");
 }
 
+/* an absolute path that fits a Unix socket address, or "" for none */
+static int parse_socket_path(struct load_ctx *ctx, const struct cfg_key *k,
+			     const char *value)
+{
+	if (*value && *value != '/')
+		return reject(ctx, "not an absolute path");
+	if (strlen(value) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return reject(ctx, "longer than %zu characters",
+			      sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	return parse_string(ctx, k, value);
+}
+
+/* a group that exists now: a typo is found by -t, not at the first use */
+static int parse_group(struct load_ctx *ctx, const struct cfg_key *k,
+		       const char *value)
+{
+	if (*value && !getgrnam(value))
+		return reject(ctx, "no such group");
+	return parse_string(ctx, k, value);
+}
+
 /* a name or an address; an IPv6 address is kept without its brackets,
  * as cfg_listen.host wants it */
 static int parse_advertise(struct load_ctx *ctx, const struct cfg_key *k,
@@ -463,6 +488,12 @@ static const struct cfg_key keys[] = {
 	KEY_U32("media", "timeout_s", media_timeout_s),
 	KEY_BOOL("media", "replace_origin", media_replace_origin),
 
+	{ "control", "socket", parse_socket_path, FIELD(control_socket),
+	  FIELD_SIZE(control_socket), 0 },
+	{ "control", "group", parse_group, FIELD(control_group),
+	  FIELD_SIZE(control_group), 0 },
+	KEY_U32("control", "idle_s", control_idle_s),
+
 	{ "trusted", "peer", parse_peer, 0, 0, 0 },
 
 	{ "routes", "route", parse_route, 0, 0, 0 },
@@ -660,6 +691,9 @@ void config_defaults(struct sd_config *c)
 	c->media_max_sessions = 10000;
 	c->media_timeout_s = 60;
 	c->media_replace_origin = true;
+	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
+		 SIPHON_CONTROL_SOCKET_DEFAULT);
+	c->control_idle_s = 60;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)

@@ -96,6 +96,11 @@ struct sd_config {
 	uint32_t media_timeout_s; /* 60: no packet either way, media ends */
 	bool media_replace_origin; /* yes: o= names the relay, not the phone */
 
+	/* [control]: siphonctl's socket (control.c) */
+	char control_socket[CFG_PATH_MAX]; /* /run/siphon/siphond.sock; "" = none */
+	char control_group[CFG_NAME_MAX]; /* "" = root only (0600), else 0660 */
+	uint32_t control_idle_s; /* 60: a silent client is closed */
+
 	/* [trusted] peer = ADDR[/PLEN] (repeatable): trunks skip auth */
 	unsigned int ntrusted;
 	struct cfg_trusted trusted[CFG_TRUSTED_MAX];

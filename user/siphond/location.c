@@ -274,6 +274,28 @@ unsigned int location_expire(struct location *l, uint64_t now_ms)
 	return n;
 }
 
+int location_walk(const struct location *l, uint64_t now_ms,
+		  location_walk_fn fn, void *arg)
+{
+	const struct loc_binding *b;
+	const struct loc_aor *a;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i <= l->mask; i++) {
+		for (a = l->buckets[i]; a; a = a->next) {
+			for (b = a->bindings; b; b = b->next) {
+				if (b->b.expires_ms <= now_ms)
+					continue;
+				ret = fn(arg, &b->b);
+				if (ret)
+					return ret;
+			}
+		}
+	}
+	return 0;
+}
+
 /*
  * RFC 3261 19.1.4 says when two contacts are the same binding. A stored
  * contact was validated by the registrar, so the byte comparison is only a

@@ -64,6 +64,15 @@ int location_aor_key(const struct sip_uri *uri, char *buf, size_t len);
 unsigned int location_lookup(struct location *l, const char *aor,
 			     uint64_t now_ms, const struct binding **out,
 			     unsigned int max);
+/*
+ * fn for every live binding at now_ms, in no particular order, for the
+ * control socket's listing. Bindings past their time that the sweep has
+ * not reached yet are skipped, not removed: the table does not change
+ * under the walk. A non-zero return from fn stops it and is returned.
+ */
+typedef int (*location_walk_fn)(void *arg, const struct binding *b);
+int location_walk(const struct location *l, uint64_t now_ms,
+		  location_walk_fn fn, void *arg);
 /* drop every binding whose time has come; returns how many */
 unsigned int location_expire(struct location *l, uint64_t now_ms);
 const struct location_stats *location_stats(const struct location *l);

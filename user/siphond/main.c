@@ -54,15 +54,13 @@ static void usage(FILE *f)
 		   "  -h, --help         this text\n");
 }
 
-static int load_credentials(struct siphond *d)
+static int load_credentials(struct siphond *d, char *err, size_t errlen)
 {
 	struct credentials *c;
-	char err[256];
 
 	if (!d->cfg.credentials[0])
 		return 0;
-	c = credentials_load(d->cfg.credentials, d->cfg.realm, err,
-			     sizeof(err));
+	c = credentials_load(d->cfg.credentials, d->cfg.realm, err, errlen);
 	if (!c) {
 		pr_err("%s\n", err);
 		return -1;
@@ -72,7 +70,8 @@ static int load_credentials(struct siphond *d)
 				   d->cfg.nonce_max_uses);
 		if (!d->auth) {
 			credentials_free(c);
-			pr_err("out of memory\n");
+			snprintf(err, errlen, "out of memory");
+			pr_err("%s\n", err);
 			return -1;
 		}
 	}
@@ -82,18 +81,24 @@ static int load_credentials(struct siphond *d)
 	return 0;
 }
 
-static void reload(struct siphond *d)
+/* SIGHUP, and the control socket's "reload" */
+int sd_reload(struct siphond *d, char *err, size_t errlen)
 {
-	char err[512];
+	char why[512];
 
-	if (config_reload(&d->cfg, d->config_path, err, sizeof(err))) {
+	if (config_reload(&d->cfg, d->config_path, err, errlen)) {
 		pr_err("reload refused, old configuration kept: %s\n", err);
-		return;
+		return -1;
 	}
-	if (load_credentials(d))
-		pr_err("credentials not reloaded\n");
+	if (load_credentials(d, why, sizeof(why))) {
+		/* the routes and peers took effect; the old users stay */
+		snprintf(err, errlen, "credentials not reloaded: %s", why);
+		pr_err("%s\n", err);
+		return -1;
+	}
 	pr_info("configuration reloaded: %u routes, %u trusted peers\n",
 		d->cfg.nroutes, d->cfg.ntrusted);
+	return 0;
 }
 
 static void on_signal(struct evloop *l, struct ev_handler *h, uint32_t events)
@@ -104,7 +109,9 @@ static void on_signal(struct evloop *l, struct ev_handler *h, uint32_t events)
 	(void)events;
 	while (read(h->fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			reload(sh->d);
+			char err[512];
+
+			sd_reload(sh->d, err, sizeof(err));
 			continue;
 		}
 		if (si.ssi_signo == SIGUSR1) {
@@ -179,6 +186,7 @@ static int open_signals(struct siphond *d, struct signal_handler *sh)
 
 static int setup(struct siphond *d, struct signal_handler *sh)
 {
+	char why[512];
 	struct txn_conf tc = {
 		.max = d->cfg.max_transactions,
 		.t1_ms = d->cfg.t1_ms,
@@ -201,7 +209,7 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 	}
 	d->reg.loc = d->loc;
 	d->reg.cfg = &d->cfg;
-	if (load_credentials(d) || open_listeners(d))
+	if (load_credentials(d, why, sizeof(why)) || open_listeners(d))
 		return -1;
 	if (d->cfg.media_anchor) {
 		char err[512];
@@ -213,6 +221,10 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 		}
 		pr_info("media anchored on the XDP relay, ports %u-%u\n",
 			d->cfg.media_port_min, d->cfg.media_port_max);
+	}
+	if (control_open(d, &d->ctl, why, sizeof(why))) {
+		pr_err("%s\n", why);
+		return -1;
 	}
 	if (open_signals(d, sh)) {
 		pr_err("signals: %s\n", strerror(errno));
@@ -228,6 +240,7 @@ static void teardown(struct siphond *d, struct signal_handler *sh)
 {
 	if (d->udp)
 		udp_flush(d->udp);
+	control_close(d->ctl);
 	txn_table_free(d->txns);
 	udp_free(d->udp);
 	tcp_free(d->tcp);

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "control.h"
 #include "counters.h"
 #include "evloop.h"
 #include "location.h"
@@ -62,6 +63,7 @@ struct siphond {
 	struct registrar reg;
 	struct auth *auth; /* NULL: no credentials file, nobody challenged */
 	struct media *media; /* NULL: [media] anchor = no */
+	struct control *ctl; /* NULL: [control] socket = (empty) */
 	struct proxy_stats stats;
 	uint64_t branch_seq;
 	uint64_t secret; /* salts branches and tags */
@@ -74,6 +76,9 @@ typedef void (*sd_stat_fn)(void *arg, const char *group, const char *name,
 void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg);
 /* the counters to the log at info level, one line per group */
 void sd_stats_log(const struct siphond *d);
+
+/* main.c: what SIGHUP does; 0, or -1 with why in err (and in the log) */
+int sd_reload(struct siphond *d, char *err, size_t errlen);
 
 /* send through the peer's transport; TCP may set to->conn */
 int sd_send(struct siphond *d, struct sd_peer *to, const char *buf,

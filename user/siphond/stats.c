@@ -70,6 +70,14 @@ static void visit_media(const struct media_stats *st, sd_stat_fn fn,
 	MEDIA_COUNTERS(VISIT)
 }
 
+static void visit_control(const struct control_stats *st, sd_stat_fn fn,
+			  void *arg)
+{
+	const char *group = "control";
+
+	CONTROL_COUNTERS(VISIT)
+}
+
 #undef VISIT
 
 void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
@@ -84,6 +92,8 @@ void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
 		visit_auth(auth_stats(d->auth), fn, arg);
 	if (d->media)
 		visit_media(media_stats(d->media), fn, arg);
+	if (d->ctl)
+		visit_control(control_stats(d->ctl), fn, arg);
 }
 
 /* one log line per group: "stats proxy: requests=12 responses=9 ..." */
