@@ -36,6 +36,7 @@ int ctl_flow(struct ctl *ctl, int argc, char **argv);
 int ctl_stats(struct ctl *ctl, int argc, char **argv);
 int ctl_status(struct ctl *ctl, int argc, char **argv);
 int ctl_registrations(struct ctl *ctl, int argc, char **argv);
+int ctl_calls(struct ctl *ctl, int argc, char **argv);
 int ctl_reload(struct ctl *ctl, int argc, char **argv);
 int ctl_log_level(struct ctl *ctl, int argc, char **argv);
 

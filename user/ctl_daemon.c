@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * siphonctl's commands that ask siphond (status, registrations, reload,
+ * siphonctl's commands that ask siphond (status, registrations, calls, reload,
  * log-level) over its control socket, and the one call they share: one
  * JSON request line out, one JSON answer line back (control_proto.h).
  */
@@ -307,6 +307,59 @@ int ctl_registrations(struct ctl *ctl, int argc, char **argv)
 	rc = call(ctl, json_pack("{s:s}", "cmd", "registrations"), &ans);
 	if (!rc && !ctl->json)
 		print_registrations(ans);
+	json_decref(ans);
+	return rc;
+}
+
+static const char *text_or(json_t *obj, const char *key, const char *none)
+{
+	const char *t = json_string_value(json_object_get(obj, key));
+
+	return t ? t : none;
+}
+
+/* one line per stream: caller -> relay ... relay <- callee */
+static void print_calls(json_t *a)
+{
+	json_t *calls = json_object_get(a, "calls"), *c, *s;
+	size_t i, j;
+
+	if (!json_array_size(calls)) {
+		printf("no calls\n");
+		return;
+	}
+	printf("%-32s %-9s %6s  %-21s %-21s %-21s %s\n", "CALL-ID", "STATE",
+	       "AGE", "CALLER", "CALLER SENDS TO", "CALLEE SENDS TO", "CALLEE");
+	json_array_foreach(calls, i, c)
+	{
+		json_t *age = json_object_get(c, "answered_s_ago");
+		char age_text[24] = "-";
+
+		if (json_is_integer(age))
+			snprintf(age_text, sizeof(age_text), "%llds",
+				 (long long)json_integer_value(age));
+		json_array_foreach(json_object_get(c, "streams"), j, s)
+			printf("%-32.32s %-9.9s %6s  %-21s %-21s %-21s %s\n",
+			       j ? "" : text_or(c, "call_id", "?"),
+			       j ? "" : text_or(c, "state", "?"),
+			       j ? "" : age_text, text_or(s, "caller", "-"),
+			       text_or(s, "caller_sends_to", "-"),
+			       text_or(s, "callee_sends_to", "-"),
+			       text_or(s, "callee", "-"));
+	}
+}
+
+int ctl_calls(struct ctl *ctl, int argc, char **argv)
+{
+	json_t *ans;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return ctl_fail(CTL_USAGE, "calls takes no arguments");
+	rc = call(ctl, json_pack("{s:s}", "cmd", "calls"), &ans);
+	if (!rc && !ctl->json)
+		print_calls(ans);
 	json_decref(ans);
 	return rc;
 }

@@ -35,6 +35,7 @@ static const struct ctl_command commands[] = {
 	{ "stats", ctl_stats, "stats" },
 	{ "status", ctl_status, "status", true },
 	{ "registrations", ctl_registrations, "registrations", true },
+	{ "calls", ctl_calls, "calls", true },
 	{ "reload", ctl_reload, "reload", true },
 	{ "log-level", ctl_log_level, "log-level [error|warn|info|debug]",
 	  true },
@@ -60,7 +61,7 @@ static void usage(FILE *out)
 		SIPHON_CONTROL_SOCKET_DEFAULT);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %s\n", commands[i].usage);
-	fprintf(out, "\nstatus, registrations, reload and log-level ask "
+	fprintf(out, "\nstatus, registrations, calls, reload and log-level ask "
 		     "siphond over its socket;\n"
 		     "stats reads the XDP maps, and siphond's counters when "
 		     "it answers.\n");

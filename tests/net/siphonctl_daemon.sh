@@ -34,7 +34,7 @@ SD_SOCK=$LOGS/run/siphond.sock # run/ does not exist yet: siphond makes it
 OUT=$LOGS/out
 ERR=$LOGS/err
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-tap_plan 38
+tap_plan 39
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" -s "$SD_SOCK" "$@"
@@ -114,6 +114,8 @@ tap_check "alice registers" \
 tap_check "registrations: alice's AOR, contact and source" \
 	eval 'expect 0 "alice@$SD_DOMAIN" ctl registrations &&
 	      grep -q "alice@$SD_DOMAIN .*UDP $A_IP:5070" "$OUT"'
+tap_check "calls without [media] anchor: a clear error, exit 1" \
+	expect 1 "media is not anchored" ctl calls
 tap_check "registrations --json" \
 	jqt ".ok and .count == 1 and .registrations[0].aor == \"alice@$SD_DOMAIN\"
 	     and .registrations[0].source == \"$A_IP:5070\"

@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 15
+tap_plan 16
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -117,6 +117,21 @@ tap_check "the answer installs 4 flows (RTP and RTCP, each way)" \
 CALLER_SIDE=$(relay_port $A_RTP)
 CALLEE_SIDE=$(relay_port $B_RTP)
 diag "caller sends to $SD_ADDR:$CALLER_SIDE, callee to $SD_ADDR:$CALLEE_SIDE"
+# what siphond itself says of the call, over its control socket
+calls_listed() {
+	local out
+	"$SIPHONCTL" -s "$SD_SOCK" calls | grep -q "$A_RTP .*$SD_ADDR:$CALLER_SIDE" ||
+		return 1
+	out=$("$SIPHONCTL" -s "$SD_SOCK" --json calls)
+	jq -e --arg a $A_RTP --arg b $B_RTP \
+		--arg ra $SD_ADDR:$CALLER_SIDE --arg rb $SD_ADDR:$CALLEE_SIDE \
+		'.count == 1 and .calls[0].state == "answered" and
+		 (.calls[0].streams[0] | .caller == $a and .callee == $b and
+		  .caller_sends_to == $ra and .callee_sends_to == $rb)' \
+		<<< "$out" > /dev/null || { diag "$out"; return 1; }
+}
+tap_check "siphonctl calls: the call, its phones and its relay ports" \
+	calls_listed
 tap_check "caller's RTP crosses XDP to the callee" \
 	rtp_through "$NS_A" $A_RTP $SD_ADDR:$CALLER_SIDE "$NS_B" $B_RTP \
 	$SD_ADDR:$CALLEE_SIDE

@@ -23,7 +23,7 @@ LOGS=$(mktemp -d /tmp/siphond-restart.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdx$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir restart
-tap_plan 15
+tap_plan 16
 
 CALLS=100
 # each phone sends every call's RTP, 20 ms apart, for 6 s
@@ -156,6 +156,11 @@ tap_check "B: every RTP packet of every call crossed, none lost" no_loss b $TALK
 tap_check "the new siphond took over all $CALLS calls" \
 	eval 'grep -q "media: $CALLS calls taken over from the last run, 0 dropped, 0 flows" \
 	      "$LOGS/second/siphond.log"'
+
+tap_check "siphonctl calls lists the $CALLS calls, answered" \
+	eval '"$SIPHONCTL" -s "$SD_SOCK" --json calls |
+	      jq -e "[.calls[] | select(.state == \"answered\")] | length == $CALLS" \
+	      > /dev/null'
 
 # the calls end on their own: alice's BYEs reach a siphond that never
 # saw the INVITEs, and still take the flows out

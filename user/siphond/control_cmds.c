@@ -15,7 +15,9 @@
 
 #include "control.h"
 #include "control_proto.h"
+#include "endpoint.h"
 #include "log.h"
+#include "media.h"
 #include "siphond.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -287,13 +289,109 @@ static int cmd_log_level(struct siphond *d, json_t *req, json_t *ans, char *err,
 	return 0;
 }
 
+static json_t *sip_str_json(struct sip_str s)
+{
+	return json_stringn(s.p, s.len);
+}
+
+/* "relay:port", or null when the port is not allocated yet */
+static json_t *relay_json(const char *relay, uint16_t port)
+{
+	char text[ENDPOINT_STRLEN + 8];
+
+	if (!port)
+		return json_null();
+	snprintf(text, sizeof(text), strchr(relay, ':') ? "[%s]:%u" : "%s:%u",
+		 relay, port);
+	return json_string(text);
+}
+
+static json_t *end_json(const struct endpoint *ep)
+{
+	char text[ENDPOINT_STRLEN];
+
+	return ep->family ? json_string(endpoint_str(ep, text, sizeof(text))) :
+			    json_null();
+}
+
+static json_t *stream_json(const char *relay, const struct media_stream_view *s)
+{
+	return json_pack("{s:b, s:b, s:o, s:o, s:o, s:o}", "answered",
+			 s->answered, "rtcp_mux", s->rtcp_mux, "caller",
+			 end_json(&s->caller_rtp), "caller_sends_to",
+			 relay_json(relay, s->caller_side), "callee",
+			 end_json(&s->callee_rtp), "callee_sends_to",
+			 relay_json(relay, s->callee_side));
+}
+
+struct calls_ctx {
+	json_t *arr;
+	uint64_t now;
+};
+
+static int call_note(void *arg, const struct media_call_view *c)
+{
+	struct calls_ctx *x = arg;
+	json_t *streams = json_array(), *call;
+	unsigned int i;
+
+	for (i = 0; streams && i < c->nstreams; i++)
+		if (json_array_append_new(streams,
+					  stream_json(c->relay, &c->s[i])))
+			goto oom;
+	call = json_pack(
+		"{s:o, s:o, s:s, s:o, s:o}", "call_id",
+		sip_str_json(c->call_id), "from_tag", sip_str_json(c->tag),
+		"state",
+		c->answered_ms ? "answered" :
+		c->late_offer  ? "waiting for the offer" :
+				 "offered",
+		"answered_s_ago",
+		c->answered_ms ?
+			json_integer((json_int_t)((x->now - c->answered_ms) /
+						  1000)) :
+			json_null(),
+		"streams", streams);
+	streams = NULL;
+	if (!call || json_array_append_new(x->arr, call))
+		goto oom;
+	return 0;
+oom:
+	json_decref(streams);
+	return -ENOMEM;
+}
+
+static int cmd_calls(struct siphond *d, json_t *req, json_t *ans, char *err,
+		     size_t errlen)
+{
+	struct calls_ctx x = { .arr = json_array(), .now = d->loop.now };
+	int ret = -ENOMEM;
+
+	(void)req;
+	if (!d->media) {
+		json_decref(x.arr);
+		snprintf(err, errlen,
+			 "media is not anchored here ([media] anchor = no): "
+			 "siphond keeps no calls");
+		return -ENOENT;
+	}
+	if (x.arr && !media_walk(d->media, call_note, &x) &&
+	    !set(ans, "count",
+		 json_integer((json_int_t)json_array_size(x.arr))))
+		ret = set(ans, "calls", json_incref(x.arr)) ? -ENOMEM : 0;
+	json_decref(x.arr);
+	if (ret)
+		snprintf(err, errlen, "calls: %s", strerror(-ret));
+	return ret;
+}
+
 static const char *const log_level_args[] = { "level", NULL };
 
-/* "calls" (media.c's dialogs) is to come as one more row */
 static const struct control_cmd commands[] = {
 	{ "status", cmd_status, NULL },
 	{ "stats", cmd_stats, NULL },
 	{ "registrations", cmd_registrations, NULL },
+	{ "calls", cmd_calls, NULL },
 	{ "reload", cmd_reload, NULL },
 	{ "log-level", cmd_log_level, log_level_args },
 };

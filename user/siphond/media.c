@@ -718,3 +718,46 @@ void media_reap(struct media *md, uint64_t now_ms)
 		session_end(md, ms);
 	}
 }
+
+static void view_of(const struct media *md, const struct media_session *ms,
+		    struct media_call_view *v)
+{
+	unsigned int i;
+
+	v->call_id = sip_str_of(ms->call_id, ms->call_id_len);
+	v->tag = sip_str_of(ms->tag, ms->tag_len);
+	v->relay = md->relay_text.text;
+	v->answered_ms = ms->answered_ms;
+	v->late_offer = ms->late_offer;
+	v->nstreams = ms->nstreams;
+	for (i = 0; i < ms->nstreams; i++) {
+		const struct media_stream *s = &ms->s[i];
+
+		v->s[i] = (struct media_stream_view){
+			.answered = s->answered,
+			.rtcp_mux = s->rtcp_mux,
+			.caller_side = s->caller_side,
+			.callee_side = s->callee_side,
+			.caller_rtp = s->caller_rtp,
+			.callee_rtp = s->callee_rtp,
+		};
+	}
+}
+
+int media_walk(struct media *md,
+	       int (*fn)(void *arg, const struct media_call_view *c), void *arg)
+{
+	static struct media_call_view v;
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < md->max; i++) {
+		if (!md->slots[i].gen)
+			continue;
+		view_of(md, &md->slots[i], &v);
+		r = fn(arg, &v);
+		if (r)
+			return r;
+	}
+	return 0;
+}

@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "endpoint.h"
 #include "sip/sip_msg.h"
 
 #define MEDIA_COUNTERS(X)                                                 \
@@ -54,6 +55,21 @@ struct media_ref {
 };
 
 struct media;
+
+/* one call's media, as media_walk() shows it */
+struct media_call_view {
+	struct sip_str call_id, tag; /* the caller's From tag */
+	const char *relay; /* the relay address, as text */
+	uint64_t answered_ms; /* 0: not answered yet */
+	bool late_offer; /* the INVITE had no SDP */
+	unsigned int nstreams;
+	struct media_stream_view {
+		bool answered, rtcp_mux;
+		uint16_t caller_side,
+			callee_side; /* relay RTP ports, 0: none */
+		struct endpoint caller_rtp, callee_rtp; /* the phones' ends */
+	} s[SDP_MEDIA_MAX];
+};
 
 /*
  * Opens the flow map and the call store, and takes over the calls the
@@ -104,5 +120,12 @@ void media_end_dialog(struct media *md, struct sip_msg *bye);
  * BYE). Call it often; it looks at the flows every timeout_s / 4.
  */
 void media_reap(struct media *md, uint64_t now_ms);
+/*
+ * Calls fn for every call, oldest slot first; stops at and returns fn's
+ * first non-zero. The view lasts for the call only.
+ */
+int media_walk(struct media *md,
+	       int (*fn)(void *arg, const struct media_call_view *c),
+	       void *arg);
 
 #endif /* SIPHOND_MEDIA_H */
