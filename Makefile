@@ -64,6 +64,8 @@ SAN_EXTRA_test_auth := $(call sd_san,auth credentials)
 SAN_EXTRA_test_config := $(call sd_san,config sockaddr)
 SAN_EXTRA_test_tcp := $(call sd_san,transport_tcp evloop timer_wheel sockaddr)
 SAN_EXTRA_test_media_ports := $(call sd_san,media_ports)
+SAN_EXTRA_test_media_nat := $(call sd_san,media_nat sockaddr) \
+	$(BUILD)/san/user/endpoint.o
 SAN_EXTRA_test_control_peer := $(call sd_san,control_peer)
 SAN_EXTRA_test_txn := $(call sd_san,txn_table txn_server txn_client evloop timer_wheel)
 # libFuzzer targets (clang), over the same parser sources

@@ -42,6 +42,7 @@ static __always_inline void flow_account(struct siphon_flow *flow,
 static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
 {
 	struct siphon_flow *flow;
+	bool learned_now = false;
 	struct nexthop nh;
 	int reason;
 
@@ -51,8 +52,10 @@ static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
 	/* before the latch: an invalid packet must not teach it a port */
 	if (pkt->family == SIPHON_AF_INET6 && !pkt->udp->check)
 		return SIPHON_PASS_UDP_CSUM_ZERO6;
-	if (!source_expected(flow, pkt))
+	if (!source_expected(flow, pkt, &learned_now))
 		return SIPHON_DROP_WRONG_SOURCE;
+	if (learned_now && (flow->flags & SIPHON_FLOW_REPLY_FOLLOWS))
+		reply_follows(flow, pkt);
 
 	reason = nexthop_find(ctx, pkt, flow, &nh);
 	if (reason != SIPHON_CONTINUE)

@@ -53,6 +53,12 @@ enum siphon_flow_flags {
 	 * leaves this flow alone (control plane only; XDP ignores it)
 	 */
 	SIPHON_FLOW_NH_FIB = 1 << 1,
+	/*
+	 * LATCH_LEARN for a phone behind NAT: once the port is learned, the
+	 * flow keyed by this flow's saddr:sport (the way back to the phone)
+	 * sends to the learned port, if it sends to expect_addr
+	 */
+	SIPHON_FLOW_REPLY_FOLLOWS = 1 << 2,
 };
 
 struct siphon_flow {

@@ -664,4 +664,91 @@ TEST_F(latch, learns_port_zero)
 		   SIPHON_REDIRECT, SIPHON_LEARNED_BIT);
 }
 
+/*
+ * The flow back to the peer, keyed by the learning flow's source (out_src):
+ * it sends to `to`, from the relay address.
+ */
+static void add_reply_flow(struct __test_metadata *_metadata,
+			   struct latch_bench *l, const struct plan *p,
+			   const char *to, struct siphon_flow_key *key)
+{
+	struct siphon_flow flow;
+	struct flow_spec spec;
+
+	parse_ep(_metadata, p->out_src, &spec.relay);
+	parse_ep(_metadata, p->callee, &spec.peer);
+	parse_ep(_metadata, p->relay, &spec.out_src);
+	parse_ep(_metadata, to, &spec.out_dst);
+	flow_key_of(&spec.relay, key);
+	ASSERT_EQ(0, flow_value_of(&spec, &flow));
+	add_flow(_metadata, &l->b, key, &flow);
+}
+
+static __be16 dport_of(struct __test_metadata *_metadata, struct latch_bench *l,
+		       const struct siphon_flow_key *key)
+{
+	struct siphon_flow flow;
+
+	get_flow(_metadata, &l->b, key, &flow);
+	return flow.dport;
+}
+
+static void set_reply_follows(struct __test_metadata *_metadata,
+			      struct latch_bench *l)
+{
+	l->flow.flags |= SIPHON_FLOW_REPLY_FOLLOWS;
+	ASSERT_EQ(0, flow_table_add(l->b.lab.maps.flows_fd, &l->key, &l->flow,
+				    true));
+}
+
+/* a phone behind NAT: the way back to it follows the port it sends from */
+TEST_F(latch, the_reply_follows_the_learned_port)
+{
+	const struct plan *p = plan_of(variant->family);
+	__u32 learned = SIPHON_LEARNED_BIT | self->l.peer.port;
+	struct siphon_flow_key reply;
+	struct endpoint guess;
+
+	set_reply_follows(_metadata, &self->l);
+	/* the SDP named another port than the NAT sends from */
+	add_reply_flow(_metadata, &self->l, p, p->peer_other_port, &reply);
+	parse_ep(_metadata, p->peer_other_port, &guess);
+	latch_step(_metadata, &self->l, &self->l.stranger, XDP_DROP,
+		   SIPHON_DROP_WRONG_SOURCE, 0);
+	EXPECT_EQ(guess.port, dport_of(_metadata, &self->l, &reply));
+	latch_step(_metadata, &self->l, &self->l.peer, XDP_REDIRECT,
+		   SIPHON_REDIRECT, learned);
+	EXPECT_EQ(self->l.peer.port, dport_of(_metadata, &self->l, &reply));
+}
+
+/* never the way back to another host, and never without the flag */
+TEST_F(latch, the_reply_to_another_host_stays)
+{
+	const struct plan *p = plan_of(variant->family);
+	__u32 learned = SIPHON_LEARNED_BIT | self->l.peer.port;
+	struct siphon_flow_key reply;
+	struct endpoint other;
+
+	set_reply_follows(_metadata, &self->l);
+	add_reply_flow(_metadata, &self->l, p, p->stranger, &reply);
+	parse_ep(_metadata, p->stranger, &other);
+	latch_step(_metadata, &self->l, &self->l.peer, XDP_REDIRECT,
+		   SIPHON_REDIRECT, learned);
+	EXPECT_EQ(other.port, dport_of(_metadata, &self->l, &reply));
+}
+
+TEST_F(latch, no_flag_no_follow)
+{
+	const struct plan *p = plan_of(variant->family);
+	__u32 learned = SIPHON_LEARNED_BIT | self->l.peer.port;
+	struct siphon_flow_key reply;
+	struct endpoint guess;
+
+	add_reply_flow(_metadata, &self->l, p, p->peer_other_port, &reply);
+	parse_ep(_metadata, p->peer_other_port, &guess);
+	latch_step(_metadata, &self->l, &self->l.peer, XDP_REDIRECT,
+		   SIPHON_REDIRECT, learned);
+	EXPECT_EQ(guess.port, dport_of(_metadata, &self->l, &reply));
+}
+
 TEST_HARNESS_MAIN

@@ -121,6 +121,17 @@ TEST_F(conf, empty_file_gives_defaults)
 	EXPECT_STREQ("/run/siphon/siphond.sock", c->control_socket);
 	EXPECT_STREQ("", c->control_group);
 	EXPECT_EQ(60U, c->control_idle_s);
+	EXPECT_EQ(CFG_NAT_PRIVATE, (int)c->media_nat);
+}
+
+TEST_F(conf, media_nat_modes)
+{
+	ASSERT_EQ(0, load(self, "[media]\nnat = differs\n"));
+	EXPECT_EQ(CFG_NAT_DIFFERS, (int)self->c->media_nat);
+	ASSERT_EQ(0, load(self, "[media]\nnat = no\n"));
+	EXPECT_EQ(CFG_NAT_NO, (int)self->c->media_nat);
+	ASSERT_EQ(0, load(self, "[media]\nnat = Private\n"));
+	EXPECT_EQ(CFG_NAT_PRIVATE, (int)self->c->media_nat);
 }
 
 TEST_F(conf, control_section)
@@ -390,6 +401,8 @@ TEST_F(conf, errors_name_file_line_and_key)
 		  "[media] address: not an IPv4 or IPv6 address" },
 		{ "[media]\nanchor = maybe\n", 2,
 		  "[media] anchor: not yes or no: 'maybe'" },
+		{ "[media]\nnat = sometimes\n", 2,
+		  "[media] nat: not no, private or differs: 'sometimes'" },
 		{ "[proxy]\nrecord_route = maybe\n", 2,
 		  "[proxy] record_route: not yes or no: 'maybe'" },
 		{ "[general]\nlog_level = loud\n", 2,

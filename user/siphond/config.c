@@ -252,6 +252,29 @@ static int parse_log_level(struct load_ctx *ctx, const struct cfg_key *k,
 	return reject(ctx, "not error, warn, info or debug");
 }
 
+static int parse_media_nat(struct load_ctx *ctx, const struct cfg_key *k,
+			   const char *value)
+{
+	static const struct {
+		const char *name;
+		enum cfg_media_nat nat;
+	} modes[] = {
+		{ "no", CFG_NAT_NO },
+		{ "private", CFG_NAT_PRIVATE },
+		{ "differs", CFG_NAT_DIFFERS },
+	};
+	enum cfg_media_nat *field = field_of(ctx, k);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (!strcasecmp(value, modes[i].name)) {
+			*field = modes[i].nat;
+			return 0;
+		}
+	}
+	return reject(ctx, "not no, private or differs");
+}
+
 /* an absolute path that fits a Unix socket address, or "" for none */
 static int parse_socket_path(struct load_ctx *ctx, const struct cfg_key *k,
 			     const char *value)
@@ -487,6 +510,7 @@ static const struct cfg_key keys[] = {
 	KEY_U32("media", "max_sessions", media_max_sessions),
 	KEY_U32("media", "timeout_s", media_timeout_s),
 	KEY_BOOL("media", "replace_origin", media_replace_origin),
+	{ "media", "nat", parse_media_nat, FIELD(media_nat), 0, 0 },
 
 	{ "control", "socket", parse_socket_path, FIELD(control_socket),
 	  FIELD_SIZE(control_socket), 0 },
@@ -691,6 +715,7 @@ void config_defaults(struct sd_config *c)
 	c->media_max_sessions = 10000;
 	c->media_timeout_s = 60;
 	c->media_replace_origin = true;
+	c->media_nat = CFG_NAT_PRIVATE;
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 		 SIPHON_CONTROL_SOCKET_DEFAULT);
 	c->control_idle_s = 60;

@@ -31,6 +31,13 @@ struct cfg_listen {
 	char host[CFG_NAME_MAX];
 };
 
+/* [media] nat: which streams come from a phone behind NAT */
+enum cfg_media_nat {
+	CFG_NAT_NO, /* none: media only from the SDP's address and port */
+	CFG_NAT_PRIVATE, /* a private SDP address the message did not come from */
+	CFG_NAT_DIFFERS, /* any SDP address the message did not come from */
+};
+
 enum cfg_route_match {
 	CFG_ROUTE_DOMAIN, /* the Request-URI host, any case */
 	CFG_ROUTE_PREFIX, /* the Request-URI user (or tel: number) starts so */
@@ -95,6 +102,7 @@ struct sd_config {
 	uint32_t media_max_sessions; /* 10000 calls with media at once */
 	uint32_t media_timeout_s; /* 60: no packet either way, media ends */
 	bool media_replace_origin; /* yes: o= names the relay, not the phone */
+	enum cfg_media_nat media_nat; /* private */
 
 	/* [control]: siphonctl's socket (control.c) */
 	char control_socket[CFG_PATH_MAX]; /* /run/siphon/siphond.sock; "" = none */

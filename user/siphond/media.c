@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "log.h"
 #include "media_internal.h"
+#include "media_nat.h"
 
 /* the relay address: [media] address, else the first listener's */
 static int relay_address(struct media *md, const struct sd_config *c, char *err,
@@ -87,6 +88,7 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 	md->slots = md->store.base;
 	media_restore(md, &info);
 	md->replace_origin = c->media_replace_origin;
+	md->nat = c->media_nat;
 	md->timeout_ms = (uint64_t)c->media_timeout_s * 1000;
 	/* a quarter of the timeout, but at least a second */
 	md->reap_every_ms = md->timeout_ms / 4 > 1000 ? md->timeout_ms / 4 :
@@ -130,7 +132,7 @@ static struct endpoint relay_at(const struct endpoint *relay, uint16_t port)
 
 void media_flow_install(struct media *md, const struct endpoint *relay,
 			uint16_t in, uint16_t out, const struct endpoint *from,
-			const struct endpoint *to, bool replace)
+			bool from_nat, const struct endpoint *to, bool replace)
 {
 	struct flow_spec spec = {
 		.relay = relay_at(relay, in),
@@ -142,8 +144,14 @@ void media_flow_install(struct media *md, const struct endpoint *relay,
 	struct siphon_flow flow;
 	int r;
 
+	/* behind NAT: any port of that address, learned once, and the way
+	 * back to it follows (bpf/latch.h) */
+	if (from_nat)
+		spec.peer.port = 0;
 	flow_key_of(&spec.relay, &key);
 	r = flow_value_of(&spec, &flow);
+	if (!r && from_nat)
+		flow.flags |= SIPHON_FLOW_REPLY_FOLLOWS;
 	if (!r) {
 		/* no cached next hop: the fast path asks the FIB */
 		flow_set_nexthop(&flow, NULL);
@@ -177,15 +185,19 @@ void media_stream_install(struct media *md, const struct media_session *ms,
 	const struct endpoint *r = &ms->relay;
 
 	media_flow_install(md, r, s->caller_side, s->callee_side,
-			   &s->caller_rtp, &s->callee_rtp, replace);
+			   &s->caller_rtp, s->caller_nat, &s->callee_rtp,
+			   replace);
 	media_flow_install(md, r, s->callee_side, s->caller_side,
-			   &s->callee_rtp, &s->caller_rtp, replace);
+			   &s->callee_rtp, s->callee_nat, &s->caller_rtp,
+			   replace);
 	if (s->rtcp_mux)
 		return;
 	media_flow_install(md, r, s->caller_side + 1, s->callee_side + 1,
-			   &s->caller_rtcp, &s->callee_rtcp, replace);
+			   &s->caller_rtcp, s->caller_nat, &s->callee_rtcp,
+			   replace);
 	media_flow_install(md, r, s->callee_side + 1, s->caller_side + 1,
-			   &s->callee_rtcp, &s->caller_rtcp, replace);
+			   &s->callee_rtcp, s->callee_nat, &s->caller_rtcp,
+			   replace);
 }
 
 /*
@@ -360,11 +372,17 @@ static bool sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s)
 	return true;
 }
 
-/* where stream i of s wants its RTP and RTCP; false: not for the relay */
+/*
+ * Where stream i of s, in a message from src, wants its RTP and RTCP;
+ * false: not for the relay. A phone behind NAT (*nat) is reached at src's
+ * address instead of the one its SDP names (media_nat.h).
+ */
 static bool stream_ends(const struct media *md, const struct sdp_session *s,
-			unsigned int i, struct endpoint *rtp,
-			struct endpoint *rtcp)
+			unsigned int i, const union sd_sockaddr *src,
+			struct endpoint *rtp, struct endpoint *rtcp, bool *nat)
 {
+	static const __be32 zero[4];
+	struct endpoint pub;
 	const struct sdp_media *mm = &s->media[i];
 	const struct sdp_conn *c = sdp_media_conn(s, i);
 	char text[SDP_ADDR_TEXT_MAX];
@@ -378,6 +396,11 @@ static bool stream_ends(const struct media *md, const struct sdp_session *s,
 	if (endpoint_parse(text, true, rtp))
 		return false;
 	rtp->port = htons(mm->port);
+	/* c=0.0.0.0 is hold, not NAT */
+	*nat = memcmp(rtp->addr, zero, sizeof(zero)) &&
+	       media_behind_nat(md->nat, rtp, src, &pub);
+	if (*nat)
+		*rtp = pub;
 	*rtcp = *rtp;
 	if (mm->rtcp_mux)
 		return true;
@@ -391,17 +414,19 @@ static bool stream_ends(const struct media *md, const struct sdp_session *s,
  * still gets the relay's address, and nothing is sent there meanwhile.
  */
 static bool update_ends(const struct media *md, const struct sdp_session *s,
-			unsigned int i, struct endpoint *rtp,
-			struct endpoint *rtcp)
+			unsigned int i, const union sd_sockaddr *src,
+			struct endpoint *rtp, struct endpoint *rtcp, bool *nat)
 {
 	struct endpoint new_rtp, new_rtcp;
 	static const __be32 zero[4];
+	bool new_nat;
 
-	if (!stream_ends(md, s, i, &new_rtp, &new_rtcp))
+	if (!stream_ends(md, s, i, src, &new_rtp, &new_rtcp, &new_nat))
 		return false;
 	if (memcmp(new_rtp.addr, zero, sizeof(zero)) || !rtp->family) {
 		*rtp = new_rtp;
 		*rtcp = new_rtcp;
+		*nat = new_nat;
 	}
 	return true;
 }
@@ -453,7 +478,8 @@ static int late_offer(struct media *md, struct sip_str call_id,
  * caller's answer in the ACK.
  */
 static int offer_in_answer(struct media *md, struct media_session *ms,
-			   const struct sdp_session *s, char *out, size_t cap,
+			   const struct sdp_session *s,
+			   const union sd_sockaddr *src, char *out, size_t cap,
 			   struct sip_str *body)
 {
 	struct sdp_rewrite rw = { 0 };
@@ -465,7 +491,8 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 
 		if (i >= ms->nstreams)
 			ms->nstreams = (uint8_t)(i + 1);
-		if (!stream_ends(md, s, i, &st->callee_rtp, &st->callee_rtcp))
+		if (!stream_ends(md, s, i, src, &st->callee_rtp,
+				 &st->callee_rtcp, &st->callee_nat))
 			continue;
 		/* a retransmitted 2xx is rewritten with the same ports */
 		if (!st->anchored) {
@@ -488,8 +515,9 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 	return 1;
 }
 
-int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
-		char *out, size_t cap, struct sip_str *body)
+int media_offer(struct media *md, struct sip_msg *m,
+		const union sd_sockaddr *src, struct media_ref *ref, char *out,
+		size_t cap, struct sip_str *body)
 {
 	static struct sdp_session s;
 	struct sdp_rewrite rw = { 0 };
@@ -519,7 +547,8 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 		struct media_stream *st = &ms->s[i];
 
 		ms->nstreams = (uint8_t)(i + 1);
-		if (!stream_ends(md, &s, i, &st->caller_rtp, &st->caller_rtcp))
+		if (!stream_ends(md, &s, i, src, &st->caller_rtp,
+				 &st->caller_rtcp, &st->caller_nat))
 			continue;
 		st->callee_side = media_ports_get(&md->ports);
 		if (!st->callee_side) {
@@ -542,7 +571,8 @@ int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 	return 1;
 }
 
-int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
+int media_reoffer(struct media *md, struct sip_msg *m,
+		  const union sd_sockaddr *src, struct media_ref *ref,
 		  char *out, size_t cap, struct sip_str *body)
 {
 	static struct sdp_session s;
@@ -559,9 +589,10 @@ int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
 		struct media_stream *st = &ms->s[i];
 
 		if (!st->answered ||
-		    !update_ends(md, &s, i,
+		    !update_ends(md, &s, i, src,
 				 callee ? &st->callee_rtp : &st->caller_rtp,
-				 callee ? &st->callee_rtcp : &st->caller_rtcp))
+				 callee ? &st->callee_rtcp : &st->caller_rtcp,
+				 callee ? &st->callee_nat : &st->caller_nat))
 			continue;
 		/* the other side is told the port it sends to */
 		anchor_at(md, &rw.media[i],
@@ -586,7 +617,8 @@ int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
  * its ends go into the flows, and it names the port the offerer sends to.
  */
 static int apply_answer(struct media *md, struct media_session *ms,
-			const struct sdp_session *s, bool caller,
+			const struct sdp_session *s,
+			const union sd_sockaddr *src, bool caller,
 			uint64_t now_ms, char *out, size_t cap,
 			struct sip_str *body)
 {
@@ -597,9 +629,10 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		struct media_stream *st = &ms->s[i];
 
 		if (!st->anchored ||
-		    !update_ends(md, s, i,
+		    !update_ends(md, s, i, src,
 				 caller ? &st->caller_rtp : &st->callee_rtp,
-				 caller ? &st->caller_rtcp : &st->callee_rtcp))
+				 caller ? &st->caller_rtcp : &st->callee_rtcp,
+				 caller ? &st->caller_nat : &st->callee_nat))
 			continue;
 		if (!st->caller_side)
 			st->caller_side = media_ports_get(&md->ports);
@@ -628,7 +661,8 @@ static int apply_answer(struct media *md, struct media_session *ms,
 }
 
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
-		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body)
+		 const union sd_sockaddr *src, uint64_t now_ms, char *out,
+		 size_t cap, struct sip_str *body)
 {
 	struct media_session *ms = session_of(md, ref);
 	static struct sdp_session s;
@@ -637,12 +671,13 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		return 0;
 	/* until the ACK has answered, a 2xx of a late offer is the offer */
 	if (ms->late_offer && !ms->answered_ms)
-		return offer_in_answer(md, ms, &s, out, cap, body);
-	return apply_answer(md, ms, &s, ref.caller_answers, now_ms, out, cap,
-			    body);
+		return offer_in_answer(md, ms, &s, src, out, cap, body);
+	return apply_answer(md, ms, &s, src, ref.caller_answers, now_ms, out,
+			    cap, body);
 }
 
-int media_ack(struct media *md, struct sip_msg *ack, uint64_t now_ms, char *out,
+int media_ack(struct media *md, struct sip_msg *ack,
+	      const union sd_sockaddr *src, uint64_t now_ms, char *out,
 	      size_t cap, struct sip_str *body)
 {
 	struct media_session *ms = session_find(md, ack, NULL);
@@ -650,7 +685,7 @@ int media_ack(struct media *md, struct sip_msg *ack, uint64_t now_ms, char *out,
 
 	if (!ms || !ms->late_offer || ms->answered_ms || !sdp_of(md, ack, &s))
 		return 0;
-	return apply_answer(md, ms, &s, true, now_ms, out, cap, body);
+	return apply_answer(md, ms, &s, src, true, now_ms, out, cap, body);
 }
 
 void media_end_ref(struct media *md, struct media_ref ref)

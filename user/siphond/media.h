@@ -8,7 +8,9 @@
  * failed INVITE or a clean stop takes them out and the ports go back.
  *
  * Each flow accepts packets only from the address and port the SDP of its
- * sender named: media from anyone else is dropped in XDP.
+ * sender named: media from anyone else is dropped in XDP. A phone behind
+ * NAT is told by its SDP and the source of its message (src below):
+ * media_nat.h.
  *
  * Sessions are kept in a pinned store (media_store.h): a siphond that
  * stops, is killed or crashes leaves its calls forwarding, and the next
@@ -88,27 +90,31 @@ const struct media_stats *media_stats(struct media *md);
  * an SDP that does not parse gets none); -1: no room (table or ports),
  * answer 503.
  */
-int media_offer(struct media *md, struct sip_msg *m, struct media_ref *ref,
-		char *out, size_t cap, struct sip_str *body);
+int media_offer(struct media *md, struct sip_msg *m,
+		const union sd_sockaddr *src, struct media_ref *ref, char *out,
+		size_t cap, struct sip_str *body);
 /*
  * A re-INVITE in a dialog with anchored media, from either side: its SDP
  * names the relay again (the ports stay), the sender's new ends replace
  * the old ones in the flows. 1: *body is the new SDP; 0: left alone.
  */
-int media_reoffer(struct media *md, struct sip_msg *m, struct media_ref *ref,
+int media_reoffer(struct media *md, struct sip_msg *m,
+		  const union sd_sockaddr *src, struct media_ref *ref,
 		  char *out, size_t cap, struct sip_str *body);
 /*
  * A response to that INVITE on its way back. 1: its SDP answer is
  * anchored, *body is the new one and the flows are in; 0: left alone.
  */
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
-		 uint64_t now_ms, char *out, size_t cap, struct sip_str *body);
+		 const union sd_sockaddr *src, uint64_t now_ms, char *out,
+		 size_t cap, struct sip_str *body);
 /*
  * An ACK on its way to the callee: for a call whose INVITE had no SDP, it
  * carries the caller's answer to the offer in the 2xx. 1: anchored, *body
  * is the new SDP and the flows are in; 0: left alone.
  */
-int media_ack(struct media *md, struct sip_msg *ack, uint64_t now_ms, char *out,
+int media_ack(struct media *md, struct sip_msg *ack,
+	      const union sd_sockaddr *src, uint64_t now_ms, char *out,
 	      size_t cap, struct sip_str *body);
 /* the INVITE failed: its session ends */
 void media_end_ref(struct media *md, struct media_ref ref);

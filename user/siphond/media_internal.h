@@ -16,12 +16,13 @@
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
-#define MEDIA_SESSION_MAGIC 0x53434c31u /* "SCL1" */
+#define MEDIA_SESSION_MAGIC 0x53434c32u /* "SCL2" */
 
 struct media_stream {
 	bool anchored;
 	bool answered;
 	bool rtcp_mux;
+	bool caller_nat, callee_nat; /* behind NAT: media_nat.h */
 	uint16_t caller_side, callee_side; /* relay RTP ports; 0: none */
 	struct endpoint caller_rtp, caller_rtcp; /* from the offer */
 	struct endpoint callee_rtp, callee_rtcp; /* from the answer */
@@ -61,6 +62,7 @@ struct media {
 	uint32_t max, nbuckets, next_gen;
 	uint64_t timeout_ms, reap_every_ms, next_reap_ms;
 	bool replace_origin; /* o= names the relay too */
+	enum cfg_media_nat nat;
 	int32_t free_head; /* free slots, chained through hnext */
 	int32_t *buckets;
 	struct media_session *slots; /* the store's records */
@@ -68,12 +70,13 @@ struct media {
 };
 
 /*
- * Packets from `from` sent to relay:in leave from relay:out towards to.
+ * Packets from `from` (any port of its address, learned once, when
+ * from_nat) sent to relay:in leave from relay:out towards to.
  * !replace leaves a flow that is there alone (its counters, its latch).
  */
 void media_flow_install(struct media *md, const struct endpoint *relay,
 			uint16_t in, uint16_t out, const struct endpoint *from,
-			const struct endpoint *to, bool replace);
+			bool from_nat, const struct endpoint *to, bool replace);
 void media_flow_remove(struct media *md, const struct endpoint *relay,
 		       uint16_t in);
 /* the four flows (two with rtcp-mux) of an answered stream */

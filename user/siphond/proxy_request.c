@@ -223,8 +223,9 @@ static bool dialog_creating(enum sip_method m)
 }
 
 static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
-		    const struct target *t, unsigned int n,
-		    const struct route_fix *rf, bool record_route)
+		    const struct sd_peer *from, const struct target *t,
+		    unsigned int n, const struct route_fix *rf,
+		    bool record_route)
 {
 	static char sdp[SIP_MSG_MAX];
 	struct sip_str body = SIP_STR_NULL;
@@ -236,10 +237,10 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 	 * re-INVITE's names the same ones */
 	if (d->media && m->method == SIP_METHOD_INVITE) {
 		if (reinvite)
-			media_reoffer(d->media, m, &media, sdp, sizeof(sdp),
-				      &body);
-		else if (media_offer(d->media, m, &media, sdp, sizeof(sdp),
-				     &body) < 0) {
+			media_reoffer(d->media, m, &from->addr, &media, sdp,
+				      sizeof(sdp), &body);
+		else if (media_offer(d->media, m, &from->addr, &media, sdp,
+				     sizeof(sdp), &body) < 0) {
 			proxy_reply(d, st, 503, "Media Relay Full",
 				    "Retry-After: 5\r\n");
 			return;
@@ -282,7 +283,7 @@ static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
 				    NULL);
 			return;
 		}
-		forward(d, st, m, t, 1, &rf, false);
+		forward(d, st, m, from, t, 1, &rf, false);
 		return;
 	}
 	if (sip_uri_parse(m->uri, &uri, &e)) {
@@ -313,7 +314,7 @@ static void route_request(struct siphond *d, struct txn *st, struct sip_msg *m,
 		proxy_reply(d, st, 404, NULL, NULL);
 		return;
 	}
-	forward(d, st, m, t, n, &rf,
+	forward(d, st, m, from, t, n, &rf,
 		d->cfg.record_route && dialog_creating(m->method) &&
 			!in_dialog(m));
 }
@@ -336,7 +337,8 @@ static void forward_ack(struct siphond *d, struct sip_msg *m,
 	}
 	/* the answer to an offer made in a 2xx rides in the ACK */
 	if (d->media)
-		media_ack(d->media, m, d->loop.now, sdp, sizeof(sdp), &body);
+		media_ack(d->media, m, &from->addr, d->loop.now, sdp,
+			  sizeof(sdp), &body);
 	proxy_forward_stateless(d, m, &t, &rf, body);
 }
 

@@ -137,7 +137,8 @@ static bool better(uint16_t a, uint16_t best)
 }
 
 /* our Via off the top (16.7 step 3) and the response upstream */
-static void forward_up(struct pcall *pc, struct sip_msg *m)
+static void forward_up(struct pcall *pc, struct sip_msg *m,
+		       const struct sd_peer *from)
 {
 	static char out[SIP_MSG_MAX], sdp[SIP_MSG_MAX];
 	struct sip_edits e = { .pop_via = true };
@@ -148,8 +149,8 @@ static void forward_up(struct pcall *pc, struct sip_msg *m)
 		return;
 	/* the answer in a 18x or 2xx: relay ports for the caller, flows in */
 	if (pc->media.gen &&
-	    media_answer(pc->d->media, pc->media, m, pc->d->loop.now, sdp,
-			 sizeof(sdp), &e.body) > 0)
+	    media_answer(pc->d->media, pc->media, m, &from->addr,
+			 pc->d->loop.now, sdp, sizeof(sdp), &e.body) > 0)
 		e.replace_body = true;
 	n = sip_build_forward(m, &e, out, sizeof(out), &err);
 	if (n < 0)
@@ -222,8 +223,9 @@ static void provisional(struct pcall *pc, struct pbranch *b, struct sip_msg *m)
 	if (pc->invite && !pc->final_sent)
 		evloop_arm(&pc->d->loop, &pc->timer_c, pc->d->cfg.timer_c_ms);
 	/* 100 Trying is hop by hop (16.7 step 5) */
-	if (m->status > 100 && !pc->final_sent)
-		forward_up(pc, m);
+	/* the callee's SDP came from where its branch went (media_nat.h) */
+	if (m->status > 100 && !pc->final_sent && b->ct)
+		forward_up(pc, m, &b->ct->peer);
 }
 
 void proxy_on_response(void *tu, struct txn *ct, struct sip_msg *m)
@@ -247,7 +249,7 @@ void proxy_on_response(void *tu, struct txn *ct, struct sip_msg *m)
 		b->status = (uint16_t)m->status;
 		pc->final_sent = true;
 		evloop_cancel(&pc->d->loop, &pc->timer_c);
-		forward_up(pc, m);
+		forward_up(pc, m, &ct->peer);
 		if (first)
 			cancel_others(pc, b);
 		return;
