@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 16
+tap_plan 17
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -234,6 +234,39 @@ late_offer_anchored() {
 tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 	late_offer_anchored
 
+# a re-INVITE without SDP (bob offers in the 200, alice answers in the
+# ACK), then an UPDATE (RFC 3311): each time both phones move, the relay
+# ports stay, and RTP follows
+reoffers_move_media() {
+	local a b i
+	held_call reoffer uas_reoffer.xml uac_reoffer.xml 2500 5076
+	wait_for four_flows || return 1
+	a=$(relay_port $A_IP:40060)
+	b=$(relay_port $B_IP:40062)
+	for i in $(seq 60); do
+		[ "$(relay_port $A_IP:40070)" = "$a" ] &&
+			[ "$(relay_port $B_IP:40072)" = "$b" ] && break
+		sleep 0.1
+	done
+	diag "after the re-INVITE: alice $(relay_port $A_IP:40070) (was $a), bob $(relay_port $B_IP:40072) (was $b)"
+	[ -n "$a" ] && [ "$(relay_port $A_IP:40070)" = "$a" ] &&
+		[ "$(relay_port $B_IP:40072)" = "$b" ] &&
+		rtp_through "$NS_A" $A_IP:40070 $SD_ADDR:$a "$NS_B" \
+			$B_IP:40072 $SD_ADDR:$b || return 1
+	for i in $(seq 60); do
+		[ "$(relay_port $A_IP:40080)" = "$a" ] &&
+			[ "$(relay_port $B_IP:40082)" = "$b" ] && break
+		sleep 0.1
+	done
+	diag "after the UPDATE: alice $(relay_port $A_IP:40080), bob $(relay_port $B_IP:40082)"
+	[ "$(relay_port $A_IP:40080)" = "$a" ] &&
+		[ "$(relay_port $B_IP:40082)" = "$b" ] &&
+		rtp_through "$NS_B" $B_IP:40082 $SD_ADDR:$b "$NS_A" \
+			$A_IP:40080 $SD_ADDR:$a && call_ended
+}
+tap_check "re-INVITE without SDP, then UPDATE: same relay ports, RTP follows" \
+	reoffers_move_media
+
 # the daemon's own account: every session it opened, it closed
 counter() {
 	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
@@ -246,14 +279,14 @@ media_counters() {
 		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
 		return 1
 	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
-	[ "$(counter media offers)" = 6 ] && [ "$(counter media answers)" = 5 ] &&
-		[ "$(counter media reoffers)" = 1 ] &&
-		[ "$(counter media ended)" = 6 ] &&
+	[ "$(counter media offers)" = 7 ] && [ "$(counter media answers)" = 8 ] &&
+		[ "$(counter media reoffers)" = 3 ] &&
+		[ "$(counter media ended)" = 7 ] &&
 		[ "$(counter media timeouts)" = 1 ] &&
 		[ "$(counter media sessions)" = 0 ] &&
 		[ "$(counter media ports_in_use)" = 0 ]
 }
-tap_check "siphond counted 6 offers, 1 re-offer, 5 answers, 6 ends (1 timeout), no port in use" \
+tap_check "siphond counted 7 offers, 3 re-offers, 8 answers, 7 ends (1 timeout), no port in use" \
 	media_counters
 tap_check "siphond is still running" sd_alive
 

@@ -571,6 +571,37 @@ int media_offer(struct media *md, struct sip_msg *m,
 	return 1;
 }
 
+/*
+ * A new offer in a dialog whose media is anchored, from the callee when
+ * from_callee: the sender's new ends replace its old ones in the flows
+ * (it may take media there from now on), and the SDP names the relay
+ * port the other side sends to; the ports stay. How many streams.
+ */
+static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
+				    const struct sdp_session *s,
+				    const union sd_sockaddr *src,
+				    bool from_callee, struct sdp_rewrite *rw)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->n_media && i < ms->nstreams; i++) {
+		struct media_stream *st = &ms->s[i];
+		bool c = from_callee;
+
+		if (!st->answered ||
+		    !update_ends(md, s, i, src,
+				 c ? &st->callee_rtp : &st->caller_rtp,
+				 c ? &st->callee_rtcp : &st->caller_rtcp,
+				 c ? &st->callee_nat : &st->caller_nat))
+			continue;
+		anchor_at(md, &rw->media[i],
+			  c ? st->caller_side : st->callee_side, st->rtcp_mux);
+		media_stream_install(md, ms, st, true);
+		n++;
+	}
+	return n;
+}
+
 int media_reoffer(struct media *md, struct sip_msg *m,
 		  const union sd_sockaddr *src, struct media_ref *ref,
 		  char *out, size_t cap, struct sip_str *body)
@@ -578,36 +609,49 @@ int media_reoffer(struct media *md, struct sip_msg *m,
 	static struct sdp_session s;
 	struct sdp_rewrite rw = { 0 };
 	struct media_session *ms;
-	unsigned int i, n = 0;
 	bool callee;
 
 	*ref = (struct media_ref){ 0 };
 	ms = session_find(md, m, &callee);
-	if (!ms || !ms->answered_ms || !sdp_of(md, m, &s))
+	if (!ms || !ms->answered_ms)
 		return 0;
-	for (i = 0; i < s.n_media && i < ms->nstreams; i++) {
-		struct media_stream *st = &ms->s[i];
-
-		if (!st->answered ||
-		    !update_ends(md, &s, i, src,
-				 callee ? &st->callee_rtp : &st->caller_rtp,
-				 callee ? &st->callee_rtcp : &st->caller_rtcp,
-				 callee ? &st->callee_nat : &st->caller_nat))
-			continue;
-		/* the other side is told the port it sends to */
-		anchor_at(md, &rw.media[i],
-			  callee ? st->caller_side : st->callee_side,
-			  st->rtcp_mux);
-		/* the offerer may take media at its new ends from now on */
-		media_stream_install(md, ms, st, true);
-		n++;
-	}
-	if (!n || write_sdp(md, &s, &rw, out, cap, body))
-		return 0;
-	md->stats.reoffers++;
 	ref->slot = (uint32_t)(ms - md->slots);
 	ref->gen = ms->gen;
 	ref->caller_answers = callee;
+	/* a re-INVITE without SDP asks the other side for an offer, in its
+	 * 2xx (RFC 3261 14.2); UPDATE without SDP carries none at all */
+	if (!m->body.len && m->method == SIP_METHOD_INVITE) {
+		ref->offer_in_answer = true;
+		return 0;
+	}
+	if (!sdp_of(md, m, &s) ||
+	    !reoffer_streams(md, ms, &s, src, callee, &rw) ||
+	    write_sdp(md, &s, &rw, out, cap, body)) {
+		*ref = (struct media_ref){ 0 };
+		return 0;
+	}
+	md->stats.reoffers++;
+	return 1;
+}
+
+/*
+ * The 2xx of a re-INVITE without SDP carries the other side's offer: it
+ * is anchored like a re-offer, and the ACK of the re-INVITE's sender
+ * brings the answer (media_ack).
+ */
+static int reoffer_in_answer(struct media *md, struct media_session *ms,
+			     const struct sdp_session *s,
+			     const union sd_sockaddr *src, bool from_caller,
+			     char *out, size_t cap, struct sip_str *body)
+{
+	struct sdp_rewrite rw = { 0 };
+
+	if (!reoffer_streams(md, ms, s, src, !from_caller, &rw) ||
+	    write_sdp(md, s, &rw, out, cap, body))
+		return 0;
+	ms->ack_answer = from_caller ? MEDIA_ACK_FROM_CALLEE :
+				       MEDIA_ACK_FROM_CALLER;
+	md->stats.reoffers++;
 	return 1;
 }
 
@@ -672,6 +716,12 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 	/* until the ACK has answered, a 2xx of a late offer is the offer */
 	if (ms->late_offer && !ms->answered_ms)
 		return offer_in_answer(md, ms, &s, src, out, cap, body);
+	if (ref.offer_in_answer)
+		return m->status / 100 == 2 ?
+			       reoffer_in_answer(md, ms, &s, src,
+						 ref.caller_answers, out, cap,
+						 body) :
+			       0;
 	return apply_answer(md, ms, &s, src, ref.caller_answers, now_ms, out,
 			    cap, body);
 }
@@ -680,12 +730,26 @@ int media_ack(struct media *md, struct sip_msg *ack,
 	      const union sd_sockaddr *src, uint64_t now_ms, char *out,
 	      size_t cap, struct sip_str *body)
 {
-	struct media_session *ms = session_find(md, ack, NULL);
 	static struct sdp_session s;
+	struct media_session *ms;
+	bool callee;
+	int r;
 
-	if (!ms || !ms->late_offer || ms->answered_ms || !sdp_of(md, ack, &s))
+	ms = session_find(md, ack, &callee);
+	if (!ms || !sdp_of(md, ack, &s))
 		return 0;
-	return apply_answer(md, ms, &s, src, true, now_ms, out, cap, body);
+	/* the caller's answer to the callee's offer in the 2xx */
+	if (ms->late_offer && !ms->answered_ms && !callee)
+		return apply_answer(md, ms, &s, src, true, now_ms, out, cap,
+				    body);
+	/* the answer to an offer in the 2xx of a re-INVITE without SDP */
+	if (ms->ack_answer !=
+	    (callee ? MEDIA_ACK_FROM_CALLEE : MEDIA_ACK_FROM_CALLER))
+		return 0;
+	r = apply_answer(md, ms, &s, src, !callee, now_ms, out, cap, body);
+	if (r > 0)
+		ms->ack_answer = MEDIA_ACK_NONE;
+	return r;
 }
 
 void media_end_ref(struct media *md, struct media_ref ref)

@@ -54,6 +54,9 @@ struct media_stats {
 struct media_ref {
 	uint32_t slot, gen; /* gen 0: none */
 	bool caller_answers; /* the callee made this offer (a re-INVITE) */
+	/* a re-INVITE without SDP: its 2xx carries the offer, the ACK the
+	 * answer */
+	bool offer_in_answer;
 };
 
 struct media;
@@ -94,23 +97,26 @@ int media_offer(struct media *md, struct sip_msg *m,
 		const union sd_sockaddr *src, struct media_ref *ref, char *out,
 		size_t cap, struct sip_str *body);
 /*
- * A re-INVITE in a dialog with anchored media, from either side: its SDP
- * names the relay again (the ports stay), the sender's new ends replace
- * the old ones in the flows. 1: *body is the new SDP; 0: left alone.
+ * A re-INVITE or UPDATE in a dialog with anchored media, from either
+ * side: its SDP names the relay again (the ports stay), the sender's new
+ * ends replace the old ones in the flows. 1: *body is the new SDP; 0:
+ * left alone. Either way *ref, when set, follows the answer; a re-INVITE
+ * without SDP gets one whose 2xx carries the offer.
  */
 int media_reoffer(struct media *md, struct sip_msg *m,
 		  const union sd_sockaddr *src, struct media_ref *ref,
 		  char *out, size_t cap, struct sip_str *body);
 /*
- * A response to that INVITE on its way back. 1: its SDP answer is
- * anchored, *body is the new one and the flows are in; 0: left alone.
+ * A response to that INVITE (or UPDATE) on its way back. 1: its SDP
+ * answer (or the offer in the 2xx of an INVITE without SDP) is anchored,
+ * *body is the new one and the flows are in; 0: left alone.
  */
 int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		 const union sd_sockaddr *src, uint64_t now_ms, char *out,
 		 size_t cap, struct sip_str *body);
 /*
- * An ACK on its way to the callee: for a call whose INVITE had no SDP, it
- * carries the caller's answer to the offer in the 2xx. 1: anchored, *body
+ * An ACK in a dialog: after an INVITE or re-INVITE without SDP, it
+ * carries its sender's answer to the offer in the 2xx. 1: anchored, *body
  * is the new SDP and the flows are in; 0: left alone.
  */
 int media_ack(struct media *md, struct sip_msg *ack,

@@ -16,7 +16,14 @@
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
-#define MEDIA_SESSION_MAGIC 0x53434c32u /* "SCL2" */
+#define MEDIA_SESSION_MAGIC 0x53434c33u /* "SCL3" */
+
+/* whose ACK carries the answer to an offer made in a 2xx */
+enum media_ack_answer {
+	MEDIA_ACK_NONE,
+	MEDIA_ACK_FROM_CALLER,
+	MEDIA_ACK_FROM_CALLEE,
+};
 
 struct media_stream {
 	bool anchored;
@@ -46,6 +53,7 @@ struct media_session {
 	/* the INVITE had no SDP (RFC 3261 13.2.1): the offer comes in the
 	 * 2xx, the answer in the ACK */
 	bool late_offer;
+	uint8_t ack_answer; /* enum media_ack_answer */
 	uint64_t answered_ms; /* CLOCK_MONOTONIC; 0: no answer yet */
 	struct media_stream s[SDP_MEDIA_MAX];
 };

@@ -58,7 +58,7 @@ struct pcall {
 	uint32_t best_len;
 	struct tw_timer timer_c;
 	struct media_ref media; /* the call's anchored media, if any */
-	bool media_reinvite; /* media is a re-INVITE's: its failure ends nothing */
+	bool media_reinvite; /* a re-INVITE's or UPDATE's: failing ends nothing */
 };
 
 /* proxy_request.c */
@@ -74,8 +74,8 @@ void proxy_route_preprocess(struct siphond *d, struct sip_msg *m,
 			    struct route_fix *rf);
 /* where m goes by its route set, or by its Request-URI if none is left */
 int proxy_route_next_hop(struct siphond *d, struct sip_msg *m,
-			 const struct sd_peer *from,
-			 const struct route_fix *rf, struct target *t);
+			 const struct sd_peer *from, const struct route_fix *rf,
+			 struct target *t);
 
 /* proxy_target.c */
 /* is uri one of siphond's own addresses (a Route or Record-Route to us)? */
@@ -105,8 +105,8 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 			   struct sip_str body);
 /* forward an ACK for a 2xx (or anything else stateless) */
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
-			     const struct target *t,
-			     const struct route_fix *rf, struct sip_str body);
+			     const struct target *t, const struct route_fix *rf,
+			     struct sip_str body);
 
 /* proxy_response.c */
 struct pcall *pcall_new(struct siphond *d, struct txn *st, bool invite);

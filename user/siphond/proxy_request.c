@@ -234,8 +234,9 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 	struct pcall *pc;
 
 	/* a new call's offer gets relay ports before it leaves; a
-	 * re-INVITE's names the same ones */
-	if (d->media && m->method == SIP_METHOD_INVITE) {
+	 * re-INVITE's or an UPDATE's names the same ones */
+	if (d->media && (m->method == SIP_METHOD_INVITE ||
+			 (m->method == SIP_METHOD_UPDATE && reinvite))) {
 		if (reinvite)
 			media_reoffer(d->media, m, &from->addr, &media, sdp,
 				      sizeof(sdp), &body);
