@@ -235,10 +235,11 @@ tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 	late_offer_anchored
 
 # a re-INVITE without SDP (bob offers in the 200, alice answers in the
-# ACK), then an UPDATE (RFC 3311): each time both phones move, the relay
-# ports stay, and RTP follows
+# ACK), then an UPDATE (RFC 3311) that adds video: each time both phones
+# move, the relay ports stay, and RTP follows; the new stream gets a port
+# pair each way
 reoffers_move_media() {
-	local a b i
+	local a b i va vb
 	held_call reoffer uas_reoffer.xml uac_reoffer.xml 2500 5076
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40060)
@@ -258,13 +259,19 @@ reoffers_move_media() {
 			[ "$(relay_port $B_IP:40082)" = "$b" ] && break
 		sleep 0.1
 	done
-	diag "after the UPDATE: alice $(relay_port $A_IP:40080), bob $(relay_port $B_IP:40082)"
+	va=$(relay_port $A_IP:40090)
+	vb=$(relay_port $B_IP:40092)
+	diag "after the UPDATE: alice $(relay_port $A_IP:40080), bob $(relay_port $B_IP:40082); video: alice $va, bob $vb"
 	[ "$(relay_port $A_IP:40080)" = "$a" ] &&
 		[ "$(relay_port $B_IP:40082)" = "$b" ] &&
 		rtp_through "$NS_B" $B_IP:40082 $SD_ADDR:$b "$NS_A" \
-			$A_IP:40080 $SD_ADDR:$a && call_ended
+			$A_IP:40080 $SD_ADDR:$a &&
+		[ -n "$va" ] && [ -n "$vb" ] && [ "$va" != "$a" ] &&
+		[ "$vb" != "$b" ] && [ "$(flows | jq length)" = 8 ] &&
+		rtp_through "$NS_A" $A_IP:40090 $SD_ADDR:$va "$NS_B" \
+			$B_IP:40092 $SD_ADDR:$vb && call_ended
 }
-tap_check "re-INVITE without SDP, then UPDATE: same relay ports, RTP follows" \
+tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 	reoffers_move_media
 
 # the daemon's own account: every session it opened, it closed

@@ -572,6 +572,38 @@ int media_offer(struct media *md, struct sip_msg *m,
 }
 
 /*
+ * Stream i is new in an offer in a dialog (video added, say): it is
+ * anchored as an initial offer's is, the other side gets a relay port to
+ * send to, and the answer brings the rest. 1 when it is anchored.
+ */
+static unsigned int new_stream(struct media *md, struct media_session *ms,
+			       const struct sdp_session *s, unsigned int i,
+			       const union sd_sockaddr *src, bool from_callee,
+			       struct sdp_rewrite *rw)
+{
+	struct media_stream *st = &ms->s[i];
+	uint16_t *to_side = from_callee ? &st->caller_side : &st->callee_side;
+	bool c = from_callee;
+
+	if (!stream_ends(md, s, i, src, c ? &st->callee_rtp : &st->caller_rtp,
+			 c ? &st->callee_rtcp : &st->caller_rtcp,
+			 c ? &st->callee_nat : &st->caller_nat))
+		return 0;
+	if (!*to_side)
+		*to_side = media_ports_get(&md->ports);
+	if (!*to_side) {
+		md->stats.ports_exhausted++;
+		return 0;
+	}
+	st->anchored = true;
+	st->rtcp_mux = s->media[i].rtcp_mux;
+	if (i >= ms->nstreams)
+		ms->nstreams = (uint8_t)(i + 1);
+	anchor_at(md, &rw->media[i], *to_side, st->rtcp_mux);
+	return 1;
+}
+
+/*
  * A new offer in a dialog whose media is anchored, from the callee when
  * from_callee: the sender's new ends replace its old ones in the flows
  * (it may take media there from now on), and the SDP names the relay
@@ -584,10 +616,14 @@ static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < s->n_media && i < ms->nstreams; i++) {
+	for (i = 0; i < s->n_media && i < SDP_MEDIA_MAX; i++) {
 		struct media_stream *st = &ms->s[i];
 		bool c = from_callee;
 
+		if (!st->anchored) {
+			n += new_stream(md, ms, s, i, src, from_callee, rw);
+			continue;
+		}
 		if (!st->answered ||
 		    !update_ends(md, s, i, src,
 				 c ? &st->callee_rtp : &st->caller_rtp,
@@ -668,6 +704,7 @@ static int apply_answer(struct media *md, struct media_session *ms,
 {
 	struct sdp_rewrite rw = { 0 };
 	unsigned int i, n = 0;
+	uint16_t *offerer_side;
 
 	for (i = 0; i < s->n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
@@ -678,18 +715,18 @@ static int apply_answer(struct media *md, struct media_session *ms,
 				 caller ? &st->caller_rtcp : &st->callee_rtcp,
 				 caller ? &st->caller_nat : &st->callee_nat))
 			continue;
-		if (!st->caller_side)
-			st->caller_side = media_ports_get(&md->ports);
-		if (!st->caller_side) {
+		/* the offerer's side: allocated now for a new stream */
+		offerer_side = caller ? &st->callee_side : &st->caller_side;
+		if (!*offerer_side)
+			*offerer_side = media_ports_get(&md->ports);
+		if (!*offerer_side) {
 			md->stats.ports_exhausted++;
 			continue;
 		}
 		/* both ends signalled rtcp-mux, or RTCP has its own ports */
 		st->rtcp_mux = st->rtcp_mux && s->media[i].rtcp_mux;
 		/* the offerer is told the port it sends to */
-		anchor_at(md, &rw.media[i],
-			  caller ? st->callee_side : st->caller_side,
-			  st->rtcp_mux);
+		anchor_at(md, &rw.media[i], *offerer_side, st->rtcp_mux);
 		media_stream_install(md, ms, st, true);
 		st->answered = true;
 		n++;
