@@ -20,7 +20,6 @@
 #include "hash.h"
 #include "log.h"
 #include "media_internal.h"
-#include "media_nat.h"
 
 /* the relay address: [media] address, else the first listener's */
 static int relay_address(struct media *md, const struct sd_config *c, char *err,
@@ -349,115 +348,6 @@ void media_free(struct media *md)
 	free(md);
 }
 
-/* ---- SDP ----------------------------------------------------------------- */
-
-/* the SDP body of m, parsed into s; false when m carries none */
-static bool sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s)
-{
-	const struct sip_content_type *ct;
-	struct sip_error e;
-
-	if (!m->body.len || !m->count[SIP_HDR_CONTENT_TYPE])
-		return false;
-	ct = sip_msg_content_type(m, &e);
-	if (!ct || !sip_str_ieq_cstr(ct->type, "application") ||
-	    !sip_str_ieq_cstr(ct->subtype, "sdp"))
-		return false;
-	if (sdp_parse(m->body.p, m->body.len, s, &e)) {
-		md->stats.sdp_errors++;
-		pr_debug("media: SDP not anchored: %s\n",
-			 sip_err_phrase(e.code));
-		return false;
-	}
-	return true;
-}
-
-/*
- * Where stream i of s, in a message from src, wants its RTP and RTCP;
- * false: not for the relay. A phone behind NAT (*nat) is reached at src's
- * address instead of the one its SDP names (media_nat.h).
- */
-static bool stream_ends(const struct media *md, const struct sdp_session *s,
-			unsigned int i, const union sd_sockaddr *src,
-			struct endpoint *rtp, struct endpoint *rtcp, bool *nat)
-{
-	static const __be32 zero[4];
-	struct endpoint pub;
-	const struct sdp_media *mm = &s->media[i];
-	const struct sdp_conn *c = sdp_media_conn(s, i);
-	char text[SDP_ADDR_TEXT_MAX];
-	enum sdp_af want = md->relay_text.af;
-
-	if (!mm->port || !c || c->af != want || c->multicast ||
-	    c->address.len >= sizeof(text))
-		return false;
-	memcpy(text, c->address.p, c->address.len);
-	text[c->address.len] = '\0';
-	if (endpoint_parse(text, true, rtp))
-		return false;
-	rtp->port = htons(mm->port);
-	/* c=0.0.0.0 is hold, not NAT */
-	*nat = memcmp(rtp->addr, zero, sizeof(zero)) &&
-	       media_behind_nat(md->nat, rtp, src, &pub);
-	if (*nat)
-		*rtp = pub;
-	*rtcp = *rtp;
-	if (mm->rtcp_mux)
-		return true;
-	rtcp->port = htons(mm->rtcp.present ? mm->rtcp.port : mm->port + 1);
-	return true;
-}
-
-/*
- * A side's ends from its SDP, for a stream: false when it has none for the
- * relay. c=0.0.0.0 (RFC 2543 hold) keeps the ends known before: the SDP
- * still gets the relay's address, and nothing is sent there meanwhile.
- */
-static bool update_ends(const struct media *md, const struct sdp_session *s,
-			unsigned int i, const union sd_sockaddr *src,
-			struct endpoint *rtp, struct endpoint *rtcp, bool *nat)
-{
-	struct endpoint new_rtp, new_rtcp;
-	static const __be32 zero[4];
-	bool new_nat;
-
-	if (!stream_ends(md, s, i, src, &new_rtp, &new_rtcp, &new_nat))
-		return false;
-	if (memcmp(new_rtp.addr, zero, sizeof(zero)) || !rtp->family) {
-		*rtp = new_rtp;
-		*rtcp = new_rtcp;
-		*nat = new_nat;
-	}
-	return true;
-}
-
-static int write_sdp(const struct media *md, const struct sdp_session *s,
-		     struct sdp_rewrite *rw, char *out, size_t cap,
-		     struct sip_str *body)
-{
-	struct sip_error e;
-	size_t len;
-
-	/* the far end learns nothing of the phone's address from o= */
-	if (md->replace_origin) {
-		rw->set_origin = true;
-		rw->origin = md->relay_text;
-	}
-	if (sdp_rewrite(s, rw, out, cap, &len, &e))
-		return -1;
-	*body = sip_str_of(out, len);
-	return 0;
-}
-
-static void anchor_at(const struct media *md, struct sdp_media_rewrite *r,
-		      uint16_t port, bool mux)
-{
-	r->anchor = true;
-	r->addr = md->relay_text;
-	r->rtp_port = port;
-	r->rtcp_port = mux ? 0 : (uint16_t)(port + 1);
-}
-
 /* an INVITE without a body: a session waits for the offer in the 2xx */
 static int late_offer(struct media *md, struct sip_str call_id,
 		      struct sip_str tag, struct media_ref *ref)
@@ -491,8 +381,8 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 
 		if (i >= ms->nstreams)
 			ms->nstreams = (uint8_t)(i + 1);
-		if (!stream_ends(md, s, i, src, &st->callee_rtp,
-				 &st->callee_rtcp, &st->callee_nat))
+		if (!media_stream_ends(md, s, i, src, &st->callee_rtp,
+				       &st->callee_rtcp, &st->callee_nat))
 			continue;
 		/* a retransmitted 2xx is rewritten with the same ports */
 		if (!st->anchored) {
@@ -506,10 +396,11 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 			st->anchored = true;
 			st->rtcp_mux = s->media[i].rtcp_mux;
 		}
-		anchor_at(md, &rw.media[i], st->caller_side, st->rtcp_mux);
+		media_anchor_at(md, &rw.media[i], st->caller_side,
+				st->rtcp_mux);
 		n++;
 	}
-	if (!n || write_sdp(md, s, &rw, out, cap, body))
+	if (!n || media_write_sdp(md, s, &rw, out, cap, body))
 		return 0;
 	md->stats.offers += first;
 	return 1;
@@ -538,7 +429,7 @@ int media_offer(struct media *md, struct sip_msg *m,
 	}
 	if (!m->body.len)
 		return late_offer(md, *cid, from->tag, ref);
-	if (!sdp_of(md, m, &s))
+	if (!media_sdp_of(md, m, &s))
 		return 0;
 	ms = session_new(md, *cid, from->tag);
 	if (!ms)
@@ -547,8 +438,8 @@ int media_offer(struct media *md, struct sip_msg *m,
 		struct media_stream *st = &ms->s[i];
 
 		ms->nstreams = (uint8_t)(i + 1);
-		if (!stream_ends(md, &s, i, src, &st->caller_rtp,
-				 &st->caller_rtcp, &st->caller_nat))
+		if (!media_stream_ends(md, &s, i, src, &st->caller_rtp,
+				       &st->caller_rtcp, &st->caller_nat))
 			continue;
 		st->callee_side = media_ports_get(&md->ports);
 		if (!st->callee_side) {
@@ -558,10 +449,11 @@ int media_offer(struct media *md, struct sip_msg *m,
 		}
 		st->anchored = true;
 		st->rtcp_mux = s.media[i].rtcp_mux;
-		anchor_at(md, &rw.media[i], st->callee_side, st->rtcp_mux);
+		media_anchor_at(md, &rw.media[i], st->callee_side,
+				st->rtcp_mux);
 		n++;
 	}
-	if (!n || write_sdp(md, &s, &rw, out, cap, body)) {
+	if (!n || media_write_sdp(md, &s, &rw, out, cap, body)) {
 		session_end(md, ms);
 		return 0;
 	}
@@ -585,9 +477,10 @@ static unsigned int new_stream(struct media *md, struct media_session *ms,
 	uint16_t *to_side = from_callee ? &st->caller_side : &st->callee_side;
 	bool c = from_callee;
 
-	if (!stream_ends(md, s, i, src, c ? &st->callee_rtp : &st->caller_rtp,
-			 c ? &st->callee_rtcp : &st->caller_rtcp,
-			 c ? &st->callee_nat : &st->caller_nat))
+	if (!media_stream_ends(md, s, i, src,
+			       c ? &st->callee_rtp : &st->caller_rtp,
+			       c ? &st->callee_rtcp : &st->caller_rtcp,
+			       c ? &st->callee_nat : &st->caller_nat))
 		return 0;
 	if (!*to_side)
 		*to_side = media_ports_get(&md->ports);
@@ -599,7 +492,7 @@ static unsigned int new_stream(struct media *md, struct media_session *ms,
 	st->rtcp_mux = s->media[i].rtcp_mux;
 	if (i >= ms->nstreams)
 		ms->nstreams = (uint8_t)(i + 1);
-	anchor_at(md, &rw->media[i], *to_side, st->rtcp_mux);
+	media_anchor_at(md, &rw->media[i], *to_side, st->rtcp_mux);
 	return 1;
 }
 
@@ -625,13 +518,14 @@ static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
 			continue;
 		}
 		if (!st->answered ||
-		    !update_ends(md, s, i, src,
-				 c ? &st->callee_rtp : &st->caller_rtp,
-				 c ? &st->callee_rtcp : &st->caller_rtcp,
-				 c ? &st->callee_nat : &st->caller_nat))
+		    !media_update_ends(md, s, i, src,
+				       c ? &st->callee_rtp : &st->caller_rtp,
+				       c ? &st->callee_rtcp : &st->caller_rtcp,
+				       c ? &st->callee_nat : &st->caller_nat))
 			continue;
-		anchor_at(md, &rw->media[i],
-			  c ? st->caller_side : st->callee_side, st->rtcp_mux);
+		media_anchor_at(md, &rw->media[i],
+				c ? st->caller_side : st->callee_side,
+				st->rtcp_mux);
 		media_stream_install(md, ms, st, true);
 		n++;
 	}
@@ -660,9 +554,9 @@ int media_reoffer(struct media *md, struct sip_msg *m,
 		ref->offer_in_answer = true;
 		return 0;
 	}
-	if (!sdp_of(md, m, &s) ||
+	if (!media_sdp_of(md, m, &s) ||
 	    !reoffer_streams(md, ms, &s, src, callee, &rw) ||
-	    write_sdp(md, &s, &rw, out, cap, body)) {
+	    media_write_sdp(md, &s, &rw, out, cap, body)) {
 		*ref = (struct media_ref){ 0 };
 		return 0;
 	}
@@ -683,7 +577,7 @@ static int reoffer_in_answer(struct media *md, struct media_session *ms,
 	struct sdp_rewrite rw = { 0 };
 
 	if (!reoffer_streams(md, ms, s, src, !from_caller, &rw) ||
-	    write_sdp(md, s, &rw, out, cap, body))
+	    media_write_sdp(md, s, &rw, out, cap, body))
 		return 0;
 	ms->ack_answer = from_caller ? MEDIA_ACK_FROM_CALLEE :
 				       MEDIA_ACK_FROM_CALLER;
@@ -710,10 +604,11 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		struct media_stream *st = &ms->s[i];
 
 		if (!st->anchored ||
-		    !update_ends(md, s, i, src,
-				 caller ? &st->caller_rtp : &st->callee_rtp,
-				 caller ? &st->caller_rtcp : &st->callee_rtcp,
-				 caller ? &st->caller_nat : &st->callee_nat))
+		    !media_update_ends(
+			    md, s, i, src,
+			    caller ? &st->caller_rtp : &st->callee_rtp,
+			    caller ? &st->caller_rtcp : &st->callee_rtcp,
+			    caller ? &st->caller_nat : &st->callee_nat))
 			continue;
 		/* the offerer's side: allocated now for a new stream */
 		offerer_side = caller ? &st->callee_side : &st->caller_side;
@@ -726,7 +621,7 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		/* both ends signalled rtcp-mux, or RTCP has its own ports */
 		st->rtcp_mux = st->rtcp_mux && s->media[i].rtcp_mux;
 		/* the offerer is told the port it sends to */
-		anchor_at(md, &rw.media[i], *offerer_side, st->rtcp_mux);
+		media_anchor_at(md, &rw.media[i], *offerer_side, st->rtcp_mux);
 		media_stream_install(md, ms, st, true);
 		st->answered = true;
 		n++;
@@ -735,7 +630,7 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		return 0;
 	/* the silence a timeout measures starts at the (latest) answer */
 	ms->answered_ms = now_ms;
-	if (write_sdp(md, s, &rw, out, cap, body))
+	if (media_write_sdp(md, s, &rw, out, cap, body))
 		return 0;
 	md->stats.answers++;
 	return 1;
@@ -748,7 +643,7 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 	struct media_session *ms = session_of(md, ref);
 	static struct sdp_session s;
 
-	if (!ms || !sdp_of(md, m, &s))
+	if (!ms || !media_sdp_of(md, m, &s))
 		return 0;
 	/* until the ACK has answered, a 2xx of a late offer is the offer */
 	if (ms->late_offer && !ms->answered_ms)
@@ -773,7 +668,7 @@ int media_ack(struct media *md, struct sip_msg *ack,
 	int r;
 
 	ms = session_find(md, ack, &callee);
-	if (!ms || !sdp_of(md, ack, &s))
+	if (!ms || !media_sdp_of(md, ack, &s))
 		return 0;
 	/* the caller's answer to the callee's offer in the 2xx */
 	if (ms->late_offer && !ms->answered_ms && !callee)

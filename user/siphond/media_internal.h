@@ -93,6 +93,28 @@ void media_stream_install(struct media *md, const struct media_session *ms,
 /* ms joins its Call-ID's bucket */
 void media_session_link(struct media *md, struct media_session *ms);
 
+/* media_sdp.c: the SDP body of m, parsed into s; false when none */
+bool media_sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s);
+/*
+ * Where stream i of s, in a message from src, wants its RTP and RTCP;
+ * false: not for the relay. A phone behind NAT (*nat) is reached at src's
+ * address instead of the one its SDP names (media_nat.h).
+ */
+bool media_stream_ends(const struct media *md, const struct sdp_session *s,
+		       unsigned int i, const union sd_sockaddr *src,
+		       struct endpoint *rtp, struct endpoint *rtcp, bool *nat);
+/* the same for a side that had ends already: c=0.0.0.0 (hold) keeps them */
+bool media_update_ends(const struct media *md, const struct sdp_session *s,
+		       unsigned int i, const union sd_sockaddr *src,
+		       struct endpoint *rtp, struct endpoint *rtcp, bool *nat);
+/* stream r names the relay at port (and port + 1 for RTCP unless mux) */
+void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
+		     uint16_t port, bool mux);
+/* s rewritten as rw says (o= too, as configured) into out: *body */
+int media_write_sdp(const struct media *md, const struct sdp_session *s,
+		    struct sdp_rewrite *rw, char *out, size_t cap,
+		    struct sip_str *body);
+
 /*
  * At start, with the store open and nothing handed out yet: the calls of
  * the previous run that can go on are taken over (their ports claimed,

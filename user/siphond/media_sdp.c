@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The SDP side of media anchoring: where a phone wants its media, read
+ * from its SDP (and its message's source, for a phone behind NAT), and
+ * the SDP it is sent in return, naming the relay. See media_internal.h.
+ */
+#include <string.h>
+
+#include "log.h"
+#include "media_internal.h"
+#include "media_nat.h"
+
+/* the SDP body of m, parsed into s; false when m carries none */
+bool media_sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s)
+{
+	const struct sip_content_type *ct;
+	struct sip_error e;
+
+	if (!m->body.len || !m->count[SIP_HDR_CONTENT_TYPE])
+		return false;
+	ct = sip_msg_content_type(m, &e);
+	if (!ct || !sip_str_ieq_cstr(ct->type, "application") ||
+	    !sip_str_ieq_cstr(ct->subtype, "sdp"))
+		return false;
+	if (sdp_parse(m->body.p, m->body.len, s, &e)) {
+		md->stats.sdp_errors++;
+		pr_debug("media: SDP not anchored: %s\n",
+			 sip_err_phrase(e.code));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Where stream i of s, in a message from src, wants its RTP and RTCP;
+ * false: not for the relay. A phone behind NAT (*nat) is reached at src's
+ * address instead of the one its SDP names (media_nat.h).
+ */
+bool media_stream_ends(const struct media *md, const struct sdp_session *s,
+		       unsigned int i, const union sd_sockaddr *src,
+		       struct endpoint *rtp, struct endpoint *rtcp, bool *nat)
+{
+	static const __be32 zero[4];
+	struct endpoint pub;
+	const struct sdp_media *mm = &s->media[i];
+	const struct sdp_conn *c = sdp_media_conn(s, i);
+	char text[SDP_ADDR_TEXT_MAX];
+	enum sdp_af want = md->relay_text.af;
+
+	if (!mm->port || !c || c->af != want || c->multicast ||
+	    c->address.len >= sizeof(text))
+		return false;
+	memcpy(text, c->address.p, c->address.len);
+	text[c->address.len] = '\0';
+	if (endpoint_parse(text, true, rtp))
+		return false;
+	rtp->port = htons(mm->port);
+	/* c=0.0.0.0 is hold, not NAT */
+	*nat = memcmp(rtp->addr, zero, sizeof(zero)) &&
+	       media_behind_nat(md->nat, rtp, src, &pub);
+	if (*nat)
+		*rtp = pub;
+	*rtcp = *rtp;
+	if (mm->rtcp_mux)
+		return true;
+	rtcp->port = htons(mm->rtcp.present ? mm->rtcp.port : mm->port + 1);
+	return true;
+}
+
+/*
+ * A side's ends from its SDP, for a stream: false when it has none for the
+ * relay. c=0.0.0.0 (RFC 2543 hold) keeps the ends known before: the SDP
+ * still gets the relay's address, and nothing is sent there meanwhile.
+ */
+bool media_update_ends(const struct media *md, const struct sdp_session *s,
+		       unsigned int i, const union sd_sockaddr *src,
+		       struct endpoint *rtp, struct endpoint *rtcp, bool *nat)
+{
+	struct endpoint new_rtp, new_rtcp;
+	static const __be32 zero[4];
+	bool new_nat;
+
+	if (!media_stream_ends(md, s, i, src, &new_rtp, &new_rtcp, &new_nat))
+		return false;
+	if (memcmp(new_rtp.addr, zero, sizeof(zero)) || !rtp->family) {
+		*rtp = new_rtp;
+		*rtcp = new_rtcp;
+		*nat = new_nat;
+	}
+	return true;
+}
+
+int media_write_sdp(const struct media *md, const struct sdp_session *s,
+		    struct sdp_rewrite *rw, char *out, size_t cap,
+		    struct sip_str *body)
+{
+	struct sip_error e;
+	size_t len;
+
+	/* the far end learns nothing of the phone's address from o= */
+	if (md->replace_origin) {
+		rw->set_origin = true;
+		rw->origin = md->relay_text;
+	}
+	if (sdp_rewrite(s, rw, out, cap, &len, &e))
+		return -1;
+	*body = sip_str_of(out, len);
+	return 0;
+}
+
+void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
+		     uint16_t port, bool mux)
+{
+	r->anchor = true;
+	r->addr = md->relay_text;
+	r->rtp_port = port;
+	r->rtcp_port = mux ? 0 : (uint16_t)(port + 1);
+}
