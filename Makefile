@@ -244,7 +244,7 @@ install: $(BUILD)/siphond $(BUILD)/siphonctl $(UNITS)
 
 # removes what install put, except the operator's configuration
 uninstall:
-	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(call msg,REMOVE,$(DESTDIR)$(PREFIX))
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/siphond $(DESTDIR)$(SBINDIR)/siphonctl
 	$(Q)rm -f $(foreach f,$(CONF_FILES),$(DESTDIR)$(SYSCONFDIR)/siphon/$(notdir $(f)).sample)
 	$(Q)rmdir $(DESTDIR)$(SYSCONFDIR)/siphon 2>/dev/null || true
