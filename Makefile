@@ -82,7 +82,7 @@ KSELFTEST_DIR := $(BUILD)/kselftest
 KSELFTEST     := $(KSELFTEST_DIR)/kselftest_harness.h
 LINUX_SOURCE   = $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
 
-.PHONY: all deps check demo bench fuzz clean format install uninstall FORCE
+.PHONY: all deps check demo bench fuzz clean format install uninstall FORCE tests
 .DELETE_ON_ERROR:
 # unit tests name their extra objects in SAN_EXTRA_<test>
 .SECONDEXPANSION:
