@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # siphon: `make` builds everything into build/, `make check` runs every test
-# suite, `make demo` shows media relayed by XDP between veth namespaces.
-# `V=1` prints the commands.
+# suite, `make demo` shows media relayed by XDP between veth namespaces,
+# `make install` installs the binaries, units, man pages and docs (PREFIX,
+# DESTDIR and the *DIR variables below). `V=1` prints the commands.
 
 BUILD    ?= build
 CC       ?= gcc
@@ -83,7 +84,7 @@ KSELFTEST_DIR := $(BUILD)/kselftest
 KSELFTEST     := $(KSELFTEST_DIR)/kselftest_harness.h
 LINUX_SOURCE   = $(lastword $(sort $(wildcard /usr/src/linux-source-*.tar.xz)))
 
-.PHONY: all deps check demo bench fuzz clean format
+.PHONY: all deps check demo bench fuzz clean format install uninstall FORCE tests
 .DELETE_ON_ERROR:
 # unit tests name their extra objects in SAN_EXTRA_<test>
 .SECONDEXPANSION:
@@ -184,6 +185,76 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(PARSE_SRCS) $(USER_HDRS)
 	$(Q)$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $< $(PARSE_SRCS)
+
+# ---- install -------------------------------------------------------------
+# Both programs are system tools, so both go to sbin; the XDP program is
+# compiled into siphonctl (skeleton), so there is no object file to install.
+# The configuration lives in /etc when PREFIX is /usr or /usr/local (where
+# siphond looks by default), in PREFIX/etc otherwise.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+ifneq ($(filter /usr /usr/ /usr/local /usr/local/,$(PREFIX)),)
+SYSCONFDIR ?= /etc
+else
+SYSCONFDIR ?= $(PREFIX)/etc
+endif
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/siphon
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+INSTALL    ?= install
+
+MAN_PAGES := $(wildcard Documentation/man/*.[0-9])
+UNITS_IN  := $(wildcard packaging/*.service.in)
+UNITS     := $(patsubst packaging/%.in,$(BUILD)/packaging/%,$(UNITS_IN))
+DOCS      := $(wildcard Documentation/*.md) Documentation/siphond.conf \
+	LICENSES/GPL-2.0-only.txt
+# the operator's files: installed only when absent, never removed; the
+# shipped version always lands next to them as NAME.sample
+CONF_FILES := Documentation/siphond.conf packaging/attach.env
+
+# the units name the installed paths: made again on every install, since
+# PREFIX may differ from the last one
+$(BUILD)/packaging/%.service: packaging/%.service.in FORCE
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		$< > $@
+
+install: $(BUILD)/siphond $(BUILD)/siphonctl $(UNITS)
+	$(call msg,INSTALL,$(DESTDIR)$(SBINDIR))
+	$(Q)$(INSTALL) -d -m 755 $(DESTDIR)$(SBINDIR)
+	$(Q)$(INSTALL) -m 755 $(BUILD)/siphond $(BUILD)/siphonctl $(DESTDIR)$(SBINDIR)/
+	$(call msg,INSTALL,$(DESTDIR)$(SYSCONFDIR)/siphon)
+	$(Q)$(INSTALL) -d -m 755 $(DESTDIR)$(SYSCONFDIR)/siphon
+	$(Q)for f in $(CONF_FILES); do \
+		dst=$(DESTDIR)$(SYSCONFDIR)/siphon/$${f##*/}; \
+		$(INSTALL) -m 644 $$f $$dst.sample || exit 1; \
+		[ -e $$dst ] || $(INSTALL) -m 644 $$f $$dst || exit 1; \
+	done
+	$(call msg,INSTALL,$(DESTDIR)$(UNITDIR))
+	$(Q)$(INSTALL) -d -m 755 $(DESTDIR)$(UNITDIR)
+	$(Q)$(INSTALL) -m 644 $(UNITS) $(DESTDIR)$(UNITDIR)/
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR))
+	$(Q)for m in $(MAN_PAGES); do \
+		$(INSTALL) -D -m 644 $$m \
+			$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+	$(call msg,INSTALL,$(DESTDIR)$(DOCDIR))
+	$(Q)$(INSTALL) -d -m 755 $(DESTDIR)$(DOCDIR)
+	$(Q)$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+
+# removes what install put, except the operator's configuration
+uninstall:
+	$(call msg,REMOVE,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/siphond $(DESTDIR)$(SBINDIR)/siphonctl
+	$(Q)rm -f $(foreach f,$(CONF_FILES),$(DESTDIR)$(SYSCONFDIR)/siphon/$(notdir $(f)).sample)
+	$(Q)rmdir $(DESTDIR)$(SYSCONFDIR)/siphon 2>/dev/null || true
+	$(Q)rm -f $(patsubst packaging/%.in,$(DESTDIR)$(UNITDIR)/%,$(UNITS_IN))
+	$(Q)rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	$(Q)rm -rf $(DESTDIR)$(DOCDIR)
+
+FORCE:
 
 format:
 	$(Q)clang-format -i $(wildcard bpf/*.[ch] user/*.[ch] user/*/*.[ch] \

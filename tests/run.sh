@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Run every test suite (the kselftest binaries in build/tests/ and the
-# namespace scripts in tests/net/), show their TAP, and end with one line:
+# Run every test suite (the kselftest binaries in build/tests/, the
+# namespace scripts in tests/net/, the fuzz smoke run and the install
+# checks in tests/install/), show their TAP, and end with one line:
 # "N passed, N failed, N skipped". Exit status 0 only when nothing failed.
 # TESTS="relay_e2e test_csum" limits the run to suites with those names.
 
@@ -19,7 +20,8 @@ suites() {
 	for f in "$BUILD"/tests/test_*; do
 		[ -x "$f" ] && echo "$f"
 	done
-	for f in "$ROOT"/tests/net/*.sh "$ROOT"/tests/fuzz/*.sh; do
+	for f in "$ROOT"/tests/net/*.sh "$ROOT"/tests/fuzz/*.sh \
+		 "$ROOT"/tests/install/*.sh; do
 		# lib.sh and *_lib.sh are sourced by suites, not suites
 		case "$(basename "$f")" in
 		lib.sh | *_lib.sh) ;;
