@@ -210,8 +210,8 @@ int main(int argc, char **argv)
 		/* siphond's socket says who may ask it, not siphonctl */
 		if (!commands[i].daemon && geteuid() != 0)
 			return ctl_fail(CTL_FAILED,
-					"must run as root (BPF maps and XDP "
-					"programs need CAP_SYS_ADMIN)");
+					"must run as root (pinned BPF maps and XDP "
+					"programs are root's)");
 		if (netns && enter_netns(netns))
 			return CTL_FAILED;
 		/* the command sees its own name as argv[0] */

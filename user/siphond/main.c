@@ -245,7 +245,8 @@ static void teardown(struct siphond *d, struct signal_handler *sh)
 	udp_free(d->udp);
 	tcp_free(d->tcp);
 	location_free(d->loc);
-	/* a clean stop takes its flows out: no call outlives siphond */
+	/* the calls stay up, their flows and records pinned for the next
+	 * siphond to take over (media_restore.c) */
 	media_free(d->media);
 	auth_free(d->auth);
 	if (sh->h.fd > 0)
