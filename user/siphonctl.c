@@ -209,9 +209,10 @@ int main(int argc, char **argv)
 			continue;
 		/* siphond's socket says who may ask it, not siphonctl */
 		if (!commands[i].daemon && geteuid() != 0)
-			return ctl_fail(CTL_FAILED,
-					"must run as root (pinned BPF maps and XDP "
-					"programs are root's)");
+			return ctl_fail(
+				CTL_FAILED,
+				"must run as root (pinned BPF maps and XDP "
+				"programs are root's)");
 		if (netns && enter_netns(netns))
 			return CTL_FAILED;
 		/* the command sees its own name as argv[0] */
