@@ -59,8 +59,8 @@ SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PARSE_SRCS))
 # a unit test of a siphond module links that module and what it needs
 sd_san = $(patsubst %,$(BUILD)/san/user/siphond/%.o,$(1)) $(BUILD)/san/user/log.o
 SAN_EXTRA_test_timer_wheel := $(call sd_san,timer_wheel)
-SAN_EXTRA_test_location := $(call sd_san,location sockaddr)
-SAN_EXTRA_test_registrar := $(call sd_san,registrar location sockaddr)
+SAN_EXTRA_test_location := $(call sd_san,location location_store sockaddr)
+SAN_EXTRA_test_registrar := $(call sd_san,registrar location location_store sockaddr)
 SAN_EXTRA_test_auth := $(call sd_san,auth credentials)
 SAN_EXTRA_test_config := $(call sd_san,config sockaddr)
 SAN_EXTRA_test_tcp := $(call sd_san,transport_tcp evloop timer_wheel sockaddr)

@@ -116,6 +116,8 @@ log_level = info
 udp = $SIP
 [proxy]
 domain = $DOMAIN
+[registrar]
+state_file = $DIR/registrations
 [auth]
 credentials = $DIR/users
 md5_first = yes

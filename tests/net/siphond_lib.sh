@@ -34,13 +34,15 @@ sd_topology() {
 	ip -n "$NS_B" route add default via 198.18.2.1
 }
 
-# sd_start DIR: siphond in R with its log in DIR/siphond.log and its
-# control socket at $SD_SOCK (DIR/siphond.sock unless set before)
+# sd_start DIR: siphond in R with its log in DIR/siphond.log, its
+# control socket at $SD_SOCK (DIR/siphond.sock unless set before) and its
+# registrations kept in $SD_STATE (DIR/registrations unless set before)
 sd_start() {
 	local dir=$1
 	SD_SOCK=${SD_SOCK:-$dir/siphond.sock}
+	SD_STATE=${SD_STATE:-$dir/registrations}
 	sed -e "s|@ADDR@|$SD_ADDR|; s|@DOMAIN@|$SD_DOMAIN|" \
-	    -e "s|@CONTROL@|$SD_SOCK|" \
+	    -e "s|@CONTROL@|$SD_SOCK|; s|@STATE@|$SD_STATE|" \
 	    -e "s|@CREDENTIALS@|$SIPP_DIR/credentials|" \
 	    -e "s|@TRUSTED@|$TRUNK_IP|; s|@TRUNK@|$TRUNK_IP|" \
 	    "$SIPP_DIR/siphond.conf.in" > "$dir/siphond.conf"

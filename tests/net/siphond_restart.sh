@@ -4,8 +4,8 @@
 # A restart never cuts a call: 100 calls talk through siphon's XDP relay
 # while siphond is killed with SIGKILL and started again, and the XDP
 # program is replaced under them; not one RTP packet is lost either way,
-# the new siphond takes every call over, and each call's BYE still takes
-# its flows out. A clean stop keeps calls too, and flows on the relay's
+# the new siphond takes every call and registration over, and each call's
+# BYE still takes its flows out. A clean stop keeps calls too, and flows on the relay's
 # ports that no call owns are removed when siphond starts.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +23,7 @@ LOGS=$(mktemp -d /tmp/siphond-restart.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdx$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir restart
-tap_plan 16
+tap_plan 17
 
 CALLS=100
 # each phone sends every call's RTP, 20 ms apart, for 6 s
@@ -157,6 +157,14 @@ tap_check "the new siphond took over all $CALLS calls" \
 	eval 'grep -q "media: $CALLS calls taken over from the last run, 0 dropped, 0 flows" \
 	      "$LOGS/second/siphond.log"'
 
+registration_kept() {
+	grep -q "registrar: 1 bindings of 1 AORs taken over" \
+		"$LOGS/second/siphond.log" &&
+		"$SIPHONCTL" -s "$SD_SOCK" --json registrations |
+		jq -e --arg s "$B_IP:$BOB_PORT" \
+			'.count == 1 and .registrations[0].source == $s' > /dev/null
+}
+tap_check "bob's registration was taken over too" registration_kept
 tap_check "siphonctl calls lists the $CALLS calls, answered" \
 	eval '"$SIPHONCTL" -s "$SD_SOCK" --json calls |
 	      jq -e "[.calls[] | select(.state == \"answered\")] | length == $CALLS" \
@@ -193,8 +201,7 @@ held() {
 	HELD_UAC=$!
 	bg_pid $HELD_UAC
 }
-# (registrations do not outlive siphond: bob registers again)
-register "$NS_B" $B_IP $BOB_PORT bob bobpw 300
+# bob does not register again: the third siphond must know him too
 held
 stop_keeps_call() {
 	wait_for nflows 4 || return 1

@@ -122,6 +122,7 @@ TEST_F(conf, empty_file_gives_defaults)
 	EXPECT_STREQ("", c->control_group);
 	EXPECT_EQ(60U, c->control_idle_s);
 	EXPECT_EQ(CFG_NAT_PRIVATE, (int)c->media_nat);
+	EXPECT_STREQ("/run/siphon/registrations", c->registrar_state_file);
 }
 
 TEST_F(conf, media_nat_modes)

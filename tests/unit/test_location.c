@@ -5,6 +5,7 @@
  * refusing with their counters, all leak-free under ASan.
  */
 #include <arpa/inet.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,6 +409,91 @@ TEST(many_aors)
 	EXPECT_EQ(1000u, found);
 	EXPECT_EQ(500u, location_expire(l, 559999));
 	EXPECT_EQ(500u, location_stats(l)->aors);
+	location_free(l);
+}
+
+/* a location kept in a fresh state file */
+static struct location *kept(struct __test_metadata *_metadata,
+			     const char *path, uint32_t max, uint64_t now_ms)
+{
+	struct location *l = location_new(max, 3);
+	char err[256];
+
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, location_persist(l, path, now_ms, err, sizeof(err)))
+	{
+		TH_LOG("%s", err);
+	}
+	return l;
+}
+
+TEST(bindings_outlive_the_process)
+{
+	char path[] = "/tmp/siphon-loc-XXXXXX";
+	struct sd_peer tcp = peer6("2001:db8::7", 5061);
+	struct sd_peer src = peer4("198.51.100.7", 5060);
+	const struct binding *b[3];
+	struct location *l;
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	l = kept(_metadata, path, 8, 1000);
+	ASSERT_EQ(LOC_ADDED, put(l, "alice@x", "sip:a@1.2.3.4", "c1", 1, 1000,
+				 3600, &src, 1000));
+	ASSERT_EQ(LOC_ADDED, put(l, "alice@x", "sip:a@5.6.7.8", "c2", 1, 500,
+				 3600, &tcp, 1000));
+	ASSERT_EQ(LOC_ADDED, put(l, "bob@x", "sip:b@1.2.3.5", "c3", 1, 1000, 10,
+				 &src, 1000));
+	ASSERT_EQ(LOC_ADDED, put(l, "carol@x", "sip:c@1.2.3.6", "c4", 1, 1000,
+				 3600, &src, 1000));
+	/* refreshed, removed: the file follows */
+	ASSERT_EQ(LOC_REFRESHED, put(l, "alice@x", "sip:a@1.2.3.4", "c1", 2,
+				     1000, 7200, &src, 2000));
+	ASSERT_EQ(LOC_REMOVED, put(l, "carol@x", "sip:c@1.2.3.6", "c4", 2, 1000,
+				   0, &src, 2000));
+	/* no clean stop needed: what is in the file is what counts */
+	location_free(l);
+
+	/* 20 s later bob's 10 s are over */
+	l = kept(_metadata, path, 8, 21000);
+	EXPECT_EQ(2u, (unsigned int)location_stats(l)->restored);
+	EXPECT_EQ(2u, (unsigned int)location_stats(l)->bindings);
+	EXPECT_EQ(0u, (unsigned int)location_stats(l)->added);
+	ASSERT_EQ(2u, location_lookup(l, "alice@x", 21000, b, 3));
+	EXPECT_STREQ("sip:a@1.2.3.4", b[0]->contact);
+	EXPECT_EQ(2u, b[0]->cseq);
+	EXPECT_EQ(2000u + 7200 * 1000, b[0]->expires_ms);
+	EXPECT_STREQ("c1", b[0]->call_id);
+	EXPECT_STREQ("sip:a@5.6.7.8", b[1]->contact);
+	EXPECT_EQ(500, b[1]->q);
+	/* the address stays, the dead process's TCP connection does not */
+	EXPECT_EQ(AF_INET6, b[1]->source.addr.sa.sa_family);
+	EXPECT_EQ(0u, b[1]->source.conn);
+	EXPECT_EQ(0u, location_lookup(l, "bob@x", 21000, b, 3));
+	EXPECT_EQ(0u, location_lookup(l, "carol@x", 21000, b, 3));
+	/* a new binding after the restart lands in the file too */
+	ASSERT_EQ(LOC_ADDED, put(l, "dave@x", "sip:d@1.2.3.7", "c5", 1, 1000,
+				 3600, &src, 21000));
+	location_free(l);
+
+	/* a smaller bound on the next start keeps what fits */
+	l = kept(_metadata, path, 2, 22000);
+	EXPECT_EQ(2u, (unsigned int)location_stats(l)->bindings);
+	EXPECT_EQ(1u, (unsigned int)location_stats(l)->full_total);
+	location_free(l);
+	unlink(path);
+}
+
+TEST(a_state_file_that_cannot_be_opened_says_why)
+{
+	struct location *l = location_new(4, 2);
+	char err[256] = "";
+
+	ASSERT_NE(NULL, l);
+	EXPECT_NE(0, location_persist(l, "/proc/no/such/dir/file", 0, err,
+				      sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "/proc/no/such/dir/file"));
 	location_free(l);
 }
 

@@ -492,6 +492,7 @@ static const struct cfg_key keys[] = {
 	KEY_U32("registrar", "min_expires", min_expires),
 	KEY_U32("registrar", "max_expires", max_expires),
 	KEY_U32("registrar", "default_expires", default_expires),
+	KEY_STR("registrar", "state_file", registrar_state_file),
 
 	{ "auth", "realm", parse_realm, FIELD(realm), FIELD_SIZE(realm), 0 },
 	KEY_STR("auth", "credentials", credentials),
@@ -704,6 +705,8 @@ void config_defaults(struct sd_config *c)
 	c->min_expires = 60;
 	c->max_expires = 7200;
 	c->default_expires = 3600;
+	snprintf(c->registrar_state_file, sizeof(c->registrar_state_file), "%s",
+		 "/run/siphon/registrations");
 	c->auth_register = true;
 	c->auth_invite = true;
 	c->nonce_lifetime_s = 300;

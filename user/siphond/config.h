@@ -83,6 +83,8 @@ struct sd_config {
 	uint32_t min_expires; /* 60 */
 	uint32_t max_expires; /* 7200 */
 	uint32_t default_expires; /* 3600 */
+	/* bindings kept across restarts; "" = not kept */
+	char registrar_state_file[CFG_PATH_MAX]; /* /run/siphon/registrations */
 
 	/* [auth] */
 	char realm[CFG_NAME_MAX]; /* "" = the first domain */

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "location.h"
+#include "log.h"
+#include "location_store.h"
 
 #define LOC_BUCKETS_MIN 16u
 #define LOC_BUCKETS_MAX (1u << 20)
@@ -18,6 +20,7 @@
 struct loc_binding {
 	struct binding b; /* first: lookup hands out &b and we map back */
 	uint64_t stamp; /* when added or last refreshed, for ties in q */
+	int32_t slot; /* its record in the state file, -1: none */
 	struct loc_binding *next;
 };
 
@@ -36,6 +39,8 @@ struct location {
 	/* no binding expires before this: the sweep has nothing to do */
 	uint64_t next_expiry_ms;
 	struct loc_aor **buckets;
+	bool persist; /* store holds every binding */
+	struct loc_store store;
 	struct location_stats stats;
 };
 
@@ -108,6 +113,7 @@ void location_free(struct location *l)
 		}
 	}
 	free(l->buckets);
+	loc_store_close(&l->store);
 	free(l);
 }
 
@@ -230,6 +236,8 @@ static void binding_unlink(struct location *l, struct loc_aor *a,
 	*pp = b->next;
 	a->nbindings--;
 	l->stats.bindings--;
+	if (l->persist)
+		loc_store_release(&l->store, b->slot);
 	free(b);
 }
 
@@ -425,6 +433,8 @@ static void binding_set(struct location *l, struct loc_binding *b,
 		l->next_expiry_ms = b->b.expires_ms;
 	b->b.source = *source;
 	b->stamp = ++l->stamp;
+	if (l->persist)
+		loc_store_put(&l->store, b->slot, &b->b);
 }
 
 /* a new binding for a, or NULL when a bound (or memory) says no */
@@ -449,6 +459,8 @@ static struct loc_binding *binding_add(struct location *l, struct loc_aor *a,
 		l->stats.full_total++; /* out of memory is full all the same */
 		return NULL;
 	}
+	/* the file has a record per binding max_total allows */
+	b->slot = l->persist ? loc_store_alloc(&l->store) : -1;
 	memcpy(b->b.contact, contact.p, contact.len);
 	b->b.contact[contact.len] = '\0';
 	strcpy(b->b.aor, a->aor);
@@ -529,4 +541,86 @@ enum loc_update location_update(struct location *l, const char *aor,
 	else
 		aor_drop_if_empty(l, a);
 	return why;
+}
+
+/* one binding the last siphond left, back in its place */
+static void restore_binding(struct location *l, const struct binding *old,
+			    uint64_t now_ms)
+{
+	struct sip_str contact = sip_str_of(old->contact, strlen(old->contact));
+	struct loc_aor *a = aor_lookup(l, old->aor);
+	enum loc_update why;
+	struct loc_binding *b;
+
+	if (old->expires_ms <= now_ms || !old->aor[0] || !contact.len)
+		return;
+	if (a && binding_find(a, contact))
+		return;
+	if (!a && l->stats.bindings >= l->max_total) {
+		l->stats.full_total++;
+		return;
+	}
+	if (!a)
+		a = aor_add(l, old->aor);
+	if (!a)
+		return;
+	b = binding_add(l, a, contact, &why);
+	if (!b) {
+		aor_drop_if_empty(l, a);
+		return;
+	}
+	l->stats.added--; /* not new: taken over */
+	l->stats.restored++;
+	b->b = *old;
+	b->stamp = ++l->stamp;
+	if (b->b.expires_ms < l->next_expiry_ms)
+		l->next_expiry_ms = b->b.expires_ms;
+	loc_store_put(&l->store, b->slot, &b->b);
+}
+
+struct restore_list {
+	struct binding *b;
+	size_t n, cap;
+	bool oom;
+};
+
+static void restore_note(void *arg, const struct binding *b)
+{
+	struct restore_list *r = arg;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct binding *nb = realloc(r->b, cap * sizeof(*nb));
+
+		if (!nb) {
+			r->oom = true;
+			return;
+		}
+		r->b = nb;
+		r->cap = cap;
+	}
+	r->b[r->n++] = *b;
+}
+
+int location_persist(struct location *l, const char *path, uint64_t now_ms,
+		     char *err, size_t errlen)
+{
+	struct restore_list r = { 0 };
+	size_t i;
+	int ret;
+
+	ret = loc_store_open(&l->store, path, l->max_total, restore_note, &r,
+			     err, errlen);
+	if (!ret) {
+		l->persist = true;
+		/* past max_total or max_per_aor now: the bounds say no */
+		for (i = 0; i < r.n; i++)
+			restore_binding(l, &r.b[i], now_ms);
+		if (r.oom)
+			pr_warn("registrar: out of memory reading %s: %zu "
+				"bindings taken over, the rest lost\n",
+				path, r.n);
+	}
+	free(r.b);
+	return ret;
 }

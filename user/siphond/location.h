@@ -31,15 +31,16 @@ struct binding {
 	struct sd_peer source; /* where the REGISTER came from */
 };
 
-#define LOCATION_COUNTERS(X)                                                 \
-	X(bindings) /* a gauge */                                            \
-	X(aors) /* a gauge */                                                \
-	X(added)                                                             \
-	X(refreshed)                                                         \
-	X(removed)                                                           \
-	X(expired)                                                           \
-	X(full_total) /* refused: max_bindings reached */                    \
-	X(full_aor) /* refused: max_bindings_per_aor reached */
+#define LOCATION_COUNTERS(X)                                    \
+	X(bindings) /* a gauge */                               \
+	X(aors) /* a gauge */                                   \
+	X(added)                                                \
+	X(refreshed)                                            \
+	X(removed)                                              \
+	X(expired)                                              \
+	X(full_total) /* refused: max_bindings reached */       \
+	X(full_aor) /* refused: max_bindings_per_aor reached */ \
+	X(restored) /* taken over at start from the state file */
 
 struct location_stats {
 	LOCATION_COUNTERS(SD_COUNTER_FIELD)
@@ -48,6 +49,13 @@ struct location_stats {
 struct location;
 
 struct location *location_new(uint32_t max_total, uint32_t max_per_aor);
+/*
+ * Keep every binding in the state file at path too (location_store.h),
+ * and take over the live ones a previous siphond left there. 0, or -errno
+ * with err saying why (and nothing is kept).
+ */
+int location_persist(struct location *l, const char *path, uint64_t now_ms,
+		     char *err, size_t errlen);
 void location_free(struct location *l);
 
 /*

@@ -54,6 +54,28 @@ static void usage(FILE *f)
 		   "  -h, --help         this text\n");
 }
 
+/* bindings in [registrar] state_file, and those a last run left there */
+static int keep_registrations(struct siphond *d)
+{
+	const struct location_stats *ls;
+	char err[512];
+
+	if (!d->cfg.registrar_state_file[0])
+		return 0;
+	if (location_persist(d->loc, d->cfg.registrar_state_file, d->loop.now,
+			     err, sizeof(err))) {
+		pr_err("%s\n", err);
+		return -1;
+	}
+	ls = location_stats(d->loc);
+	if (ls->restored)
+		pr_info("registrar: %llu bindings of %llu AORs taken over "
+			"from the last run\n",
+			(unsigned long long)ls->restored,
+			(unsigned long long)ls->aors);
+	return 0;
+}
+
 static int load_credentials(struct siphond *d, char *err, size_t errlen)
 {
 	struct credentials *c;
@@ -207,6 +229,8 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 		pr_err("out of memory\n");
 		return -1;
 	}
+	if (keep_registrations(d))
+		return -1;
 	d->reg.loc = d->loc;
 	d->reg.cfg = &d->cfg;
 	if (load_credentials(d, why, sizeof(why)) || open_listeners(d))
