@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 17
+tap_plan 18
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -274,6 +274,26 @@ reoffers_move_media() {
 tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 	reoffers_move_media
 
+# a re-INVITE refused with 491 (glare) changes nothing (RFC 3261 14.1):
+# the flow from alice, moved to her offered port while the re-INVITE was
+# on its way, expects her old port again, and RTP from it crosses
+reoffer_undone() {
+	local a
+	held_call glare uas_reinvite_491.xml uac_reinvite_491.xml 2500 5077
+	wait_for four_flows || return 1
+	a=$(relay_port $A_IP:40100)
+	wait_for eval 'grep -q "re-offer failed, the ends before it are back" \
+		"$LOGS/siphond.log"' || return 1
+	diag "alice's relay port $a; after the 491 it takes $(flows | jq -r --arg r "$SD_ADDR:$a" '.[] | select(.relay == $r) | .peer')"
+	[ -n "$a" ] && [ "$(relay_port $A_IP:40100)" = "$a" ] &&
+		[ -z "$(relay_port $A_IP:40110)" ] &&
+		rtp_through "$NS_A" $A_IP:40100 $SD_ADDR:$a "$NS_B" \
+			$B_IP:40102 $SD_ADDR:$(relay_port $B_IP:40102) &&
+		call_ended
+}
+tap_check "a re-INVITE refused with 491 leaves the flows as they were" \
+	reoffer_undone
+
 # the daemon's own account: every session it opened, it closed
 counter() {
 	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
@@ -286,14 +306,15 @@ media_counters() {
 		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
 		return 1
 	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
-	[ "$(counter media offers)" = 7 ] && [ "$(counter media answers)" = 8 ] &&
-		[ "$(counter media reoffers)" = 3 ] &&
-		[ "$(counter media ended)" = 7 ] &&
+	[ "$(counter media offers)" = 8 ] && [ "$(counter media answers)" = 9 ] &&
+		[ "$(counter media reoffers)" = 4 ] &&
+		[ "$(counter media reoffers_undone)" = 1 ] &&
+		[ "$(counter media ended)" = 8 ] &&
 		[ "$(counter media timeouts)" = 1 ] &&
 		[ "$(counter media sessions)" = 0 ] &&
 		[ "$(counter media ports_in_use)" = 0 ]
 }
-tap_check "siphond counted 7 offers, 3 re-offers, 8 answers, 7 ends (1 timeout), no port in use" \
+tap_check "siphond counted 8 offers, 4 re-offers (1 undone), 9 answers, 8 ends (1 timeout), no port in use" \
 	media_counters
 tap_check "siphond is still running" sd_alive
 

@@ -204,8 +204,8 @@ void media_stream_install(struct media *md, const struct media_session *ms,
  * answered: a siphond killed between installing them and noting it must
  * not leave them behind.
  */
-static void stream_release(struct media *md, struct media_session *ms,
-			   struct media_stream *s)
+void media_stream_release(struct media *md, struct media_session *ms,
+			  struct media_stream *s)
 {
 	uint16_t port[2] = { s->caller_side, s->callee_side };
 	unsigned int i;
@@ -269,7 +269,8 @@ static void session_end(struct media *md, struct media_session *ms)
 	unsigned int i;
 
 	for (i = 0; i < ms->nstreams; i++)
-		stream_release(md, ms, &ms->s[i]);
+		media_stream_release(md, ms, &ms->s[i]);
+	media_undo_drop(md, ms);
 	for (pp = &md->buckets[bucket_of(md, ms->hash)]; *pp >= 0;
 	     pp = &md->slots[*pp].hnext) {
 		if (*pp == slot) {
@@ -336,6 +337,8 @@ static struct media_session *session_find(struct media *md, struct sip_msg *m,
  */
 void media_free(struct media *md)
 {
+	uint32_t i;
+
 	if (!md)
 		return;
 	if (md->stats.sessions)
@@ -343,6 +346,9 @@ void media_free(struct media *md)
 			(unsigned long long)md->stats.sessions);
 	media_ports_fini(&md->ports);
 	media_store_close(&md->store);
+	for (i = 0; md->undo && i < md->max; i++)
+		free(md->undo[i]);
+	free(md->undo);
 	free(md->buckets);
 	siphon_maps_close(&md->maps);
 	free(md);
@@ -390,7 +396,7 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 			st->callee_side = media_ports_get(&md->ports);
 			if (!st->caller_side || !st->callee_side) {
 				md->stats.ports_exhausted++;
-				stream_release(md, ms, st);
+				media_stream_release(md, ms, st);
 				continue;
 			}
 			st->anchored = true;
@@ -554,9 +560,16 @@ int media_reoffer(struct media *md, struct sip_msg *m,
 		ref->offer_in_answer = true;
 		return 0;
 	}
-	if (!media_sdp_of(md, m, &s) ||
-	    !reoffer_streams(md, ms, &s, src, callee, &rw) ||
+	if (!media_sdp_of(md, m, &s)) {
+		*ref = (struct media_ref){ 0 };
+		return 0;
+	}
+	/* RFC 3261 14.1: a re-INVITE that fails changes nothing, so what
+	 * it changes can be undone (media_reoffer_failed) */
+	media_undo_save(md, ms);
+	if (!reoffer_streams(md, ms, &s, src, callee, &rw) ||
 	    media_write_sdp(md, &s, &rw, out, cap, body)) {
+		media_undo_restore(md, ms);
 		*ref = (struct media_ref){ 0 };
 		return 0;
 	}
@@ -642,6 +655,7 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 {
 	struct media_session *ms = session_of(md, ref);
 	static struct sdp_session s;
+	int r;
 
 	if (!ms || !media_sdp_of(md, m, &s))
 		return 0;
@@ -654,8 +668,20 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 						 ref.caller_answers, out, cap,
 						 body) :
 			       0;
-	return apply_answer(md, ms, &s, src, ref.caller_answers, now_ms, out,
-			    cap, body);
+	r = apply_answer(md, ms, &s, src, ref.caller_answers, now_ms, out, cap,
+			 body);
+	/* a re-offer accepted: nothing to go back to any more */
+	if (m->status / 100 == 2)
+		media_undo_drop(md, ms);
+	return r;
+}
+
+void media_reoffer_failed(struct media *md, struct media_ref ref)
+{
+	struct media_session *ms = md ? session_of(md, ref) : NULL;
+
+	if (ms)
+		media_undo_restore(md, ms);
 }
 
 int media_ack(struct media *md, struct sip_msg *ack,

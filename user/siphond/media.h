@@ -32,6 +32,7 @@
 	X(offers) /* offers anchored */                                   \
 	X(answers) /* answers anchored, flows installed */                \
 	X(reoffers) /* re-INVITE offers anchored (hold, new ports) */     \
+	X(reoffers_undone) /* of those: failed, the old ends put back */  \
 	X(ended) /* sessions ended, flows removed */                      \
 	X(timeouts) /* of those: no packet either way for timeout_s */    \
 	X(table_full) /* 503: max_sessions calls already */               \
@@ -124,6 +125,11 @@ int media_ack(struct media *md, struct sip_msg *ack,
 	      size_t cap, struct sip_str *body);
 /* the INVITE failed: its session ends */
 void media_end_ref(struct media *md, struct media_ref ref);
+/*
+ * A re-INVITE or UPDATE with an offer failed (491, 488, a CANCEL, ...):
+ * the session is as it was before it (RFC 3261 14.1), flows included.
+ */
+void media_reoffer_failed(struct media *md, struct media_ref ref);
 /* a BYE: the dialog's session ends, whichever side sent it */
 void media_end_dialog(struct media *md, struct sip_msg *bye);
 /*

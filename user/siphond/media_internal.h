@@ -74,6 +74,7 @@ struct media {
 	int32_t free_head; /* free slots, chained through hnext */
 	int32_t *buckets;
 	struct media_session *slots; /* the store's records */
+	struct media_undo **undo; /* by slot: a re-offer in progress */
 	struct media_stats stats;
 };
 
@@ -90,6 +91,9 @@ void media_flow_remove(struct media *md, const struct endpoint *relay,
 /* the four flows (two with rtcp-mux) of an answered stream */
 void media_stream_install(struct media *md, const struct media_session *ms,
 			  const struct media_stream *s, bool replace);
+/* flows out, ports back: the stream is no more */
+void media_stream_release(struct media *md, struct media_session *ms,
+			  struct media_stream *s);
 /* ms joins its Call-ID's bucket */
 void media_session_link(struct media *md, struct media_session *ms);
 
@@ -114,6 +118,15 @@ void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
 int media_write_sdp(const struct media *md, const struct sdp_session *s,
 		    struct sdp_rewrite *rw, char *out, size_t cap,
 		    struct sip_str *body);
+
+/*
+ * media_undo.c: the streams as they were before a re-offer, kept until
+ * its 2xx (drop) or its failure (restore: the streams, flows and ports
+ * as they were). Not in the store: a restart ends the re-INVITE too.
+ */
+void media_undo_save(struct media *md, const struct media_session *ms);
+void media_undo_drop(struct media *md, const struct media_session *ms);
+void media_undo_restore(struct media *md, struct media_session *ms);
 
 /*
  * At start, with the store open and nothing handed out yet: the calls of

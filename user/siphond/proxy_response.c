@@ -192,11 +192,13 @@ void proxy_check_done(struct pcall *pc)
 			return;
 	pc->final_sent = true;
 	evloop_cancel(&pc->d->loop, &pc->timer_c);
-	/* no 2xx came: the call never was, nor its media */
-	if (pc->media.gen && !pc->media_reinvite) {
+	/* no 2xx came: the call never was, nor its media; a re-offer's
+	 * changes are undone (RFC 3261 14.1) */
+	if (pc->media.gen && !pc->media_reinvite)
 		media_end_ref(pc->d->media, pc->media);
-		pc->media.gen = 0;
-	}
+	else if (pc->media.gen)
+		media_reoffer_failed(pc->d->media, pc->media);
+	pc->media.gen = 0;
 	status = pc->best_status;
 	if (pc->best && status != 503) {
 		txn_server_respond(pc->st, pc->best, pc->best_len, status);
