@@ -43,7 +43,7 @@ CTL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
 # siphond: the daemon, with libinih for its config, libcrypto for digests
 SD_SRCS   := $(wildcard user/siphond/*.c)
 SD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(SD_SRCS))
-SD_LIBS    = $(shell pkg-config --libs inih libcrypto 2>/dev/null)
+SD_LIBS    = $(shell pkg-config --libs inih libcrypto libmicrohttpd 2>/dev/null)
 USER_HDRS := $(wildcard user/*.h user/sip/*.h user/sdp/*.h user/siphond/*.h \
 	include/siphon/*.h)
 
@@ -66,6 +66,7 @@ SAN_EXTRA_test_tcp := $(call sd_san,transport_tcp evloop timer_wheel sockaddr)
 SAN_EXTRA_test_media_ports := $(call sd_san,media_ports)
 SAN_EXTRA_test_control_peer := $(call sd_san,control_peer)
 SAN_EXTRA_test_txn := $(call sd_san,txn_table txn_server txn_client evloop timer_wheel)
+SAN_EXTRA_test_metrics := $(call sd_san,metrics_text stats)
 # libFuzzer targets (clang), over the same parser sources
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))

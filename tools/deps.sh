@@ -14,6 +14,7 @@ PACKAGES=(
 	libjansson-dev		  # JSON output of siphonctl
 	libinih-dev		  # siphond.conf
 	libssl-dev		  # digest hashes (libcrypto)
+	libmicrohttpd-dev	  # siphond's /metrics over HTTP
 	bpftool			  # skeletons, map dumps
 	linux-source		  # kselftest harness headers for tests
 	xz-utils		  # to unpack linux-source
@@ -21,6 +22,7 @@ PACKAGES=(
 	sip-tester tshark tcpdump  # sipp, capture checks
 	jq  # reading siphonctl --json in tests
 	socat  # raw lines to siphond's control socket in tests
+	curl prometheus  # scraping /metrics in tests; promtool lints it
 	kamailio  # the proxy tools/bench/cps compares against
 )
 
