@@ -18,7 +18,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define TIMEOUTS_HELP                                                      \
+#define TIMEOUTS_HELP                                                        \
 	"transactions ended by RFC 3261 timer B (client INVITE), F (client " \
 	"non-INVITE) or H (server INVITE, no ACK)"
 
