@@ -83,8 +83,8 @@ static void add_xdp(struct metrics_page *p, const char *pin_dir)
 			strerror(-ret));
 	metrics_add(p, METRIC_PREFIX "xdp_up", METRIC_GAUGE,
 		    "1 when the XDP maps are pinned in [media] pin_dir and "
-		    "readable; 0 and no siphon_xdp_* or siphon_flows* "
-		    "families otherwise",
+		    "readable; 0 otherwise, and then the other siphon_xdp_* "
+		    "and siphon_flows* families are absent",
 		    NULL, !ret);
 	if (ret)
 		return;
