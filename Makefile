@@ -40,7 +40,8 @@ LIB_SRCS  := $(filter-out user/siphonctl.c user/ctl_%.c,$(wildcard user/*.c)) \
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 CTL_SRCS  := user/siphonctl.c $(wildcard user/ctl_*.c)
 CTL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
-# siphond: the daemon, with libinih for its config, libcrypto for digests
+# siphond: the daemon, with libinih for its config, libcrypto for digests,
+# libmicrohttpd for /metrics
 SD_SRCS   := $(wildcard user/siphond/*.c)
 SD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(SD_SRCS))
 SD_LIBS    = $(shell pkg-config --libs inih libcrypto libmicrohttpd 2>/dev/null)

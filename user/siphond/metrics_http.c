@@ -42,6 +42,7 @@ struct metrics {
 	struct MHD_Daemon *mhd;
 	struct tw_timer timer; /* when MHD_get_timeout() wants MHD_run() */
 	uint64_t start_s;
+	bool run_again; /* a connection closed: see rearm() */
 	char addr[SD_ADDRSTRLEN];
 	struct metrics_stats stats;
 };
@@ -73,10 +74,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 
 	(void)conn;
 	(void)socket_context;
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		m->stats.connections++;
-	else if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
 		m->stats.connections--;
+		m->run_again = true;
+	}
 }
 
 /* a short fixed answer; allow: the Allow header of a 405, or NULL */
@@ -167,12 +170,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 /*
  * After every MHD_run(): when must it run again, even with nothing to
  * read? MHD says so; MHD_NO means only when its epoll fd wakes us.
+ *
+ * Except after a connection closed: at its connection limit MHD takes
+ * its listener out of its epoll set, and puts it back only at the start
+ * of an MHD_run(), which nothing would call once the last connection is
+ * gone: the clients waiting in the backlog would wait for ever. So a
+ * close is followed by one more MHD_run() at the next turn of the loop.
  */
 static void rearm(struct metrics *m)
 {
 	MHD_UNSIGNED_LONG_LONG ms;
 
-	if (MHD_get_timeout(m->mhd, &ms) == MHD_YES)
+	if (m->run_again) {
+		m->run_again = false;
+		evloop_arm(&m->d->loop, &m->timer, 0);
+	} else if (MHD_get_timeout(m->mhd, &ms) == MHD_YES)
 		evloop_arm(&m->d->loop, &m->timer, ms);
 	else
 		evloop_cancel(&m->d->loop, &m->timer);
