@@ -41,10 +41,11 @@ LIB_SRCS  := $(filter-out user/siphonctl.c user/ctl_%.c,$(wildcard user/*.c)) \
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 CTL_SRCS  := user/siphonctl.c $(wildcard user/ctl_*.c)
 CTL_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
-# siphond: the daemon, with libinih for its config, libcrypto for digests
+# siphond: the daemon, with libinih for its config, libcrypto for digests,
+# libmicrohttpd for /metrics
 SD_SRCS   := $(wildcard user/siphond/*.c)
 SD_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(SD_SRCS))
-SD_LIBS    = $(shell pkg-config --libs inih libcrypto 2>/dev/null)
+SD_LIBS    = $(shell pkg-config --libs inih libcrypto libmicrohttpd 2>/dev/null)
 USER_HDRS := $(wildcard user/*.h user/sip/*.h user/sdp/*.h user/siphond/*.h \
 	include/siphon/*.h)
 
@@ -69,6 +70,7 @@ SAN_EXTRA_test_media_nat := $(call sd_san,media_nat sockaddr) \
 	$(BUILD)/san/user/endpoint.o
 SAN_EXTRA_test_control_peer := $(call sd_san,control_peer)
 SAN_EXTRA_test_txn := $(call sd_san,txn_table txn_server txn_client evloop timer_wheel)
+SAN_EXTRA_test_metrics := $(call sd_san,metrics_text stats)
 # libFuzzer targets (clang), over the same parser sources
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))

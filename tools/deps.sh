@@ -14,6 +14,7 @@ PACKAGES=(
 	libjansson-dev		  # JSON output of siphonctl
 	libinih-dev		  # siphond.conf
 	libssl-dev		  # digest hashes (libcrypto)
+	libmicrohttpd-dev	  # siphond's /metrics over HTTP
 	bpftool			  # skeletons, map dumps
 	linux-source		  # kselftest harness headers for tests
 	xz-utils		  # to unpack linux-source
@@ -21,6 +22,7 @@ PACKAGES=(
 	sip-tester tshark tcpdump  # sipp, capture checks
 	jq  # reading siphonctl --json in tests
 	socat  # raw lines to siphond's control socket in tests
+	curl prometheus  # scraping /metrics in tests; promtool lints it
 	kamailio  # the proxy tools/bench/cps compares against
 )
 
@@ -45,3 +47,14 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Packages installed only for their tools (promtool) or for benchmarks
+# (kamailio) enable their own daemons. Ones this run installed are
+# stopped and disabled again, so `make deps` starts no server on the
+# host; a service the operator had before is left alone.
+for pkg in prometheus kamailio; do
+	[[ " ${missing[*]} " == *" $pkg "* ]] || continue
+	if [ -d /run/systemd/system ]; then
+		systemctl disable --now "$pkg" > /dev/null 2>&1 || true
+	fi
+done

@@ -135,6 +135,34 @@ TEST_F(conf, media_nat_modes)
 	EXPECT_EQ(CFG_NAT_PRIVATE, (int)self->c->media_nat);
 }
 
+TEST_F(conf, metrics_defaults_and_section)
+{
+	struct sd_config *c = self->c;
+
+	ASSERT_EQ(0, load(self, "# nothing\n"));
+	EXPECT_TRUE(c->metrics_on);
+	EXPECT_STREQ("127.0.0.1:9463", str(&c->metrics_listen));
+	EXPECT_EQ(16U, c->metrics_max_connections);
+	EXPECT_EQ(10U, c->metrics_timeout_s);
+
+	ASSERT_EQ(0, load(self, "[metrics]\n"
+				"listen = 198.18.0.1:9100\n"
+				"max_connections = 4\n"
+				"timeout_s = 2\n"));
+	EXPECT_TRUE(c->metrics_on);
+	EXPECT_STREQ("198.18.0.1:9100", str(&c->metrics_listen));
+	EXPECT_EQ(4U, c->metrics_max_connections);
+	EXPECT_EQ(2U, c->metrics_timeout_s);
+	/* IPv6, with and without a port */
+	ASSERT_EQ(0, load(self, "[metrics]\nlisten = [::1]:9100\n"));
+	EXPECT_STREQ("[::1]:9100", str(&c->metrics_listen));
+	ASSERT_EQ(0, load(self, "[metrics]\nlisten = ::1\n"));
+	EXPECT_STREQ("[::1]:9463", str(&c->metrics_listen));
+	/* an empty address turns the listener off */
+	ASSERT_EQ(0, load(self, "[metrics]\nlisten =\n"));
+	EXPECT_FALSE(c->metrics_on);
+}
+
 TEST_F(conf, control_section)
 {
 	struct sd_config *c = self->c;
@@ -460,6 +488,16 @@ TEST_F(conf, errors_name_file_line_and_key)
 		  "[control] group: no such group: 'no-such-group-here'" },
 		{ "[control]\nidle_s = 0\n", 2,
 		  "[control] idle_s: must be more than 0" },
+		{ "[metrics]\nlisten = localhost:9463\n", 2,
+		  "[metrics] listen: not ADDR[:PORT], or empty: 'localhost:9463'" },
+		{ "[metrics]\nlisten = 127.0.0.1:0\n", 2,
+		  "[metrics] listen: not ADDR[:PORT], or empty" },
+		{ "[metrics]\nlisten = 127.0.0.1:65536\n", 2,
+		  "[metrics] listen: not ADDR[:PORT], or empty" },
+		{ "[metrics]\nmax_connections = 0\n", 2,
+		  "[metrics] max_connections: must be more than 0" },
+		{ "[metrics]\ntimeout_s = x\n", 2,
+		  "[metrics] timeout_s: not a number" },
 		{ "[proxy]\nt1_msec = 5\n", 2,
 		  "[proxy] t1_msec: unknown key: '5'" },
 		{ "[proxy]\n[bogus]\nkey = 1\n", 2,

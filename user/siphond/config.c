@@ -24,6 +24,8 @@
 #include "control_proto.h"
 
 #define SIP_PORT 5060
+/* not in Prometheus' list of default ports, nor any well-known service's */
+#define METRICS_PORT 9463
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* the parsers share one signature; some need no key description */
 #define __maybe_unused __attribute__((unused))
@@ -287,6 +289,24 @@ static int parse_socket_path(struct load_ctx *ctx, const struct cfg_key *k,
 	return parse_string(ctx, k, value);
 }
 
+/* ADDR[:PORT] to serve /metrics on, or "" for no HTTP listener at all */
+static int parse_metrics_listen(struct load_ctx *ctx,
+				const struct cfg_key *k __maybe_unused,
+				const char *value)
+{
+	struct sd_config *c = ctx->c;
+
+	if (!*value) {
+		c->metrics_on = false;
+		return 0;
+	}
+	if (sd_sockaddr_parse(value, METRICS_PORT, &c->metrics_listen) ||
+	    !sd_sockaddr_port(&c->metrics_listen))
+		return reject(ctx, "not ADDR[:PORT], or empty");
+	c->metrics_on = true;
+	return 0;
+}
+
 /* a group that exists now: a typo is found by -t, not at the first use */
 static int parse_group(struct load_ctx *ctx, const struct cfg_key *k,
 		       const char *value)
@@ -519,6 +539,10 @@ static const struct cfg_key keys[] = {
 	  FIELD_SIZE(control_group), 0 },
 	KEY_U32("control", "idle_s", control_idle_s),
 
+	{ "metrics", "listen", parse_metrics_listen, 0, 0, 0 },
+	KEY_U32("metrics", "max_connections", metrics_max_connections),
+	KEY_U32("metrics", "timeout_s", metrics_timeout_s),
+
 	{ "trusted", "peer", parse_peer, 0, 0, 0 },
 
 	{ "routes", "route", parse_route, 0, 0, 0 },
@@ -722,6 +746,10 @@ void config_defaults(struct sd_config *c)
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 		 SIPHON_CONTROL_SOCKET_DEFAULT);
 	c->control_idle_s = 60;
+	c->metrics_on = true;
+	sd_sockaddr_parse("127.0.0.1", METRICS_PORT, &c->metrics_listen);
+	c->metrics_max_connections = 16;
+	c->metrics_timeout_s = 10;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)

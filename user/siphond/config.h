@@ -111,6 +111,12 @@ struct sd_config {
 	char control_group[CFG_NAME_MAX]; /* "" = root only (0600), else 0660 */
 	uint32_t control_idle_s; /* 60: a silent client is closed */
 
+	/* [metrics]: Prometheus /metrics over HTTP (metrics_http.c) */
+	bool metrics_on; /* listen = (empty) turns it off */
+	union sd_sockaddr metrics_listen; /* 127.0.0.1:9463 */
+	uint32_t metrics_max_connections; /* 16 */
+	uint32_t metrics_timeout_s; /* 10: a silent connection is closed */
+
 	/* [trusted] peer = ADDR[/PLEN] (repeatable): trunks skip auth */
 	unsigned int ntrusted;
 	struct cfg_trusted trusted[CFG_TRUSTED_MAX];

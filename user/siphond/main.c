@@ -250,6 +250,10 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 		pr_err("%s\n", why);
 		return -1;
 	}
+	if (metrics_open(d, &d->metrics, why, sizeof(why))) {
+		pr_err("%s\n", why);
+		return -1;
+	}
 	if (open_signals(d, sh)) {
 		pr_err("signals: %s\n", strerror(errno));
 		return -1;
@@ -264,6 +268,7 @@ static void teardown(struct siphond *d, struct signal_handler *sh)
 {
 	if (d->udp)
 		udp_flush(d->udp);
+	metrics_close(d->metrics);
 	control_close(d->ctl);
 	txn_table_free(d->txns);
 	udp_free(d->udp);

@@ -18,6 +18,7 @@
 #include "evloop.h"
 #include "location.h"
 #include "media.h"
+#include "metrics.h"
 #include "registrar.h"
 #include "sockaddr.h"
 #include "transport.h"
@@ -64,6 +65,7 @@ struct siphond {
 	struct auth *auth; /* NULL: no credentials file, nobody challenged */
 	struct media *media; /* NULL: [media] anchor = no */
 	struct control *ctl; /* NULL: [control] socket = (empty) */
+	struct metrics *metrics; /* NULL: [metrics] listen = (empty) */
 	struct proxy_stats stats;
 	uint64_t branch_seq;
 	uint64_t secret; /* salts branches and tags */

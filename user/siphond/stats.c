@@ -78,6 +78,14 @@ static void visit_control(const struct control_stats *st, sd_stat_fn fn,
 	CONTROL_COUNTERS(VISIT)
 }
 
+static void visit_metrics(const struct metrics_stats *st, sd_stat_fn fn,
+			  void *arg)
+{
+	const char *group = "metrics";
+
+	METRICS_COUNTERS(VISIT)
+}
+
 #undef VISIT
 
 void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
@@ -94,6 +102,8 @@ void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
 		visit_media(media_stats(d->media), fn, arg);
 	if (d->ctl)
 		visit_control(control_stats(d->ctl), fn, arg);
+	if (d->metrics)
+		visit_metrics(metrics_stats(d->metrics), fn, arg);
 }
 
 /* one log line per group: "stats proxy: requests=12 responses=9 ..." */
