@@ -22,7 +22,11 @@ PACKAGES=(
 	jq  # reading siphonctl --json in tests
 	socat  # raw lines to siphond's control socket in tests
 	kamailio  # the proxy tools/bench/cps compares against
+	rtpengine-daemon  # Kamailio's media relay in tools/bench/cps --media
 )
+# services these packages would start on their own: the benchmarks run
+# their own instances, in namespaces, and nothing else should
+SERVICES=(rtpengine-daemon)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -43,5 +47,23 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# no service starts while installing (invoke-rc.d asks policy-rc.d):
+# a policy of our own when the machine has none, removed afterwards
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+	trap 'rm -f "$POLICY"' EXIT
+	printf '#!/bin/sh\n# tools/deps.sh, while it installs\nexit 101\n' \
+		>"$POLICY"
+	chmod 755 "$POLICY"
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# and none starts at boot
+for svc in "${SERVICES[@]}"; do
+	[ -e "/etc/init.d/$svc" ] || continue
+	if [ -d /run/systemd/system ]; then
+		systemctl disable --now "$svc" >/dev/null 2>&1 || true
+	fi
+	# (with systemctl present, this also removes the unit's links)
+	update-rc.d "$svc" disable >/dev/null 2>&1 || true
+done
