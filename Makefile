@@ -112,6 +112,7 @@ bench: | deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench/relay
 	$(Q)tools/bench/cps
+	$(Q)tools/bench/cps --media
 
 tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
 

@@ -24,7 +24,12 @@ PACKAGES=(
 	socat  # raw lines to siphond's control socket in tests
 	curl prometheus  # scraping /metrics in tests; promtool lints it
 	kamailio  # the proxy tools/bench/cps compares against
+	rtpengine-daemon  # Kamailio's media relay in tools/bench/cps --media
 )
+# services these packages would start on their own (each named as its
+# package): the tests and benchmarks run their own instances, in
+# namespaces, and nothing else should
+SERVICES=(rtpengine-daemon kamailio prometheus)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -45,16 +50,25 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# no service starts while installing (invoke-rc.d asks policy-rc.d):
+# a policy of our own when the machine has none, removed afterwards
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+	trap 'rm -f "$POLICY"' EXIT
+	printf '#!/bin/sh\n# tools/deps.sh, while it installs\nexit 101\n' \
+		>"$POLICY"
+	chmod 755 "$POLICY"
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
-
-# Packages installed only for their tools (promtool) or for benchmarks
-# (kamailio) enable their own daemons. Ones this run installed are
-# stopped and disabled again, so `make deps` starts no server on the
-# host; a service the operator had before is left alone.
-for pkg in prometheus kamailio; do
-	[[ " ${missing[*]} " == *" $pkg "* ]] || continue
+# and none starts at boot. Only what this run installed: a service the
+# operator had before is left as it was
+for svc in "${SERVICES[@]}"; do
+	[[ " ${missing[*]} " == *" $svc "* ]] || continue
+	[ -e "/etc/init.d/$svc" ] || [ -d /run/systemd/system ] || continue
 	if [ -d /run/systemd/system ]; then
-		systemctl disable --now "$pkg" > /dev/null 2>&1 || true
+		systemctl disable --now "$svc" >/dev/null 2>&1 || true
 	fi
+	# (with systemctl present, this also removes the unit's links)
+	update-rc.d "$svc" disable >/dev/null 2>&1 || true
 done
