@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 18
+tap_plan 19
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -294,6 +294,34 @@ reoffer_undone() {
 tap_check "a re-INVITE refused with 491 leaves the flows as they were" \
 	reoffer_undone
 
+# a session timer (RFC 4028): a call whose phones agreed on 4 s refreshes
+# it once (an UPDATE without SDP, at 2 s) and then never again; its
+# media is kept past the first 4 s, and given up once 4 s pass with no
+# refresh, while the call itself is still up
+session_timer_runs_out() {
+	local t0 alive
+	t0=$(date +%s%N)
+	held_call timer uas_timer.xml uac_timer.xml 0 5078
+	wait_for four_flows || return 1
+	# some RTP at 3 s, so silence ([media] timeout_s) is not what ends it
+	sleep 3
+	rtp_through "$NS_A" $A_IP:40120 $SD_ADDR:$(relay_port $A_IP:40120) \
+		"$NS_B" $B_IP:40122 $SD_ADDR:$(relay_port $B_IP:40122) 20 ||
+		return 1
+	# past the first 4 s (and the reaper's 1.25 s): the refresh held it
+	sleep $(awk -v t0=$t0 -v now=$(date +%s%N) \
+		'BEGIN { d = 5.5 - (now - t0) / 1e9; print (d > 0 ? d : 0) }')
+	four_flows || { diag "the flows went before the refreshed timer"; return 1; }
+	wait_for eval 'grep -q "session timer ran out" "$LOGS/siphond.log"' ||
+		return 1
+	empty_map || return 1
+	kill -0 $CALL_UAC 2>/dev/null
+	alive=$?
+	call_ended && [ $alive -eq 0 ]
+}
+tap_check "a session timer not refreshed ends the media (RFC 4028)" \
+	session_timer_runs_out
+
 # the daemon's own account: every session it opened, it closed
 counter() {
 	sed -n "s/.*stats $1:.* $2=\([0-9]*\).*/\1/p" "$LOGS/siphond.log" |
@@ -306,15 +334,16 @@ media_counters() {
 		wait_for eval '[ "$(grep -c "stats media:" "$LOGS/siphond.log")" -gt '$n' ]' ||
 		return 1
 	diag "$(grep "stats media:" "$LOGS/siphond.log" | tail -n 1)"
-	[ "$(counter media offers)" = 8 ] && [ "$(counter media answers)" = 9 ] &&
+	[ "$(counter media offers)" = 9 ] && [ "$(counter media answers)" = 10 ] &&
 		[ "$(counter media reoffers)" = 4 ] &&
 		[ "$(counter media reoffers_undone)" = 1 ] &&
-		[ "$(counter media ended)" = 8 ] &&
+		[ "$(counter media ended)" = 9 ] &&
+		[ "$(counter media session_expired)" = 1 ] &&
 		[ "$(counter media timeouts)" = 1 ] &&
 		[ "$(counter media sessions)" = 0 ] &&
 		[ "$(counter media ports_in_use)" = 0 ]
 }
-tap_check "siphond counted 8 offers, 4 re-offers (1 undone), 9 answers, 8 ends (1 timeout), no port in use" \
+tap_check "siphond counted 9 offers, 4 re-offers (1 undone), 10 answers, 9 ends (1 timeout, 1 session expiry), no port in use" \
 	media_counters
 tap_check "siphond is still running" sd_alive
 

@@ -263,7 +263,7 @@ session_new(struct media *md, struct sip_str call_id, struct sip_str tag)
 	return ms;
 }
 
-static void session_end(struct media *md, struct media_session *ms)
+void media_session_end(struct media *md, struct media_session *ms)
 {
 	int32_t slot = (int32_t)(ms - md->slots), *pp;
 	unsigned int i;
@@ -450,7 +450,7 @@ int media_offer(struct media *md, struct sip_msg *m,
 		st->callee_side = media_ports_get(&md->ports);
 		if (!st->callee_side) {
 			md->stats.ports_exhausted++;
-			session_end(md, ms);
+			media_session_end(md, ms);
 			return -1;
 		}
 		st->anchored = true;
@@ -460,7 +460,7 @@ int media_offer(struct media *md, struct sip_msg *m,
 		n++;
 	}
 	if (!n || media_write_sdp(md, &s, &rw, out, cap, body)) {
-		session_end(md, ms);
+		media_session_end(md, ms);
 		return 0;
 	}
 	md->stats.offers++;
@@ -560,10 +560,9 @@ int media_reoffer(struct media *md, struct sip_msg *m,
 		ref->offer_in_answer = true;
 		return 0;
 	}
-	if (!media_sdp_of(md, m, &s)) {
-		*ref = (struct media_ref){ 0 };
+	/* without SDP (a session refresh): only its 2xx matters */
+	if (!media_sdp_of(md, m, &s))
 		return 0;
-	}
 	/* RFC 3261 14.1: a re-INVITE that fails changes nothing, so what
 	 * it changes can be undone (media_reoffer_failed) */
 	media_undo_save(md, ms);
@@ -657,7 +656,13 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 	static struct sdp_session s;
 	int r;
 
-	if (!ms || !media_sdp_of(md, m, &s))
+	if (!ms)
+		return 0;
+	/* every 2xx to an INVITE or UPDATE sets the session timer, with or
+	 * without SDP (a refresh often has none) */
+	if (m->status / 100 == 2)
+		media_session_refreshed(md, ms, m, now_ms);
+	if (!media_sdp_of(md, m, &s))
 		return 0;
 	/* until the ACK has answered, a 2xx of a late offer is the offer */
 	if (ms->late_offer && !ms->answered_ms)
@@ -715,7 +720,7 @@ void media_end_ref(struct media *md, struct media_ref ref)
 	struct media_session *ms = md ? session_of(md, ref) : NULL;
 
 	if (ms)
-		session_end(md, ms);
+		media_session_end(md, ms);
 }
 
 void media_end_dialog(struct media *md, struct sip_msg *bye)
@@ -723,57 +728,7 @@ void media_end_dialog(struct media *md, struct sip_msg *bye)
 	struct media_session *ms = session_find(md, bye, NULL);
 
 	if (ms)
-		session_end(md, ms);
-}
-
-/* when a packet last crossed one of the session's RTP flows, in ms */
-static uint64_t last_packet_ms(struct media *md, struct media_session *ms)
-{
-	uint16_t port[2];
-	struct siphon_flow_key key;
-	struct siphon_flow flow;
-	struct endpoint ep;
-	uint64_t last = ms->answered_ms;
-	unsigned int i, j;
-
-	for (i = 0; i < ms->nstreams; i++) {
-		if (!ms->s[i].answered)
-			continue;
-		port[0] = ms->s[i].caller_side;
-		port[1] = ms->s[i].callee_side;
-		for (j = 0; j < 2; j++) {
-			ep = relay_at(&ms->relay, port[j]);
-			flow_key_of(&ep, &key);
-			if (!flow_table_get(md->maps.flows_fd, &key, &flow) &&
-			    flow.last_seen_ns / 1000000 > last)
-				last = flow.last_seen_ns / 1000000;
-		}
-	}
-	return last;
-}
-
-void media_reap(struct media *md, uint64_t now_ms)
-{
-	uint64_t last;
-	uint32_t i;
-
-	if (now_ms < md->next_reap_ms)
-		return;
-	md->next_reap_ms = now_ms + md->reap_every_ms;
-	for (i = 0; i < md->max; i++) {
-		struct media_session *ms = &md->slots[i];
-
-		if (!ms->gen || !ms->answered_ms)
-			continue;
-		last = last_packet_ms(md, ms);
-		if (now_ms < last + md->timeout_ms)
-			continue;
-		pr_info("media: call %.*s silent for %llu s: its flows are out\n",
-			(int)ms->call_id_len, ms->call_id,
-			(unsigned long long)((now_ms - last) / 1000));
-		md->stats.timeouts++;
-		session_end(md, ms);
-	}
+		media_session_end(md, ms);
 }
 
 static void view_of(const struct media *md, const struct media_session *ms,

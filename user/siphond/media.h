@@ -35,6 +35,7 @@
 	X(reoffers_undone) /* of those: failed, the old ends put back */  \
 	X(ended) /* sessions ended, flows removed */                      \
 	X(timeouts) /* of those: no packet either way for timeout_s */    \
+	X(session_expired) /* of those: RFC 4028 timer, no refresh */     \
 	X(table_full) /* 503: max_sessions calls already */               \
 	X(ports_exhausted) /* 503: no relay port left */                  \
 	X(sdp_errors) /* a body that does not parse: passed as it came */ \
@@ -135,7 +136,9 @@ void media_end_dialog(struct media *md, struct sip_msg *bye);
 /*
  * End the sessions whose flows have seen no packet either way for
  * [media] timeout_s since the answer (a phone that vanished without a
- * BYE). Call it often; it looks at the flows every timeout_s / 4.
+ * BYE), and those whose session timer (RFC 4028 Session-Expires, from the
+ * last 2xx to an INVITE or UPDATE) ran out. Call it often; it looks every
+ * timeout_s / 4 (media_expiry.c).
  */
 void media_reap(struct media *md, uint64_t now_ms);
 /*

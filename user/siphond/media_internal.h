@@ -16,7 +16,7 @@
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
-#define MEDIA_SESSION_MAGIC 0x53434c33u /* "SCL3" */
+#define MEDIA_SESSION_MAGIC 0x53434c34u /* "SCL4" */
 
 /* whose ACK carries the answer to an offer made in a 2xx */
 enum media_ack_answer {
@@ -55,6 +55,7 @@ struct media_session {
 	bool late_offer;
 	uint8_t ack_answer; /* enum media_ack_answer */
 	uint64_t answered_ms; /* CLOCK_MONOTONIC; 0: no answer yet */
+	uint64_t expires_at_ms; /* RFC 4028 session timer; 0: none */
 	struct media_stream s[SDP_MEDIA_MAX];
 };
 
@@ -94,6 +95,11 @@ void media_stream_install(struct media *md, const struct media_session *ms,
 /* flows out, ports back: the stream is no more */
 void media_stream_release(struct media *md, struct media_session *ms,
 			  struct media_stream *s);
+/* the session is over: flows out, ports back, slot free */
+void media_session_end(struct media *md, struct media_session *ms);
+/* media_expiry.c: a 2xx to an INVITE or UPDATE sets the session timer */
+void media_session_refreshed(struct media *md, struct media_session *ms,
+			     const struct sip_msg *ok, uint64_t now_ms);
 /* ms joins its Call-ID's bucket */
 void media_session_link(struct media *md, struct media_session *ms);
 
