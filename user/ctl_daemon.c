@@ -318,7 +318,10 @@ static const char *text_or(json_t *obj, const char *key, const char *none)
 	return t ? t : none;
 }
 
-/* one line per stream: caller -> relay ... relay <- callee */
+/*
+ * One line per stream: caller -> relay ... relay <- callee, and the RTP
+ * packets XDP carried from each.
+ */
 static void print_calls(json_t *a)
 {
 	json_t *calls = json_object_get(a, "calls"), *c, *s;
@@ -328,8 +331,9 @@ static void print_calls(json_t *a)
 		printf("no calls\n");
 		return;
 	}
-	printf("%-32s %-9s %6s  %-21s %-21s %-21s %s\n", "CALL-ID", "STATE",
-	       "AGE", "CALLER", "CALLER SENDS TO", "CALLEE SENDS TO", "CALLEE");
+	printf("%-32s %-9s %6s  %-21s %-21s %-21s %-21s %s\n", "CALL-ID",
+	       "STATE", "AGE", "CALLER", "CALLER SENDS TO", "CALLEE SENDS TO",
+	       "CALLEE", "RTP FROM CALLER/CALLEE");
 	json_array_foreach(calls, i, c)
 	{
 		json_t *age = json_object_get(c, "answered_s_ago");
@@ -339,13 +343,16 @@ static void print_calls(json_t *a)
 			snprintf(age_text, sizeof(age_text), "%llds",
 				 (long long)json_integer_value(age));
 		json_array_foreach(json_object_get(c, "streams"), j, s)
-			printf("%-32.32s %-9.9s %6s  %-21s %-21s %-21s %s\n",
+			printf("%-32.32s %-9.9s %6s  %-21s %-21s %-21s %-21s "
+			       "%lld/%lld\n",
 			       j ? "" : text_or(c, "call_id", "?"),
 			       j ? "" : text_or(c, "state", "?"),
 			       j ? "" : age_text, text_or(s, "caller", "-"),
 			       text_or(s, "caller_sends_to", "-"),
 			       text_or(s, "callee_sends_to", "-"),
-			       text_or(s, "callee", "-"));
+			       text_or(s, "callee", "-"),
+			       (long long)num(s, "from_caller", "packets"),
+			       (long long)num(s, "from_callee", "packets"));
 	}
 }
 

@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media
-tap_plan 19
+tap_plan 20
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -153,6 +153,19 @@ inject_dropped() {
 tap_check "RTP from a host the SDP did not name is dropped in XDP" \
 	inject_dropped
 
+# siphonctl calls counts what XDP carried each way: 100 packets from each
+# phone, the injected 20 not among them
+calls_count_rtp() {
+	local out
+	out=$("$SIPHONCTL" -s "$SD_SOCK" --json calls)
+	jq -e '.calls[0].streams[0] | .from_caller.packets == 100 and
+		.from_callee.packets == 100 and .from_caller.bytes == 17200 and
+		.from_caller.idle_ms >= 0' <<< "$out" > /dev/null ||
+		{ diag "$(jq -c '.calls[0].streams[0]' <<< "$out")"; return 1; }
+	"$SIPHONCTL" -s "$SD_SOCK" calls | grep -q " 100/100$"
+}
+tap_check "siphonctl calls: RTP packets each way, as XDP counted them" \
+	calls_count_rtp
 empty_map() {
 	[ "$(flows | jq length)" = 0 ]
 }

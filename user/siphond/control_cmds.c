@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -314,19 +315,38 @@ static json_t *end_json(const struct endpoint *ep)
 			    json_null();
 }
 
-static json_t *stream_json(const char *relay, const struct media_stream_view *s)
+/* one direction's RTP as XDP counted it; null while it has no flow */
+static json_t *rtp_json(const struct media_flow_view *f, uint64_t now_ns)
 {
-	return json_pack("{s:b, s:b, s:o, s:o, s:o, s:o}", "answered",
+	json_t *idle = json_null();
+
+	if (!f->present)
+		return idle;
+	if (f->last_seen_ns && now_ns > f->last_seen_ns)
+		idle = json_integer(
+			(json_int_t)((now_ns - f->last_seen_ns) / 1000000));
+	return json_pack("{s:I, s:I, s:o, s:b}", "packets",
+			 (json_int_t)f->packets, "bytes", (json_int_t)f->bytes,
+			 "idle_ms", idle, "latched", f->latched);
+}
+
+static json_t *stream_json(const char *relay, const struct media_stream_view *s,
+			   uint64_t now_ns)
+{
+	return json_pack("{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "answered",
 			 s->answered, "rtcp_mux", s->rtcp_mux, "caller",
 			 end_json(&s->caller_rtp), "caller_sends_to",
 			 relay_json(relay, s->caller_side), "callee",
 			 end_json(&s->callee_rtp), "callee_sends_to",
-			 relay_json(relay, s->callee_side));
+			 relay_json(relay, s->callee_side), "from_caller",
+			 rtp_json(&s->rtp[0], now_ns), "from_callee",
+			 rtp_json(&s->rtp[1], now_ns));
 }
 
 struct calls_ctx {
 	json_t *arr;
-	uint64_t now;
+	uint64_t now; /* the loop's clock, ms */
+	uint64_t now_ns; /* CLOCK_MONOTONIC, as the flows' last-seen */
 };
 
 static int call_note(void *arg, const struct media_call_view *c)
@@ -337,7 +357,8 @@ static int call_note(void *arg, const struct media_call_view *c)
 
 	for (i = 0; streams && i < c->nstreams; i++)
 		if (json_array_append_new(streams,
-					  stream_json(c->relay, &c->s[i])))
+					  stream_json(c->relay, &c->s[i],
+						      x->now_ns)))
 			goto oom;
 	call = json_pack(
 		"{s:o, s:o, s:s, s:o, s:o}", "call_id",
@@ -365,8 +386,11 @@ static int cmd_calls(struct siphond *d, json_t *req, json_t *ans, char *err,
 		     size_t errlen)
 {
 	struct calls_ctx x = { .arr = json_array(), .now = d->loop.now };
+	struct timespec ts;
 	int ret = -ENOMEM;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	x.now_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	(void)req;
 	if (!d->media) {
 		json_decref(x.arr);

@@ -731,6 +731,28 @@ void media_end_dialog(struct media *md, struct sip_msg *bye)
 		media_session_end(md, ms);
 }
 
+/* what the fast path counted on the flow that takes relay:port */
+static void flow_view_of(const struct media *md, const struct media_session *ms,
+			 uint16_t port, struct media_flow_view *f)
+{
+	struct siphon_flow_key key;
+	struct siphon_flow flow;
+	struct endpoint ep;
+
+	*f = (struct media_flow_view){ 0 };
+	if (!port)
+		return;
+	ep = relay_at(&ms->relay, port);
+	flow_key_of(&ep, &key);
+	if (flow_table_get(md->maps.flows_fd, &key, &flow))
+		return;
+	f->present = true;
+	f->latched = flow.latch == SIPHON_LATCH_LEARN && flow.learned_port;
+	f->packets = flow.packets;
+	f->bytes = flow.bytes;
+	f->last_seen_ns = flow.last_seen_ns;
+}
+
 static void view_of(const struct media *md, const struct media_session *ms,
 		    struct media_call_view *v)
 {
@@ -753,6 +775,8 @@ static void view_of(const struct media *md, const struct media_session *ms,
 			.caller_rtp = s->caller_rtp,
 			.callee_rtp = s->callee_rtp,
 		};
+		flow_view_of(md, ms, s->caller_side, &v->s[i].rtp[0]);
+		flow_view_of(md, ms, s->callee_side, &v->s[i].rtp[1]);
 	}
 }
 

@@ -75,6 +75,13 @@ struct media_call_view {
 		uint16_t caller_side,
 			callee_side; /* relay RTP ports, 0: none */
 		struct endpoint caller_rtp, callee_rtp; /* the phones' ends */
+		/* RTP the XDP relay carried, from the flows: [0] from the
+		 * caller, [1] from the callee */
+		struct media_flow_view {
+			bool present;
+			bool latched; /* behind NAT: the port is learned */
+			uint64_t packets, bytes, last_seen_ns;
+		} rtp[2];
 	} s[SDP_MEDIA_MAX];
 };
 
