@@ -176,6 +176,21 @@ static inline void sip_set_cfg(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, shield_cfg_write(sb->shield_fd, &cfg));
 }
 
+/* the XDP action a reason stands for */
+static inline int reason_xdp_of(__u32 reason)
+{
+	static const int xdp[VERDICT_MAX] = {
+		[VERDICT_PASS] = XDP_PASS,
+		[VERDICT_DROP] = XDP_DROP,
+		[VERDICT_TX] = XDP_TX,
+		[VERDICT_REDIRECT] = XDP_REDIRECT,
+	};
+
+	return reason < SIPHON_REASON_MAX ?
+		       xdp[siphon_reasons[reason].verdict] :
+		       XDP_ABORTED;
+}
+
 /* FNV-1a of the bytes of s that are not SP or HTAB, as the program hashes */
 static inline __u32 sip_hash(const char *s, size_t len, __u32 *n)
 {
