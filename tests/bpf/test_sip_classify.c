@@ -373,4 +373,258 @@ TEST_F(classify, row)
 	ASSERT_EQ(0, memcmp(&before, &after, sizeof(after)));
 }
 
+/* -------------------------------------------------------------------- */
+/* shield: configuration, the scan budget, truncations                   */
+/* -------------------------------------------------------------------- */
+
+FIXTURE(shield)
+{
+	struct sip_bench sb;
+};
+
+FIXTURE_SETUP(shield)
+{
+	sip_bench_setup(_metadata, &self->sb);
+}
+
+FIXTURE_TEARDOWN(shield)
+{
+	sip_bench_teardown(&self->sb);
+}
+
+static void run_text(struct __test_metadata *_metadata, struct sip_bench *sb,
+		     __u16 dport, const char *text, int reason)
+{
+	struct sip_outcome out;
+
+	sip_run(_metadata, sb, 4, 0, 0, dport, text, strlen(text), &out);
+	ASSERT_EQ(reason_xdp_of(reason), out.verdict);
+	assert_counted(_metadata, &out.count, reason);
+}
+
+/* ports: the configured ones replace 5060, and apply at once */
+TEST_F(shield, sip_ports)
+{
+	run_text(_metadata, &self->sb, 5080, "junk", SIPHON_PASS_NO_FLOW);
+	sip_set_cfg(_metadata, &self->sb, 0, "5080,5062");
+	run_text(_metadata, &self->sb, 5080, "junk", SIPHON_DROP_SIP_NOT_SIP);
+	run_text(_metadata, &self->sb, 5062, REQ("INVITE"),
+		 SIPHON_PASS_SIP_REQUEST);
+	run_text(_metadata, &self->sb, 5060, "junk", SIPHON_PASS_NO_FLOW);
+	sip_set_cfg(_metadata, &self->sb, 0, NULL);
+	run_text(_metadata, &self->sb, 5060, "junk", SIPHON_DROP_SIP_NOT_SIP);
+}
+
+/* every rule switched off passes what it would drop, counted as such */
+TEST_F(shield, rules_off)
+{
+	const char *scanner =
+		REQ_UA("OPTIONS", "User-Agent: friendly-scanner\r\n");
+
+	sip_set_cfg(_metadata, &self->sb, SIPHON_SHIELD_OFF_NOT_SIP, NULL);
+	run_text(_metadata, &self->sb, SIP_PORT, "junk",
+		 SIPHON_PASS_SIP_RULE_OFF);
+	run_text(_metadata, &self->sb, SIP_PORT, "SIP/2.0 99 x\r\n\r\n",
+		 SIPHON_DROP_SIP_BAD_START);
+	sip_set_cfg(_metadata, &self->sb, SIPHON_SHIELD_OFF_BAD_START, NULL);
+	run_text(_metadata, &self->sb, SIP_PORT, "SIP/2.0 99 x\r\n\r\n",
+		 SIPHON_PASS_SIP_RULE_OFF);
+	run_text(_metadata, &self->sb, SIP_PORT, scanner,
+		 SIPHON_DROP_SIP_SCANNER);
+	sip_set_cfg(_metadata, &self->sb, SIPHON_SHIELD_OFF_SCANNER, NULL);
+	run_text(_metadata, &self->sb, SIP_PORT, scanner,
+		 SIPHON_PASS_SIP_RULE_OFF);
+	run_text(_metadata, &self->sb, SIP_PORT, "junk",
+		 SIPHON_DROP_SIP_NOT_SIP);
+	/* the classifier off: SIP ports are UDP like any other */
+	sip_set_cfg(_metadata, &self->sb, SIPHON_SHIELD_OFF_CLASSIFY, NULL);
+	run_text(_metadata, &self->sb, SIP_PORT, scanner, SIPHON_PASS_NO_FLOW);
+}
+
+/* patterns change at run time; the defaults are seeded once */
+TEST_F(shield, scanner_patterns)
+{
+	char list[SIPHON_SCANNERS_MAX][SIPHON_SCANNER_LEN_MAX + 1];
+	const char *evil = REQ_UA("INVITE", "User-Agent: EvilDialer 2.0\r\n");
+	const char *vicious = REQ_UA("INVITE", "User-Agent: sipvicious\r\n");
+	int i, n;
+
+	n = shield_scanners_list(self->sb.scanners_fd, list);
+	ASSERT_EQ(6, n);
+	ASSERT_STREQ("friendly-scanner", list[0]);
+	run_text(_metadata, &self->sb, SIP_PORT, evil, SIPHON_PASS_SIP_REQUEST);
+	ASSERT_EQ(0, shield_scanner_add(self->sb.scanners_fd, "EVILdialer"));
+	ASSERT_EQ(-EEXIST,
+		  shield_scanner_add(self->sb.scanners_fd, "evildialer"));
+	run_text(_metadata, &self->sb, SIP_PORT, evil, SIPHON_DROP_SIP_SCANNER);
+	ASSERT_EQ(0, shield_scanner_del(self->sb.scanners_fd, "sipvicious"));
+	ASSERT_EQ(-ENOENT,
+		  shield_scanner_del(self->sb.scanners_fd, "sipvicious"));
+	run_text(_metadata, &self->sb, SIP_PORT, vicious,
+		 SIPHON_PASS_SIP_REQUEST);
+	/* seeding again leaves the operator's list alone */
+	ASSERT_EQ(0, shield_scanners_seed(self->sb.shield_fd,
+					  self->sb.scanners_fd));
+	run_text(_metadata, &self->sb, SIP_PORT, vicious,
+		 SIPHON_PASS_SIP_REQUEST);
+	ASSERT_EQ(-EINVAL, shield_scanner_add(self->sb.scanners_fd, ""));
+	ASSERT_EQ(-EINVAL,
+		  shield_scanner_add(self->sb.scanners_fd,
+				     "0123456789abcdef0123456789abcdef"));
+	/* a full list refuses one more; a pattern of the longest length */
+	for (i = 0; i < SIPHON_SCANNERS_MAX - 6; i++) {
+		char p[8];
+
+		snprintf(p, sizeof(p), "zz%d", i);
+		ASSERT_EQ(0, shield_scanner_add(self->sb.scanners_fd, p));
+	}
+	ASSERT_EQ(-ENOSPC, shield_scanner_add(self->sb.scanners_fd, "more"));
+	ASSERT_EQ(0, shield_scanner_del(self->sb.scanners_fd, "zz0"));
+	ASSERT_EQ(0, shield_scanner_add(self->sb.scanners_fd,
+					"0123456789abcdef0123456789abcde"));
+	run_text(_metadata, &self->sb, SIP_PORT,
+		 REQ_UA("INVITE",
+			"User-Agent: x0123456789ABCDEF0123456789ABCDEx\r\n"),
+		 SIPHON_DROP_SIP_SCANNER);
+	run_text(_metadata, &self->sb, SIP_PORT,
+		 REQ_UA("INVITE",
+			"User-Agent: x0123456789ABCDEF0123456789ABCDx\r\n"),
+		 SIPHON_PASS_SIP_REQUEST);
+	/* reset: the defaults again */
+	ASSERT_EQ(0, shield_scanners_reset(self->sb.scanners_fd));
+	ASSERT_EQ(6, shield_scanners_list(self->sb.scanners_fd, list));
+}
+
+/* a message of headers padded to pos bytes before the User-Agent */
+static size_t padded(char *buf, size_t size, size_t pad, const char *ua)
+{
+	size_t n;
+
+	n = snprintf(
+		buf, size,
+		"OPTIONS sip:198.18.0.1 SIP/2.0\r\n" VIA_HDR FROM_HDR TO_HDR
+		"Call-ID: " CALL_ID "\r\nCSeq: 1 OPTIONS\r\nX-Pad: ");
+	memset(buf + n, 'p', pad);
+	n += pad;
+	n += snprintf(buf + n, size - n,
+		      "\r\nUser-Agent: %s\r\nContent-Length: 0\r\n\r\n", ua);
+	return n;
+}
+
+/*
+ * The scan budget: headers that end within it are read whole; a scanner
+ * whose User-Agent lies past it passes, counted as too long; a big body
+ * after short headers does not matter.
+ */
+TEST_F(shield, scan_budget)
+{
+	static char buf[SIP_FRAME_MAX];
+	struct sip_outcome out;
+	size_t len;
+
+	len = padded(buf, sizeof(buf), 1500, "friendly-scanner");
+	ASSERT_GT((size_t)SIPHON_SIP_SCAN_MAX, len);
+	sip_run(_metadata, &self->sb, 4, 0, 0, SIP_PORT, buf, len, &out);
+	assert_counted(_metadata, &out.count, SIPHON_DROP_SIP_SCANNER);
+
+	len = padded(buf, sizeof(buf), 2100, "friendly-scanner");
+	ASSERT_LT((size_t)SIPHON_SIP_SCAN_MAX, len);
+	sip_run(_metadata, &self->sb, 6, 1, 0, SIP_PORT, buf, len, &out);
+	ASSERT_EQ(XDP_PASS, out.verdict);
+	assert_counted(_metadata, &out.count, SIPHON_PASS_SIP_TOO_LONG);
+	ASSERT_EQ(SIPHON_SIP_KIND_REQUEST, out.info.kind);
+	ASSERT_EQ(SIPHON_SIP_METHOD_OPTIONS, out.info.method);
+	ASSERT_FALSE(out.info.flags & SIPHON_SIP_F_USER_AGENT);
+
+	/* short headers, a body past the budget: read, passed */
+	len = snprintf(buf, sizeof(buf), "%s", REQ("MESSAGE"));
+	len -= strlen("Content-Length: 0\r\n\r\n");
+	len += snprintf(buf + len, sizeof(buf) - len,
+			"Content-Length: 2500\r\n\r\n");
+	memset(buf + len, 'b', 2500);
+	len += 2500;
+	sip_run(_metadata, &self->sb, 4, 0, 0, SIP_PORT, buf, len, &out);
+	assert_counted(_metadata, &out.count, SIPHON_PASS_SIP_REQUEST);
+	ASSERT_EQ(2500u, out.info.content_length);
+}
+
+/*
+ * Every truncation of valid SIP is safe: each prefix of the payload,
+ * sent as a shorter datagram (lengths consistent), is verified, runs
+ * and gets a documented verdict: a start line cut short is dropped
+ * (bad start line; inside its first word: not SIP); cut anywhere after
+ * it, the message passes as a request or response. Each prefix of the
+ * frame (the datagram cut, lengths inconsistent) passes as truncated.
+ */
+TEST_F(shield, every_truncation)
+{
+	static const char *const texts[] = {
+		REQ_UA("INVITE", "User-Agent: Linphone\r\n"),
+		RESP("183 Session Progress"),
+		"\r\n" REQ("ACK"),
+	};
+	static __u8 frame[SIP_FRAME_MAX];
+	struct pkt_layout lay;
+	struct sip_outcome out;
+	size_t cut, len, line, lead, word;
+	unsigned int t;
+	int want;
+
+	for (t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		len = strlen(texts[t]);
+		line = strstr(texts[t] + 2, "\r\n") - texts[t] + 2;
+		lead = texts[t][0] == '\r' ? 2 : 0;
+		word = lead + strcspn(texts[t] + lead, " /");
+		for (cut = 0; cut <= len; cut++) {
+			sip_run(_metadata, &self->sb, cut % 2 ? 6 : 4, cut % 3,
+				0, SIP_PORT, texts[t], cut, &out);
+			if (cut >= line)
+				want = texts[t][0] == 'S' ?
+					       SIPHON_PASS_SIP_RESPONSE :
+					       SIPHON_PASS_SIP_REQUEST;
+			else if (texts[t][0] == '\r' && cut <= 2)
+				want = cut == 2 ? SIPHON_PASS_SIP_KEEPALIVE :
+						  SIPHON_DROP_SIP_NOT_SIP;
+			else if (cut <= word)
+				want = SIPHON_DROP_SIP_NOT_SIP;
+			else
+				want = SIPHON_DROP_SIP_BAD_START;
+			ASSERT_EQ(want, (int)out.info.reason)
+			{
+				TH_LOG("text %u cut at %zu: %s", t, cut,
+				       reason_name(out.info.reason));
+			}
+			assert_counted(_metadata, &out.count, want);
+		}
+		sip_frame(_metadata, 4, 1, 0, SIP_PORT, texts[t], len, frame,
+			  &lay);
+		for (cut = ETH_HLEN; cut < lay.len; cut++) {
+			sip_run_frame(_metadata, &self->sb, frame, cut, &out);
+			ASSERT_EQ(XDP_PASS, out.verdict);
+			assert_counted(_metadata, &out.count,
+				       SIPHON_PASS_TRUNCATED);
+		}
+	}
+}
+
+/* counts are per ingress interface */
+TEST_F(shield, counts_per_interface)
+{
+	struct siphon_sip_counts in, out_if;
+	struct sip_outcome out;
+	static __u8 frame[SIP_FRAME_MAX];
+	struct pkt_layout lay;
+
+	sip_frame(_metadata, 4, 0, 0, SIP_PORT, REQ("BYE"), strlen(REQ("BYE")),
+		  frame, &lay);
+	sip_run_frame(_metadata, &self->sb, frame, lay.len, &out);
+	self->sb.b.if_in = self->sb.b.if_out; /* arrive on the other one */
+	sip_run_frame(_metadata, &self->sb, frame, lay.len, &out);
+	sip_run_frame(_metadata, &self->sb, frame, lay.len, &out);
+	sip_counts(_metadata, &self->sb, lab_ifindex(DEV_IN), &in);
+	sip_counts(_metadata, &self->sb, self->sb.b.if_out, &out_if);
+	ASSERT_EQ(1u, in.requests[SIPHON_SIP_METHOD_BYE]);
+	ASSERT_EQ(2u, out_if.requests[SIPHON_SIP_METHOD_BYE]);
+}
+
 TEST_HARNESS_MAIN
