@@ -13,6 +13,8 @@
 #include "siphon/counters.h"
 #include "siphon/flow.h"
 #include "siphon/maps.h"
+#include "siphon/sip.h"
+#include "sip_scratch.h"
 
 /* one direction of one media stream, keyed by relay address and port */
 struct {
@@ -45,5 +47,41 @@ struct {
 	__type(key, __u32);
 	__type(value, struct siphon_clock);
 } siphon_clock SEC(".maps");
+
+/* the SIP classifier's switches and ports (siphon/sip.h); zero = defaults */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct siphon_shield_cfg);
+} siphon_shield SEC(".maps");
+
+/* User-Agent patterns of scanners, lower case; an empty slot has len 0 */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIPHON_SCANNERS_MAX);
+	__type(key, __u32);
+	__type(value, struct siphon_scanner);
+} siphon_scanners SEC(".maps");
+
+/* SIP requests by method and responses by class, per ingress ifindex */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SIPHON_TX_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, struct siphon_sip_counts);
+} siphon_sipstats SEC(".maps");
+
+/*
+ * Each CPU's copy of the SIP text being read and what was learned
+ * (struct siphon_sip_scan), then the scan's private registers
+ * (bpf/sip_scratch.h).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sip_scratch);
+} siphon_sip_scan SEC(".maps");
 
 #endif /* SIPHON_BPF_MAPS_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * siphon's XDP entry: the packet path, one stage per header, in the order
- * the bytes arrive. Each stage returns a final reason or SIPHON_CONTINUE;
+ * the bytes arrive; media first (the hot path), then SIP on SIP ports. Each stage returns a final reason or SIPHON_CONTINUE;
  * every reason is counted and mapped to its verdict in verdict.h.
  */
 #include <linux/bpf.h>
@@ -12,6 +12,7 @@
 #include "parse_l3.h"
 #include "parse_l4.h"
 #include "relay.h"
+#include "sip_classify.h"
 #include "verdict.h"
 
 SEC("xdp")
@@ -35,7 +36,12 @@ int siphon_xdp(struct xdp_md *ctx)
 		return verdict(reason);
 
 	/* a redirect is set up by bpf_redirect_map(), then returned as is */
-	return verdict(relay_media(ctx, &pkt));
+	reason = relay_media(ctx, &pkt);
+	if (reason != SIPHON_PASS_NO_FLOW)
+		return verdict(reason);
+
+	/* no flow: SIP ports are classified, everything else passes */
+	return verdict(sip_classify(ctx, &pkt));
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -198,6 +198,11 @@ static int open_pinned(const char *pin_dir, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+int siphon_map_open(const char *pin_dir, const char *name)
+{
+	return open_pinned(pin_dir, name);
+}
+
 int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps)
 {
 	int err;

@@ -28,6 +28,8 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 
 /* Open the maps pinned under pin_dir; -ENOENT if siphon never loaded. */
 int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps);
+/* One map pinned under pin_dir by name: its fd, or -errno (-ENOENT). */
+int siphon_map_open(const char *pin_dir, const char *name);
 /* The maps of a loaded object, not owned by the caller. */
 void siphon_maps_of(struct siphon_xdp *obj, struct siphon_maps *maps);
 void siphon_maps_close(struct siphon_maps *maps);

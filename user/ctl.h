@@ -34,6 +34,7 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv);
 int ctl_detach(struct ctl *ctl, int argc, char **argv);
 int ctl_flow(struct ctl *ctl, int argc, char **argv);
 int ctl_stats(struct ctl *ctl, int argc, char **argv);
+int ctl_shield(struct ctl *ctl, int argc, char **argv);
 int ctl_status(struct ctl *ctl, int argc, char **argv);
 int ctl_registrations(struct ctl *ctl, int argc, char **argv);
 int ctl_calls(struct ctl *ctl, int argc, char **argv);

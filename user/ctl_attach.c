@@ -11,6 +11,7 @@
 #include "bpf/siphon_xdp.skel.h"
 #include "bpf_loader.h"
 #include "ctl.h"
+#include "shield.h"
 #include "xdp_attach.h"
 
 static int parse_mode(const char *text, enum xdp_mode *mode)
@@ -62,30 +63,61 @@ static const char *attach_error(int err)
 	}
 }
 
+/*
+ * The shield's maps as a fresh attach leaves them: the SIP ports when
+ * given, the scanner patterns seeded once (an operator's list survives).
+ */
+static int shield_setup(struct siphon_xdp *obj, const char *ports)
+{
+	int shield_fd = bpf_map__fd(obj->maps.siphon_shield);
+	struct siphon_shield_cfg cfg;
+	int err;
+
+	if (ports) {
+		err = shield_cfg_read(shield_fd, &cfg);
+		if (!err)
+			err = shield_ports_parse(ports, cfg.sip_ports);
+		if (!err)
+			err = shield_cfg_write(shield_fd, &cfg);
+		if (err)
+			return err;
+	}
+	return shield_scanners_seed(shield_fd,
+				    bpf_map__fd(obj->maps.siphon_scanners));
+}
+
 int ctl_attach(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "max-flows", required_argument, NULL, 'f' },
+		{ "sip-port", required_argument, NULL, 'p' },
 		{},
 	};
 	enum xdp_mode mode = XDP_MODE_AUTO;
 	struct attach_result res;
 	json_t *done;
 	struct siphon_xdp *obj;
+	__be16 ports[SIPHON_SIP_PORTS_MAX];
+	const char *sip_ports = NULL;
 	__u32 max_flows = 0;
 	int opt, i, err, rc = CTL_OK;
 
 	optind = 0; /* 0, not 1: GNU getopt must forget main()'s parse */
-	while ((opt = getopt_long(argc, argv, "m:f:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "m:f:p:", opts, NULL)) != -1) {
 		if (opt == 'm' && !parse_mode(optarg, &mode))
 			continue;
 		if (opt == 'f' && !parse_max_flows(optarg, &max_flows))
 			continue;
+		if (opt == 'p' && !shield_ports_parse(optarg, ports)) {
+			sip_ports = optarg;
+			continue;
+		}
 		return ctl_fail(
 			CTL_USAGE,
 			"attach: bad option (--mode auto|native|generic, "
-			"--max-flows 1..67108864)");
+			"--max-flows 1..67108864, --sip-port PORT[,PORT...] "
+			"up to 8)");
 	}
 	if (optind >= argc)
 		return ctl_fail(CTL_USAGE,
@@ -105,6 +137,13 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 				"cannot load the XDP program: %s (-v shows "
 				"libbpf's and the verifier's messages)",
 				strerror(-err));
+
+	err = shield_setup(obj, sip_ports);
+	if (err) {
+		siphon_xdp__destroy(obj);
+		return ctl_fail(CTL_FAILED, "cannot set up the SIP shield: %s",
+				strerror(-err));
+	}
 
 	done = json_array();
 	for (i = optind; i < argc; i++) {

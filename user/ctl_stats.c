@@ -7,10 +7,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 
 #include "ctl.h"
 #include "flow_table.h"
+#include "shield.h"
+#include "siphon/maps.h"
 #include "stats.h"
 #include "xdp_attach.h"
 
@@ -104,6 +108,90 @@ static json_t *stats_json(const __u64 *counters, const struct flow_fill *fill,
 			 reasons);
 }
 
+/* the SIP counts of every interface that saw SIP, if the map is there */
+struct sip_table {
+	struct shield_if_counts ifs[SIPHON_TX_PORTS_MAX];
+	int n;
+};
+
+static void sip_read(const char *pin_dir, struct sip_table *t)
+{
+	int fd = siphon_map_open(pin_dir, SIPHON_MAP_SIP_STATS);
+
+	t->n = 0;
+	if (fd < 0)
+		return;
+	t->n = shield_sip_counts_read(fd, t->ifs, SIPHON_TX_PORTS_MAX);
+	close(fd);
+	if (t->n < 0)
+		t->n = 0;
+}
+
+static const char *sip_ifname(__u32 ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+static const char *const class_names[SIPHON_SIP_STATUS_CLASSES] = {
+	"1xx", "2xx", "3xx", "4xx", "5xx", "6xx",
+};
+
+/* one row per method and class, one column per interface */
+static void print_sip(const struct sip_table *t)
+{
+	char name[IF_NAMESIZE];
+	unsigned int m;
+	int i;
+
+	if (!t->n)
+		return;
+	printf("\n%-10s", "SIP");
+	for (i = 0; i < t->n; i++)
+		printf(" %12s", sip_ifname(t->ifs[i].ifindex, name));
+	printf("\n");
+	for (m = 1; m < SIPHON_SIP_METHOD_MAX; m++) {
+		printf("%-10s", shield_method_name(m));
+		for (i = 0; i < t->n; i++)
+			printf(" %12llu",
+			       (unsigned long long)t->ifs[i].c.requests[m]);
+		printf("\n");
+	}
+	for (m = 0; m < SIPHON_SIP_STATUS_CLASSES; m++) {
+		printf("%-10s", class_names[m]);
+		for (i = 0; i < t->n; i++)
+			printf(" %12llu",
+			       (unsigned long long)t->ifs[i].c.responses[m]);
+		printf("\n");
+	}
+}
+
+static json_t *sip_json(const struct sip_table *t)
+{
+	json_t *all = json_object(), *req, *resp;
+	char name[IF_NAMESIZE];
+	unsigned int m;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		req = json_object();
+		resp = json_object();
+		for (m = 1; m < SIPHON_SIP_METHOD_MAX; m++)
+			json_object_set_new(
+				req, shield_method_name(m),
+				json_integer(t->ifs[i].c.requests[m]));
+		for (m = 0; m < SIPHON_SIP_STATUS_CLASSES; m++)
+			json_object_set_new(
+				resp, class_names[m],
+				json_integer(t->ifs[i].c.responses[m]));
+		json_object_set_new(all, sip_ifname(t->ifs[i].ifindex, name),
+				    json_pack("{s:o, s:o}", "requests", req,
+					      "responses", resp));
+	}
+	return all;
+}
+
 /* siphond's counters, or why there are none, after the XDP tables */
 static void print_siphond(json_t *groups, int rc, const char *socket)
 {
@@ -127,6 +215,7 @@ static void print_siphond(json_t *groups, int rc, const char *socket)
 int ctl_stats(struct ctl *ctl, int argc, char **argv)
 {
 	__u64 counters[SIPHON_REASON_MAX];
+	static struct sip_table sip;
 	struct flow_fill fill = {};
 	struct siphon_maps maps;
 	json_t *out, *ans = NULL, *groups = NULL;
@@ -144,6 +233,7 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 	siphon_maps_close(&maps);
 	if (err)
 		return ctl_fail(CTL_FAILED, "stats: %s", strerror(-err));
+	sip_read(ctl->pin_dir, &sip);
 	/* siphond down is no failure here: the XDP counters are the point */
 	drc = ctl_daemon_call(ctl, json_pack("{s:s}", "cmd", "stats"), &ans,
 			      true);
@@ -153,10 +243,13 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 		out = stats_json(counters, &fill, ctl->pin_dir);
 		if (out && groups)
 			json_object_set(out, "siphond", groups);
+		if (out)
+			json_object_set_new(out, "sip", sip_json(&sip));
 		json_decref(ans);
 		return ctl_print_json(out);
 	}
 	print_table(counters, &fill, ctl->pin_dir);
+	print_sip(&sip);
 	print_siphond(groups, drc, ctl->socket);
 	json_decref(ans);
 	return CTL_OK;

@@ -23,7 +23,8 @@
 
 static const struct ctl_command commands[] = {
 	{ "attach", ctl_attach,
-	  "attach IFACE... [--mode auto|native|generic] [--max-flows N]" },
+	  "attach IFACE... [--mode auto|native|generic] [--max-flows N]\n"
+	  "\t\t[--sip-port PORT[,PORT...]]" },
 	{ "detach", ctl_detach, "detach IFACE..." },
 	{ "flow", ctl_flow,
 	  "flow add RELAY:PORT from PEER[:PORT] to DEST:PORT src RELAY:PORT\n"
@@ -33,6 +34,11 @@ static const struct ctl_command commands[] = {
 	  "  flow flush\n"
 	  "  flow refresh [--follow [SECONDS]]" },
 	{ "stats", ctl_stats, "stats" },
+	{ "shield", ctl_shield,
+	  "shield [show]\n"
+	  "  shield rule classify|not-sip|bad-start|scanner on|off\n"
+	  "  shield ports PORT[,PORT...]|default\n"
+	  "  shield scanners list|add TEXT|del TEXT|reset" },
 	{ "status", ctl_status, "status", true },
 	{ "registrations", ctl_registrations, "registrations", true },
 	{ "calls", ctl_calls, "calls", true },

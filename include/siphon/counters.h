@@ -3,7 +3,8 @@
  * Every outcome of the XDP program, from one list. Each entry names the
  * reason, the XDP verdict it leads to, and a line an operator can act on.
  * The list generates the counter enum (BPF and userspace), the per-verdict
- * totals and the names siphonctl prints.
+ * totals and the names siphonctl prints. New reasons go at the end, so the
+ * keys of the pinned counter map keep their meaning.
  */
 #ifndef SIPHON_COUNTERS_H
 #define SIPHON_COUNTERS_H
@@ -27,7 +28,19 @@
 	X(DROP_EGRESS_UNKNOWN, DROP,                                         \
 	  "relayed, but the egress interface is not attached (attach it)")   \
 	X(TX_SAME_IF, TX, "forwarded out of the ingress interface (XDP_TX)") \
-	X(REDIRECT, REDIRECT, "forwarded to another interface (XDP_REDIRECT)")
+	X(REDIRECT, REDIRECT, "forwarded to another interface (XDP_REDIRECT)") \
+	X(PASS_SIP_REQUEST, PASS, "SIP request on a SIP port")               \
+	X(PASS_SIP_RESPONSE, PASS, "SIP response on a SIP port")             \
+	X(PASS_SIP_KEEPALIVE, PASS,                                          \
+	  "CRLF or STUN keepalive on a SIP port")                            \
+	X(PASS_SIP_TOO_LONG, PASS,                                           \
+	  "SIP headers longer than the scan budget: not fully read")         \
+	X(PASS_SIP_RULE_OFF, PASS,                                           \
+	  "a shield rule matched but is switched off (siphonctl shield)")    \
+	X(DROP_SIP_NOT_SIP, DROP, "not SIP on a SIP port")                   \
+	X(DROP_SIP_BAD_START, DROP,                                          \
+	  "SIP start line malformed beyond repair")                          \
+	X(DROP_SIP_SCANNER, DROP, "request from a known scanner (User-Agent)")
 
 #define SIPHON_REASON_ENUM(name, verdict, help) SIPHON_##name,
 enum siphon_reason { SIPHON_XDP_REASONS(SIPHON_REASON_ENUM) SIPHON_REASON_MAX };

@@ -11,6 +11,10 @@
 #define SIPHON_MAP_FLOWS "siphon_flows"
 #define SIPHON_MAP_STATS "siphon_stats"
 #define SIPHON_MAP_TX_PORTS "siphon_tx_ports"
+#define SIPHON_MAP_SHIELD "siphon_shield"
+#define SIPHON_MAP_SCANNERS "siphon_scanners"
+#define SIPHON_MAP_SIP_STATS "siphon_sipstats"
+#define SIPHON_MAP_SIP_SCAN "siphon_sip_scan"
 
 /* default flow table size; siphonctl attach --max-flows changes it */
 #define SIPHON_FLOWS_MAX_DEFAULT 262144

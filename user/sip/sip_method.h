@@ -6,24 +6,15 @@
 #ifndef SIPHON_SIP_METHOD_H
 #define SIPHON_SIP_METHOD_H
 
+#include "siphon/sip.h"
 #include "sip_str.h"
 
-/* X(ENUM_SUFFIX, "wire name") */
-#define SIP_METHODS(X)            \
-	X(INVITE, "INVITE")       \
-	X(ACK, "ACK")             \
-	X(BYE, "BYE")             \
-	X(CANCEL, "CANCEL")       \
-	X(REGISTER, "REGISTER")   \
-	X(OPTIONS, "OPTIONS")     \
-	X(PRACK, "PRACK")         \
-	X(UPDATE, "UPDATE")       \
-	X(INFO, "INFO")           \
-	X(SUBSCRIBE, "SUBSCRIBE") \
-	X(NOTIFY, "NOTIFY")       \
-	X(REFER, "REFER")         \
-	X(MESSAGE, "MESSAGE")     \
-	X(PUBLISH, "PUBLISH")
+/*
+ * X(ENUM_SUFFIX, "wire name"): the list the XDP classifier uses too
+ * (include/siphon/sip.h), so enum sip_method and enum siphon_sip_method
+ * number every method alike.
+ */
+#define SIP_METHODS(X) SIPHON_SIP_METHODS(X)
 
 #define SIP_METHOD_ENUM(name, str) SIP_METHOD_##name,
 /* SIP_METHOD_OTHER: a valid token we do not know, kept as its span */

@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The SIP text scan: one pass over the copied bytes, one byte per bpf_loop
+ * iteration, through a small automaton. The verifier checks the callback
+ * once, whatever the length; every read of the copy is masked to its size.
+ *
+ * The start line follows user/sip/sip_msg.c to the byte, so the classifier
+ * and siphond agree on which start lines are SIP:
+ *   Request: token SP URI SP "SIP/2.0" CRLF, the URI starting with a letter,
+ *            holding a ':', and no SP, control, DEL, 8-bit, '<', '>', '"'.
+ *   Status:  "SIP/2.0" SP 3DIGIT [SP reason] CRLF, 100..699, no control
+ *            byte but HTAB in the reason.
+ *   "SIP/2.0" in any case; leading CRLFs are skipped; a bare LF is wrong.
+ * Header lines are read less strictly: what decisions need is taken from
+ * them (Call-ID, CSeq, top Via branch, From/To tags, Content-Length,
+ * User-Agent, compact forms included), a line that cannot be read ends the
+ * scan (SIPHON_SIP_F_HDR_BAD) and is left to siphond to refuse.
+ */
+#ifndef SIPHON_BPF_SIP_SCAN_H
+#define SIPHON_BPF_SIP_SCAN_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "siphon/sip.h"
+#include "sip_scratch.h"
+
+#define SIP_SCAN_MASK (SIPHON_SIP_SCAN_MAX - 1)
+/* a CSeq number above this has gone past 2^31 - 1 (RFC 3261 8.1.1.5) */
+#define SIP_CSEQ_CAP 0x7fffffffu
+/* Content-Length digits stop counting here: no UDP body is this long */
+#define SIP_CL_CAP 0x00ffffffu
+
+_Static_assert((SIPHON_SIP_SCAN_MAX & SIP_SCAN_MASK) == 0,
+	       "the scan budget is a power of two");
+
+enum sip_scan_state {
+	/* the start line */
+	SC_LEAD, /* CRLFs before the start line */
+	SC_LEAD_LF,
+	SC_METHOD, /* the method, or "SIP" of a status line */
+	SC_URI_FIRST,
+	SC_URI,
+	SC_QVERSION, /* "SIP/2.0" ending a request line */
+	SC_RVERSION, /* "2.0" after "SIP/" of a status line */
+	SC_STATUS,
+	SC_REASON,
+	SC_START_LF,
+	/* header lines */
+	SC_LINE, /* first byte of a line */
+	SC_NAME,
+	SC_NAME_WS,
+	SC_VALUE_LWS,
+	SC_VALUE,
+	SC_VALUE_LF,
+	SC_END_LF,
+	/* final: the loop stops */
+	SC_DONE, /* the empty line after the headers */
+	SC_NOT_SIP, /* the first word is neither a method nor "SIP/" */
+	SC_BAD_START, /* a start line siphond refuses too */
+	SC_HDR_BAD, /* a header line the scan does not read */
+};
+
+/* the headers the scan reads; bit (1 << id) in sip_scan_ctx.seen */
+enum sip_scan_hdr {
+	SH_OTHER,
+	SH_CALL_ID,
+	SH_CSEQ,
+	SH_VIA,
+	SH_FROM,
+	SH_TO,
+	SH_CONTENT_LENGTH,
+	SH_USER_AGENT,
+};
+
+/* a ";name=value" parameter of Via (branch) or From/To (tag) */
+enum sip_param_state {
+	PM_OUT, /* before the next ';' */
+	PM_NAME,
+	PM_AFTER_NAME, /* the name matched; '=' next */
+	PM_VAL_WS,
+	PM_VAL,
+	PM_STOP, /* Via: past the first value (a ',') */
+};
+
+/* CSeq: 1*DIGIT LWS Method */
+enum sip_cseq_state {
+	CS_PRE,
+	CS_NUM,
+	CS_SEP,
+	CS_METHOD,
+	CS_END,
+	CS_BAD,
+};
+
+static __always_inline bool sip_is_ws(__u8 c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static __always_inline bool sip_is_digit(__u8 c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static __always_inline bool sip_is_alpha(__u8 c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static __always_inline __u8 sip_lower(__u8 c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* RFC 3261 token: alphanumerics and -.!%*_+`'~ */
+static __always_inline bool sip_is_token(__u8 c)
+{
+	return sip_is_alpha(c) || sip_is_digit(c) || c == '-' || c == '.' ||
+	       c == '!' || c == '%' || c == '*' || c == '_' || c == '+' ||
+	       c == '`' || c == '\'' || c == '~';
+}
+
+/* bytes a header value or a reason phrase may not hold (HTAB may) */
+static __always_inline bool sip_is_ctl(__u8 c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+static __always_inline __u8 scan_at(const struct siphon_sip_scan *s, __u32 i)
+{
+	return s->buf[i & SIP_SCAN_MASK];
+}
+
+/* n bytes at off equal lit, letters compared in any case (lit lower) */
+static __always_inline bool scan_ieq(const struct siphon_sip_scan *s, __u32 off,
+				     const char *lit, __u32 n)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (sip_lower(scan_at(s, off + i)) != (__u8)lit[i])
+			return false;
+	}
+	return true;
+}
+
+/* n bytes at off equal lit exactly */
+static __always_inline bool scan_eq(const struct siphon_sip_scan *s, __u32 off,
+				    const char *lit, __u32 n)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (scan_at(s, off + i) != (__u8)lit[i])
+			return false;
+	}
+	return true;
+}
+
+#define SIP_METHOD_TRY(name, str)                                            \
+	if (len == sizeof(str) - 1 && scan_eq(s, off, str, sizeof(str) - 1)) \
+		return SIPHON_SIP_METHOD_##name;
+
+/* the method a token names (case-sensitive), OTHER for any other token */
+static __always_inline __u8 scan_method(const struct siphon_sip_scan *s,
+					__u32 off, __u32 len)
+{
+	SIPHON_SIP_METHODS(SIP_METHOD_TRY)
+	return SIPHON_SIP_METHOD_OTHER;
+}
+#undef SIP_METHOD_TRY
+
+/* the header a name stands for, full or compact, in any case */
+static __always_inline __u8 scan_hdr_of(const struct siphon_sip_scan *s,
+					__u32 off, __u32 len)
+{
+	__u8 c = sip_lower(scan_at(s, off));
+
+	switch (len) {
+	case 1:
+		return c == 'i' ? SH_CALL_ID :
+		       c == 'v' ? SH_VIA :
+		       c == 'f' ? SH_FROM :
+		       c == 't' ? SH_TO :
+		       c == 'l' ? SH_CONTENT_LENGTH :
+				  SH_OTHER;
+	case 2:
+		return scan_ieq(s, off, "to", 2) ? SH_TO : SH_OTHER;
+	case 3:
+		return scan_ieq(s, off, "via", 3) ? SH_VIA : SH_OTHER;
+	case 4:
+		return scan_ieq(s, off, "cseq", 4) ? SH_CSEQ :
+		       scan_ieq(s, off, "from", 4) ? SH_FROM :
+						     SH_OTHER;
+	case 7:
+		return scan_ieq(s, off, "call-id", 7) ? SH_CALL_ID : SH_OTHER;
+	case 10:
+		return scan_ieq(s, off, "user-agent", 10) ? SH_USER_AGENT :
+							    SH_OTHER;
+	case 14:
+		return scan_ieq(s, off, "content-length", 14) ?
+			       SH_CONTENT_LENGTH :
+			       SH_OTHER;
+	}
+	return SH_OTHER;
+}
+
+/* a new header line: its name is known, nothing of its value yet */
+static __always_inline void scan_hdr_begin(struct sip_scratch *x)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	sc->hdr = scan_hdr_of(&x->scan, sc->name_off, sc->name_len);
+	/* only the first line of each header is read */
+	if (sc->seen & (1 << sc->hdr))
+		sc->hdr = SH_OTHER;
+	sc->val_start = 0;
+	sc->val_end = 0;
+	sc->hash = SIPHON_FNV_BASIS;
+	sc->hash_len = 0;
+	sc->num = 0;
+	sc->sub = 0;
+	sc->pm_quote = 0;
+	sc->pm_esc = 0;
+	sc->pm_angle = 0;
+	sc->cl_bad = 0;
+}
+
+/* the header line (folds included) has ended: keep what it said */
+static __always_inline void scan_hdr_end(struct sip_scratch *x)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+	struct siphon_sip_info *info = &x->scan.info;
+
+	switch (sc->hdr) {
+	case SH_CALL_ID:
+		if (sc->hash_len) {
+			info->call_id_hash = sc->hash;
+			info->call_id_len = sc->hash_len;
+			info->flags |= SIPHON_SIP_F_CALL_ID;
+		}
+		break;
+	case SH_CSEQ:
+		if (sc->sub == CS_METHOD || sc->sub == CS_END) {
+			info->cseq = sc->num;
+			info->flags |= SIPHON_SIP_F_CSEQ;
+			sc->cseq_moff = sc->cs_moff;
+			sc->cseq_mlen = sc->cs_mlen;
+		}
+		break;
+	case SH_VIA:
+		info->flags |= SIPHON_SIP_F_VIA;
+		break;
+	case SH_CONTENT_LENGTH:
+		if (!sc->cl_bad && sc->val_end) {
+			info->content_length = sc->num;
+			info->flags |= SIPHON_SIP_F_CONTENT_LENGTH;
+		}
+		break;
+	case SH_USER_AGENT:
+		if (sc->val_end) {
+			info->ua_off = sc->val_start;
+			info->ua_len = sc->val_end - sc->val_start;
+			info->flags |= SIPHON_SIP_F_USER_AGENT;
+		}
+		break;
+	}
+	sc->seen |= 1 << sc->hdr;
+	sc->hdr = SH_OTHER;
+}
+
+static __always_inline void scan_cseq(struct sip_scratch *x, __u32 i, __u8 c)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	switch (sc->sub) {
+	case CS_PRE:
+		if (sip_is_digit(c)) {
+			sc->num = c - '0';
+			sc->sub = CS_NUM;
+		} else if (!sip_is_ws(c)) {
+			sc->sub = CS_BAD;
+		}
+		break;
+	case CS_NUM:
+		if (sip_is_digit(c) && sc->num <= (SIP_CSEQ_CAP - 9) / 10)
+			sc->num = sc->num * 10 + (c - '0');
+		else if (sip_is_ws(c))
+			sc->sub = CS_SEP;
+		else
+			sc->sub = CS_BAD;
+		break;
+	case CS_SEP:
+		if (sip_is_token(c)) {
+			sc->cs_moff = i;
+			sc->cs_mlen = 1;
+			sc->sub = CS_METHOD;
+		} else if (!sip_is_ws(c)) {
+			sc->sub = CS_BAD;
+		}
+		break;
+	case CS_METHOD:
+		if (sip_is_token(c))
+			sc->cs_mlen++;
+		else
+			sc->sub = sip_is_ws(c) ? CS_END : CS_BAD;
+		break;
+	case CS_END:
+		if (!sip_is_ws(c))
+			sc->sub = CS_BAD;
+		break;
+	}
+}
+
+/* a byte of a parameter value: a Via branch is hashed, a tag noted */
+static __always_inline void scan_param_value(struct sip_scratch *x, __u8 c)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+	struct siphon_sip_info *info = &x->scan.info;
+
+	if (sc->hdr == SH_VIA) {
+		sc->hash = siphon_fnv1a(sc->hash, c);
+		sc->hash_len++;
+		/* the last branch parameter wins, as in sip_via_parse() */
+		info->branch_hash = sc->hash;
+		info->branch_len = sc->hash_len;
+		info->flags |= SIPHON_SIP_F_BRANCH;
+	} else {
+		info->flags |= sc->hdr == SH_FROM ? SIPHON_SIP_F_FROM_TAG :
+						    SIPHON_SIP_F_TO_TAG;
+	}
+}
+
+/*
+ * ";branch=" in the first value of the top Via, ";tag=" outside <...> in
+ * From and To. Names in any case, LWS around ';' and '='; quoted strings
+ * are skipped whole.
+ */
+static __always_inline void scan_param(struct sip_scratch *x, __u8 c)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	/* "branch" and "tag", packed a byte a letter from the low end */
+	__u64 name = sc->hdr == SH_VIA ? 0x68636e617262ull : 0x676174ull;
+	__u8 name_len = sc->hdr == SH_VIA ? 6 : 3;
+
+	if (sc->sub == PM_STOP)
+		return;
+	if (sc->pm_quote) {
+		if (sc->pm_esc)
+			sc->pm_esc = 0;
+		else if (c == '\\')
+			sc->pm_esc = 1;
+		else if (c == '"')
+			sc->pm_quote = 0;
+		return;
+	}
+	if (c == '"') {
+		sc->pm_quote = 1;
+		sc->sub = PM_OUT;
+		return;
+	}
+	if (sc->hdr != SH_VIA) {
+		if (c == '<')
+			sc->pm_angle = 1;
+		else if (c == '>')
+			sc->pm_angle = 0;
+		if (sc->pm_angle || c == '>')
+			return;
+	}
+	if (c == ';') {
+		sc->sub = PM_NAME;
+		sc->pm_k = 0;
+		sc->pm_ok = 1;
+		return;
+	}
+	if (c == ',' && sc->hdr == SH_VIA) {
+		sc->sub = PM_STOP;
+		return;
+	}
+	switch (sc->sub) {
+	case PM_NAME:
+		if (sip_is_ws(c)) {
+			if (sc->pm_k)
+				sc->sub = sc->pm_ok && sc->pm_k == name_len ?
+						  PM_AFTER_NAME :
+						  PM_OUT;
+		} else if (c == '=') {
+			sc->sub = sc->pm_ok && sc->pm_k == name_len ?
+					  PM_VAL_WS :
+					  PM_OUT;
+		} else {
+			if (sc->pm_k >= name_len ||
+			    sip_lower(c) != ((name >> (8 * sc->pm_k)) & 0xff))
+				sc->pm_ok = 0;
+			if (sc->pm_k < 255)
+				sc->pm_k++;
+		}
+		break;
+	case PM_AFTER_NAME:
+		if (c == '=')
+			sc->sub = PM_VAL_WS;
+		else if (!sip_is_ws(c))
+			sc->sub = PM_OUT;
+		break;
+	case PM_VAL_WS:
+		if (sip_is_ws(c))
+			break;
+		sc->hash = SIPHON_FNV_BASIS;
+		sc->hash_len = 0;
+		sc->sub = PM_VAL;
+		scan_param_value(x, c);
+		break;
+	case PM_VAL:
+		if (sip_is_ws(c))
+			sc->sub = PM_OUT;
+		else
+			scan_param_value(x, c);
+		break;
+	}
+}
+
+/* one byte of a header value (not CR): what the header needs of it */
+static __always_inline void scan_value(struct sip_scratch *x, __u32 i, __u8 c)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	if (!sip_is_ws(c)) {
+		if (!sc->val_end)
+			sc->val_start = i;
+		sc->val_end = i + 1;
+	}
+	switch (sc->hdr) {
+	case SH_CALL_ID:
+		if (!sip_is_ws(c)) {
+			sc->hash = siphon_fnv1a(sc->hash, c);
+			sc->hash_len++;
+		}
+		break;
+	case SH_CSEQ:
+		scan_cseq(x, i, c);
+		break;
+	case SH_CONTENT_LENGTH:
+		if (sip_is_digit(c) && sc->num <= SIP_CL_CAP)
+			sc->num = sc->num * 10 + (c - '0');
+		else if (!sip_is_ws(c))
+			sc->cl_bad = 1;
+		break;
+	case SH_VIA:
+	case SH_FROM:
+	case SH_TO:
+		scan_param(x, c);
+		break;
+	}
+}
+
+/* "SIP/2.0", lower case, a byte at a time */
+static __always_inline __u8 sip_version_char(__u8 k)
+{
+	return (0x302e322f706973ull >> (8 * k)) & 0xff;
+}
+
+/* the start line, one byte: the next state */
+static __always_inline __u8 scan_start(struct sip_scratch *x, __u32 i, __u8 c)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	switch (sc->state) {
+	case SC_LEAD:
+		if (c == '\r')
+			return SC_LEAD_LF;
+		sc->tok_off = i;
+		sc->tok_len = 0;
+		/* fall through: the first byte of the start line */
+	case SC_METHOD:
+		if (sip_is_token(c)) {
+			sc->tok_len++;
+			return SC_METHOD;
+		}
+		if (c == ' ' && sc->tok_len)
+			return SC_URI_FIRST;
+		if (c == '/' && sc->tok_len == 3 &&
+		    scan_ieq(&x->scan, sc->tok_off, "sip", 3)) {
+			sc->resp = 1;
+			sc->k = 4;
+			return SC_RVERSION;
+		}
+		return SC_NOT_SIP;
+	case SC_LEAD_LF:
+		return c == '\n' ? SC_LEAD : SC_NOT_SIP;
+	case SC_URI_FIRST:
+		sc->has_colon = 0;
+		return sip_is_alpha(c) ? SC_URI : SC_BAD_START;
+	case SC_URI:
+		if (c == ' ') {
+			sc->k = 0;
+			return sc->has_colon ? SC_QVERSION : SC_BAD_START;
+		}
+		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return SC_BAD_START;
+		if (c == ':')
+			sc->has_colon = 1;
+		return SC_URI;
+	case SC_QVERSION:
+		if (sc->k == 7)
+			return c == '\r' ? SC_START_LF : SC_BAD_START;
+		if (sip_lower(c) != sip_version_char(sc->k))
+			return SC_BAD_START;
+		sc->k++;
+		return SC_QVERSION;
+	case SC_RVERSION:
+		if (sc->k == 7) {
+			sc->k = 0;
+			sc->status = 0;
+			return c == ' ' ? SC_STATUS : SC_BAD_START;
+		}
+		if (sip_lower(c) != sip_version_char(sc->k))
+			return SC_BAD_START;
+		sc->k++;
+		return SC_RVERSION;
+	case SC_STATUS:
+		if (sc->k < 3) {
+			if (!sip_is_digit(c))
+				return SC_BAD_START;
+			sc->status = sc->status * 10 + (c - '0');
+			sc->k++;
+			return SC_STATUS;
+		}
+		if (sc->status < 100 || sc->status > 699)
+			return SC_BAD_START;
+		if (c == '\r')
+			return SC_START_LF;
+		return c == ' ' ? SC_REASON : SC_BAD_START;
+	case SC_REASON:
+		if (c == '\r')
+			return SC_START_LF;
+		return sip_is_ctl(c) ? SC_BAD_START : SC_REASON;
+	case SC_START_LF:
+		if (c != '\n')
+			return SC_BAD_START;
+		if (sc->resp) {
+			x->scan.info.kind = SIPHON_SIP_KIND_RESPONSE;
+			x->scan.info.status = sc->status;
+		} else {
+			x->scan.info.kind = SIPHON_SIP_KIND_REQUEST;
+		}
+		return SC_LINE;
+	}
+	return SC_BAD_START;
+}
+
+/* the header section, one byte: the next state */
+static __always_inline __u8 scan_headers(struct sip_scratch *x, __u32 i, __u8 c)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	switch (sc->state) {
+	case SC_LINE:
+		if (sip_is_ws(c)) {
+			/* a fold: more of the value above, if there is one */
+			if (!sc->name_len)
+				return SC_HDR_BAD;
+			scan_value(x, i, c);
+			return SC_VALUE;
+		}
+		if (sc->name_len)
+			scan_hdr_end(x);
+		if (c == '\r')
+			return SC_END_LF;
+		if (!sip_is_token(c))
+			return SC_HDR_BAD;
+		sc->name_off = i;
+		sc->name_len = 1;
+		return SC_NAME;
+	case SC_NAME:
+		if (sip_is_token(c)) {
+			sc->name_len++;
+			return SC_NAME;
+		}
+		if (sip_is_ws(c))
+			return SC_NAME_WS;
+		/* fall through */
+	case SC_NAME_WS:
+		if (c == ':') {
+			scan_hdr_begin(x);
+			return SC_VALUE_LWS;
+		}
+		return sip_is_ws(c) ? SC_NAME_WS : SC_HDR_BAD;
+	case SC_VALUE_LWS:
+		if (sip_is_ws(c))
+			return SC_VALUE_LWS;
+		/* fall through */
+	case SC_VALUE:
+		if (c == '\r')
+			return SC_VALUE_LF;
+		if (sip_is_ctl(c))
+			return SC_HDR_BAD;
+		scan_value(x, i, c);
+		return SC_VALUE;
+	case SC_VALUE_LF:
+		return c == '\n' ? SC_LINE : SC_HDR_BAD;
+	case SC_END_LF:
+		if (c != '\n')
+			return SC_HDR_BAD;
+		x->scan.info.hdr_len = i + 1;
+		x->scan.info.flags |= SIPHON_SIP_F_HDR_END;
+		return SC_DONE;
+	}
+	return SC_HDR_BAD;
+}
+
+/* bpf_loop callback: byte i of the copy; 1 stops the loop */
+static long scan_byte(__u32 i, void *data)
+{
+	struct sip_scratch *x = ((struct sip_scan_arg *)data)->x;
+	struct sip_scan_ctx *sc = &x->sc;
+	__u8 c = scan_at(&x->scan, i);
+
+	if (sc->state < SC_LINE)
+		sc->state = scan_start(x, i, c);
+	else
+		sc->state = scan_headers(x, i, c);
+	return sc->state >= SC_DONE;
+}
+
+#endif /* SIPHON_BPF_SIP_SCAN_H */
