@@ -85,6 +85,16 @@ static int adopt_pinned(struct bpf_map *map, const char *path)
 			path);
 		err = -EBADSLT;
 	}
+	/* a newer siphon counts more reasons: counters may start afresh,
+	 * where adopting the old, shorter array would lose the new ones */
+	if (!err && info.max_entries != bpf_map__max_entries(map) &&
+	    !strcmp(bpf_map__name(map), SIPHON_MAP_STATS)) {
+		pr_warn("%s counts %u reasons, this siphon %u: its counters "
+			"start again from zero\n",
+			path, info.max_entries, bpf_map__max_entries(map));
+		close(fd);
+		return unlink(path) ? -errno : 0;
+	}
 	if (!err)
 		err = bpf_map__reuse_fd(map, fd);
 	close(fd);

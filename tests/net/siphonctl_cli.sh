@@ -35,7 +35,7 @@ expect() {
 
 FLOW="from 198.18.0.2:4000 to 198.18.0.3:5000 src 198.18.0.1:30002"
 
-tap_plan 22
+tap_plan 23
 
 make_netns "$NS"
 ip -n "$NS" link add c0 type veth peer name c1
@@ -49,8 +49,16 @@ tap_check "unknown interface" \
 	expect 1 "no such interface" ctl attach nosuch0
 tap_check "nothing attached after a refused attach" \
 	eval '! ls "$PIN"/xdp_link_* >/dev/null 2>&1'
+# counters an older siphon pinned, with fewer reasons than this one has
+mkdir -p "$PIN"
+bpftool map create "$PIN"/siphon_stats type percpu_array key 4 value 8 \
+	entries 14 name siphon_stats
 tap_check "attach with a tiny table" \
-	eval 'ctl attach c0 c1 --max-flows 2 >/dev/null'
+	eval 'ctl attach c0 c1 --max-flows 2 >/dev/null 2>"$ERR"'
+tap_check "an older, shorter counter map is replaced, and says so" \
+	eval 'grep -q "counts 14 reasons" "$ERR" &&
+	      [ "$(bpftool map show pinned "$PIN"/siphon_stats -j |
+		   jq .max_entries)" = "$(ctl --json stats | jq ".reasons | length")" ]'
 tap_check "detach one interface, attach it again (pinned maps adopted)" \
 	eval 'ctl detach c1 >/dev/null && ctl attach c1 >/dev/null'
 tap_check "attach again replaces the program in place" \
