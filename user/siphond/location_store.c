@@ -11,7 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* a record of this layout holds a binding; anything else is free */
+/*
+ * A record of this layout holds a binding; anything else is free. Change
+ * the magic with struct binding (location.h): an old file is then read as
+ * empty rather than misread.
+ */
 #define LOC_RECORD_MAGIC 0x53524731u /* "SRG1" */
 
 struct loc_record {
@@ -19,6 +23,9 @@ struct loc_record {
 	uint32_t reserved;
 	struct binding b;
 };
+
+/* fails the build when struct binding changes: change the magic then */
+_Static_assert(sizeof(struct binding) == 1080, "LOC_RECORD_MAGIC layout");
 
 static size_t page_round(size_t n)
 {

@@ -17,6 +17,7 @@
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
 #define MEDIA_SESSION_MAGIC 0x53434c34u /* "SCL4" */
+#define MEDIA_SESSION_SIZE 2176 /* bytes: pinned with the magic */
 
 /* whose ACK carries the answer to an offer made in a 2xx */
 enum media_ack_answer {
@@ -61,6 +62,9 @@ struct media_session {
 
 _Static_assert(sizeof(struct media_session) % 8 == 0,
 	       "the store maps records 8-byte aligned");
+/* fails the build when the record changes: change the magic then */
+_Static_assert(sizeof(struct media_session) == MEDIA_SESSION_SIZE,
+	       "MEDIA_SESSION_MAGIC layout");
 
 struct media {
 	struct endpoint relay; /* the address media is anchored on */
