@@ -34,6 +34,18 @@ sd_topology() {
 	ip -n "$NS_B" route add default via 198.18.2.1
 }
 
+# sd_media_lab: what siphon's XDP relay needs of the topology
+# (tools/net/topology.sh says why): checksums filled in by the phones'
+# veths, GRO where redirected frames arrive, forwarding in R for the FIB
+# next hop, and R's neighbour entries of both phones
+sd_media_lab() {
+	ip netns exec "$NS_A" ethtool -K a0 tx off gro on > /dev/null &&
+	ip netns exec "$NS_B" ethtool -K b0 tx off gro on > /dev/null &&
+	ip netns exec "$NS_R" sysctl -qw net.ipv4.conf.all.forwarding=1 &&
+	ip netns exec "$NS_R" ping -c1 -W1 $A_IP > /dev/null &&
+	ip netns exec "$NS_R" ping -c1 -W1 $B_IP > /dev/null
+}
+
 # sd_start DIR: siphond in R with its log in DIR/siphond.log, its
 # control socket at $SD_SOCK (DIR/siphond.sock unless set before) and its
 # registrations kept in $SD_STATE (DIR/registrations unless set before)

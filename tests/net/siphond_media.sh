@@ -28,12 +28,7 @@ ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
 }
 
-# what the relay needs of the lab (tools/net/topology.sh says why)
-ip netns exec "$NS_A" ethtool -K a0 tx off gro on > /dev/null
-ip netns exec "$NS_B" ethtool -K b0 tx off gro on > /dev/null
-ip netns exec "$NS_R" sysctl -qw net.ipv4.conf.all.forwarding=1
-ip netns exec "$NS_R" ping -c1 -W1 $A_IP > /dev/null
-ip netns exec "$NS_R" ping -c1 -W1 $B_IP > /dev/null
+sd_media_lab
 ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
 
 sd_extra_conf() {

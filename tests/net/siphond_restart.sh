@@ -36,11 +36,7 @@ ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
 }
 
-ip netns exec "$NS_A" ethtool -K a0 tx off gro on > /dev/null
-ip netns exec "$NS_B" ethtool -K b0 tx off gro on > /dev/null
-ip netns exec "$NS_R" sysctl -qw net.ipv4.conf.all.forwarding=1
-ip netns exec "$NS_R" ping -c1 -W1 $A_IP > /dev/null
-ip netns exec "$NS_R" ping -c1 -W1 $B_IP > /dev/null
+sd_media_lab
 
 sd_extra_conf() {
 	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30999\ntimeout_s = 30\n' "$PIN"

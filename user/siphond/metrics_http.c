@@ -209,36 +209,6 @@ static void on_timer(struct tw_timer *t)
 	rearm(m);
 }
 
-/*
- * The listener is ours, not MHD's, so a bind failure says exactly why
- * (MHD only logs it) and an IPv6 address means IPv6 only, as the SIP
- * listeners do.
- */
-static int listen_socket(const union sd_sockaddr *addr)
-{
-	int fd, on = 1, ret;
-
-	fd = socket(addr->sa.sa_family,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* a restart finds the port with connections in TIME_WAIT */
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)))
-		goto fail;
-	if (addr->sa.sa_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)))
-		goto fail;
-	if (bind(fd, &addr->sa, sd_sockaddr_len(addr)))
-		goto fail;
-	if (listen(fd, METRICS_BACKLOG))
-		goto fail;
-	return fd;
-fail:
-	ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int start_mhd(struct metrics *m, int fd)
 {
 	const struct sd_config *c = &m->d->cfg;
@@ -283,7 +253,9 @@ int metrics_open(struct siphond *d, struct metrics **out, char *err,
 	m->start_s = (uint64_t)time(NULL);
 	tw_timer_init(&m->timer, on_timer);
 	sd_sockaddr_str(&c->metrics_listen, m->addr, sizeof(m->addr));
-	fd = listen_socket(&c->metrics_listen);
+	/* the listener is ours, not MHD's: a bind failure says exactly why
+	 * (MHD only logs it), and IPv6 means IPv6 only */
+	fd = sd_listen_stream(&c->metrics_listen, METRICS_BACKLOG);
 	if (fd < 0) {
 		ret = fd;
 		snprintf(err, errlen, "[metrics] listen %s: %s", m->addr,

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 const char *sd_proto_name(enum sd_proto p)
 {
@@ -170,4 +172,26 @@ bool sd_sockaddr_in_prefix(const union sd_sockaddr *a,
 			return false;
 	}
 	return true;
+}
+
+int sd_listen_stream(const union sd_sockaddr *a, int backlog)
+{
+	int fd, on = 1, ret;
+
+	fd = socket(a->sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)))
+		goto fail;
+	if (a->sa.sa_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)))
+		goto fail;
+	if (bind(fd, &a->sa, sd_sockaddr_len(a)) || listen(fd, backlog))
+		goto fail;
+	return fd;
+fail:
+	ret = -errno;
+	close(fd);
+	return ret;
 }

@@ -50,10 +50,15 @@ int sd_sockaddr_from_host(struct sip_str host, uint16_t port,
 #define SD_ADDRSTRLEN 56
 const char *sd_sockaddr_str(const union sd_sockaddr *a, char *buf, size_t len);
 /* the address alone, IPv6 without brackets: for Via received= */
-const char *sd_sockaddr_host(const union sd_sockaddr *a, char *buf,
-			     size_t len);
+const char *sd_sockaddr_host(const union sd_sockaddr *a, char *buf, size_t len);
 uint16_t sd_sockaddr_port(const union sd_sockaddr *a);
 socklen_t sd_sockaddr_len(const union sd_sockaddr *a);
+/*
+ * A non-blocking TCP listening socket on a: SO_REUSEADDR (a restart finds
+ * the port with connections in TIME_WAIT) and, for IPv6, IPv6 only, as
+ * the UDP listeners do. The fd, or -errno.
+ */
+int sd_listen_stream(const union sd_sockaddr *a, int backlog);
 bool sd_sockaddr_eq(const union sd_sockaddr *a, const union sd_sockaddr *b);
 /* a in prefix/plen (same family) */
 bool sd_sockaddr_in_prefix(const union sd_sockaddr *a,

@@ -649,30 +649,6 @@ static struct tcp_listener *listener_free_slot(struct tcp_transport *t)
 	return NULL;
 }
 
-static int listen_socket(const union sd_sockaddr *addr)
-{
-	int fd, on = 1;
-
-	fd = socket(addr->sa.sa_family,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)))
-		goto fail;
-	if (addr->sa.sa_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)))
-		goto fail;
-	if (bind(fd, &addr->sa, sd_sockaddr_len(addr)))
-		goto fail;
-	if (listen(fd, SOMAXCONN))
-		goto fail;
-	return fd;
-fail:
-	on = -errno;
-	close(fd);
-	return on;
-}
-
 int tcp_listen(struct tcp_transport *t, uint16_t index,
 	       const union sd_sockaddr *addr)
 {
@@ -687,7 +663,7 @@ int tcp_listen(struct tcp_transport *t, uint16_t index,
 	ls = listener_free_slot(t);
 	if (!ls)
 		return -ENOSPC;
-	fd = listen_socket(addr);
+	fd = sd_listen_stream(addr, SOMAXCONN);
 	if (fd < 0) {
 		pr_err("tcp: listen on %s: %s\n",
 		       sd_sockaddr_str(addr, text, sizeof(text)),
