@@ -50,7 +50,8 @@ fail() {
 }
 
 ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$R" "$@"
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$R" --socket "$DIR/siphond.sock" \
+		"$@"
 }
 
 udp_in() {
@@ -177,6 +178,9 @@ echo "bob:   $(cat "$DIR/talk-b")"
 
 step "siphonctl flow list (packets counted by XDP)"
 ctl flow list
+
+step "siphonctl calls (siphond's view: the call and its media, from XDP)"
+ctl calls
 
 step "alice hangs up (BYE, 200)"
 wait $UAC || status=1
