@@ -75,7 +75,11 @@ struct netlink {
 /* the watch, on d's loop; NULL with a message in err */
 struct netlink *netlink_open(struct siphond *d, char *err, size_t errlen);
 void netlink_close(struct netlink *nl);
-const struct netlink_stats *netlink_stats(const struct netlink *nl);
+static inline const struct netlink_stats *
+netlink_stats(const struct netlink *nl)
+{
+	return &nl->stats;
+}
 
 /* netlink_iface.c */
 /* ifname changed (or came): attach it again if it is wanted and lost */

@@ -135,8 +135,3 @@ void netlink_close(struct netlink *nl)
 	nl_close(&nl->ask);
 	free(nl);
 }
-
-const struct netlink_stats *netlink_stats(const struct netlink *nl)
-{
-	return &nl->stats;
-}
