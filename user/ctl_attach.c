@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "shield.h"
 #include "xdp_attach.h"
+#include "xdp_wish.h"
 
 static int parse_mode(const char *text, enum xdp_mode *mode)
 {
@@ -86,6 +87,24 @@ static int shield_setup(struct siphon_xdp *obj, const char *ports)
 				    bpf_map__fd(obj->maps.siphon_scanners));
 }
 
+/*
+ * The operator's wish, for siphond to attach ifname again should it be
+ * deleted and come back (Documentation/attach.md). Without it the attach
+ * still stands; only that comeback would not be followed.
+ */
+static void remember(const char *pin_dir, const char *ifname,
+		     enum xdp_mode mode, const struct attach_result *res)
+{
+	int err = xdp_wish_set(pin_dir, ifname, mode, res->generic);
+
+	if (err)
+		fprintf(stderr,
+			"siphonctl: warning: %s: cannot record the attachment "
+			"for siphond (%s): it will not re-attach it if the "
+			"interface comes back\n",
+			ifname, strerror(-err));
+}
+
 int ctl_attach(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -153,6 +172,7 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 				      attach_error(err));
 			continue;
 		}
+		remember(ctl->pin_dir, argv[i], mode, &res);
 		if (ctl->json)
 			json_array_append_new(
 				done,
@@ -165,6 +185,15 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 			       res.replaced ? "program replaced" : "attached",
 			       res.generic ? "generic" : "native");
 	}
+	/* siphond attaches this program again to an interface that comes
+	 * back (the links hold it too, but only root opens it from there) */
+	err = xdp_prog_pin(ctl->pin_dir,
+			   bpf_program__fd(obj->progs.siphon_xdp));
+	if (err)
+		fprintf(stderr,
+			"siphonctl: warning: cannot pin the program for "
+			"siphond: %s\n",
+			strerror(-err));
 	siphon_xdp__destroy(obj);
 	if (ctl->json)
 		ctl_print_json(json_pack("{s:o}", "attached", done));
@@ -187,7 +216,12 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	done = json_array();
 	for (i = 1; i < argc; i++) {
-		err = xdp_detach(ctl->pin_dir, argv[i], maps.tx_ports_fd);
+		/* the wish goes first: siphond, seeing the program leave,
+		 * must not attach it again */
+		err = xdp_wish_clear(ctl->pin_dir, argv[i]);
+		if (!err)
+			err = xdp_detach(ctl->pin_dir, argv[i],
+					 maps.tx_ports_fd);
 		if (err == -ENOENT)
 			rc = ctl_fail(CTL_FAILED,
 				      "detach %s: siphon is not attached there",

@@ -228,6 +228,40 @@ static json_int_t num(json_t *obj, const char *path1, const char *path2)
 	return json_integer_value(v);
 }
 
+static void print_relay(json_t *relay)
+{
+	if (!relay)
+		return;
+	printf("%-15s %s, %s\n", "relay address",
+	       json_string_value(json_object_get(relay, "address")),
+	       json_is_true(json_object_get(relay, "available")) ?
+		       "on an interface" :
+		       "GONE: new calls get 503");
+}
+
+/* one line per interface: "r1  up, XDP native, re-attached 1 time" */
+static void print_interfaces(json_t *ifaces)
+{
+	json_int_t n;
+	json_t *i;
+	size_t k;
+
+	json_array_foreach(ifaces, k, i)
+	{
+		printf("%-15s %-8s %s, XDP %s", k ? "" : "interfaces",
+		       json_string_value(json_object_get(i, "name")),
+		       json_string_value(json_object_get(i, "link")),
+		       json_string_value(json_object_get(i, "mode")));
+		if (!json_is_true(json_object_get(i, "wanted")))
+			printf(" (not re-attached when it comes back)");
+		n = num(i, "reattached", NULL);
+		if (n)
+			printf(", re-attached %lld time%s", n,
+			       n == 1 ? "" : "s");
+		printf("\n");
+	}
+}
+
 static void print_status(json_t *a)
 {
 	json_int_t up = num(a, "uptime_s", NULL);
@@ -257,7 +291,9 @@ static void print_status(json_t *a)
 		       num(media, "ports_in_use", NULL));
 	else
 		printf("%-15s not anchored\n", "media");
+	print_relay(json_object_get(media, "relay"));
 	printf("%-15s %lld clients\n", "control", num(a, "control", "clients"));
+	print_interfaces(json_object_get(a, "interfaces"));
 }
 
 int ctl_status(struct ctl *ctl, int argc, char **argv)

@@ -11,13 +11,11 @@
 #include <libmnl/libmnl.h>
 
 #include "nexthop.h"
+#include "nl.h"
 #include "siphon/flow.h"
 
 struct nexthop_resolver {
-	struct mnl_socket *sock;
-	unsigned int portid;
-	unsigned int seq;
-	char buf[8192]; /* MNL_SOCKET_BUFFER_SIZE is not a constant */
+	struct nl_conn conn;
 };
 
 struct route {
@@ -39,51 +37,6 @@ struct link {
 	bool has_addr;
 	__u8 addr[6];
 };
-
-static int nl_open(struct nexthop_resolver *nl)
-{
-	nl->sock = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl->sock)
-		return -errno;
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID)) {
-		mnl_socket_close(nl->sock);
-		return -errno;
-	}
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = time(NULL);
-	return 0;
-}
-
-static struct nlmsghdr *nl_request(struct nexthop_resolver *nl, __u16 type,
-				   __u16 flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
-
-	nlh->nlmsg_type = type;
-	/* the ACK ends every exchange, replies or not */
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++nl->seq;
-	return nlh;
-}
-
-/* Send a request and feed every reply to cb; the kernel's error as -errno. */
-static int nl_talk(struct nexthop_resolver *nl, struct nlmsghdr *nlh,
-		   mnl_cb_t cb, void *data)
-{
-	unsigned int seq = nlh->nlmsg_seq;
-	ssize_t len;
-	int ret;
-
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		len = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
-		if (len < 0)
-			return -errno;
-		ret = mnl_cb_run(nl->buf, len, seq, nl->portid, cb, data);
-	} while (ret > MNL_CB_STOP);
-	return ret < 0 ? -errno : 0;
-}
 
 static int addr_len(__u8 family)
 {
@@ -127,7 +80,7 @@ static int route_reply(const struct nlmsghdr *nlh, void *data)
 static int route_get(struct nexthop_resolver *nl, const struct endpoint *dst,
 		     struct route *rt)
 {
-	struct nlmsghdr *nlh = nl_request(nl, RTM_GETROUTE, 0);
+	struct nlmsghdr *nlh = nl_request(&nl->conn, RTM_GETROUTE, 0);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	int err;
 
@@ -136,7 +89,7 @@ static int route_get(struct nexthop_resolver *nl, const struct endpoint *dst,
 	mnl_attr_put(nlh, RTA_DST, addr_len(dst->family), dst->addr);
 
 	memset(rt, 0, sizeof(*rt));
-	err = nl_talk(nl, nlh, route_reply, rt);
+	err = nl_talk(&nl->conn, nlh, route_reply, rt);
 	if (err == -EHOSTUNREACH || err == -ENETUNREACH)
 		return -ENETUNREACH;
 	if (err)
@@ -174,7 +127,7 @@ static int neigh_reply(const struct nlmsghdr *nlh, void *data)
 static int neigh_get(struct nexthop_resolver *nl, __u8 family,
 		     unsigned int ifindex, const __be32 *addr, struct neigh *n)
 {
-	struct nlmsghdr *nlh = nl_request(nl, RTM_GETNEIGH, 0);
+	struct nlmsghdr *nlh = nl_request(&nl->conn, RTM_GETNEIGH, 0);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	int err;
 
@@ -183,7 +136,7 @@ static int neigh_get(struct nexthop_resolver *nl, __u8 family,
 	mnl_attr_put(nlh, NDA_DST, addr_len(family), addr);
 
 	memset(n, 0, sizeof(*n));
-	err = nl_talk(nl, nlh, neigh_reply, n);
+	err = nl_talk(&nl->conn, nlh, neigh_reply, n);
 	return err == -ENOENT ? 0 : err;
 }
 
@@ -194,14 +147,14 @@ static int neigh_get(struct nexthop_resolver *nl, __u8 family,
 static int neigh_kick(struct nexthop_resolver *nl, __u8 family,
 		      unsigned int ifindex, const __be32 *addr)
 {
-	struct nlmsghdr *nlh = nl_request(nl, RTM_NEWNEIGH, NLM_F_CREATE);
+	struct nlmsghdr *nlh = nl_request(&nl->conn, RTM_NEWNEIGH, NLM_F_CREATE);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 
 	ndm->ndm_family = af_of(family);
 	ndm->ndm_ifindex = ifindex;
 	ndm->ndm_flags = NTF_USE;
 	mnl_attr_put(nlh, NDA_DST, addr_len(family), addr);
-	return nl_talk(nl, nlh, NULL, NULL);
+	return nl_talk(&nl->conn, nlh, NULL, NULL);
 }
 
 static int link_attr(const struct nlattr *attr, void *data)
@@ -228,13 +181,13 @@ static int link_reply(const struct nlmsghdr *nlh, void *data)
 static int link_get(struct nexthop_resolver *nl, unsigned int ifindex,
 		    struct link *l)
 {
-	struct nlmsghdr *nlh = nl_request(nl, RTM_GETLINK, 0);
+	struct nlmsghdr *nlh = nl_request(&nl->conn, RTM_GETLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
 	memset(l, 0, sizeof(*l));
-	return nl_talk(nl, nlh, link_reply, l);
+	return nl_talk(&nl->conn, nlh, link_reply, l);
 }
 
 /* states in which the kernel itself would send to the cached address */
@@ -281,7 +234,7 @@ struct nexthop_resolver *nexthop_resolver_open(int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	*err = nl_open(nl);
+	*err = nl_open(&nl->conn);
 	if (*err) {
 		free(nl);
 		return NULL;
@@ -293,7 +246,7 @@ void nexthop_resolver_close(struct nexthop_resolver *nl)
 {
 	if (!nl)
 		return;
-	mnl_socket_close(nl->sock);
+	nl_close(&nl->conn);
 	free(nl);
 }
 

@@ -12,6 +12,7 @@
 #include "flow_table.h"
 #include "nexthop.h"
 #include "nexthop_refresh.h"
+#include "nl.h"
 
 #define SETTLE_MS 100
 
@@ -122,34 +123,9 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-static struct mnl_socket *watch_open(void)
-{
-	struct mnl_socket *sock =
-		mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK);
-	unsigned int groups = RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
-			      RTMGRP_IPV6_ROUTE;
-
-	if (!sock)
-		return NULL;
-	if (mnl_socket_bind(sock, groups, MNL_SOCKET_AUTOPID)) {
-		mnl_socket_close(sock);
-		return NULL;
-	}
-	return sock;
-}
-
-/* read every queued event; true if any may move a next hop */
-static bool watch_drain(struct mnl_socket *sock)
-{
-	char buf[8192];
-	bool changed = false;
-	ssize_t len;
-
-	while ((len = mnl_socket_recvfrom(sock, buf, sizeof(buf))) != -1)
-		changed = true;
-	/* ENOBUFS: events were lost, so assume the worst */
-	return changed || errno == ENOBUFS;
-}
+/* every group whose events may move a next hop */
+#define WATCH_GROUPS \
+	(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE)
 
 static int run_pass(int flows_fd, refresh_report_fn report, void *ctx)
 {
@@ -171,7 +147,7 @@ int nexthop_follow(int flows_fd, unsigned int seconds,
 	struct pollfd pfd;
 	int err;
 
-	sock = watch_open();
+	sock = nl_watch_open(WATCH_GROUPS);
 	if (!sock)
 		return -errno;
 	pfd.fd = mnl_socket_get_fd(sock);
@@ -182,8 +158,9 @@ int nexthop_follow(int flows_fd, unsigned int seconds,
 		wait_ms = dirty_since ? SETTLE_MS : 1000;
 		if (deadline && deadline - now_ms() < wait_ms)
 			wait_ms = deadline - now_ms();
+		/* any event may move a next hop; lost ones (-ENOBUFS) too */
 		if (poll(&pfd, 1, wait_ms > 0 ? (int)wait_ms : 0) > 0 &&
-		    watch_drain(sock) && !dirty_since)
+		    nl_watch_drain(sock, NULL, NULL) != 0 && !dirty_since)
 			dirty_since = now_ms();
 		if (dirty_since && now_ms() - dirty_since >= SETTLE_MS) {
 			dirty_since = 0;

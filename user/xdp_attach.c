@@ -92,8 +92,15 @@ static int create_link(int prog_fd, unsigned int ifindex, enum xdp_mode mode,
 int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,
 	       enum xdp_mode mode, struct attach_result *res)
 {
-	int prog_fd = bpf_program__fd(obj->progs.siphon_xdp);
-	int tx_fd = bpf_map__fd(obj->maps.siphon_tx_ports);
+	return xdp_attach_prog(bpf_program__fd(obj->progs.siphon_xdp),
+			       bpf_map__fd(obj->maps.siphon_tx_ports), pin_dir,
+			       ifname, mode, res);
+}
+
+int xdp_attach_prog(int prog_fd, int tx_fd, const char *pin_dir,
+		    const char *ifname, enum xdp_mode mode,
+		    struct attach_result *res)
+{
 	unsigned int ifindex = if_nametoindex(ifname);
 	char path[PATH_MAX];
 	int link_fd = -1, err;
@@ -161,16 +168,15 @@ int xdp_detach(const char *pin_dir, const char *ifname, int tx_ports_fd)
 	return 0;
 }
 
-static int attachment_of(const char *pin_dir, const char *name,
-			 struct attachment *att)
+int xdp_attachment_get(const char *pin_dir, const char *ifname,
+		       struct attachment *att)
 {
 	struct bpf_link_info info;
 	char path[PATH_MAX];
 	int link_fd, err;
 
 	memset(att, 0, sizeof(*att));
-	snprintf(att->ifname, sizeof(att->ifname), "%s",
-		 name + strlen(LINK_PIN_PREFIX));
+	snprintf(att->ifname, sizeof(att->ifname), "%s", ifname);
 	err = link_pin_path(path, sizeof(path), pin_dir, att->ifname);
 	if (err)
 		return err;
@@ -201,10 +207,49 @@ int xdp_attachments_walk(const char *pin_dir, attachment_fn fn, void *ctx)
 		if (strncmp(de->d_name, LINK_PIN_PREFIX,
 			    strlen(LINK_PIN_PREFIX)))
 			continue;
-		err = attachment_of(pin_dir, de->d_name, &att);
+		err = xdp_attachment_get(
+			pin_dir, de->d_name + strlen(LINK_PIN_PREFIX), &att);
 		if (!err)
 			err = fn(&att, ctx);
 	}
 	closedir(dir);
 	return err;
+}
+
+static int prog_pin_path(char *buf, size_t len, const char *pin_dir)
+{
+	int n = snprintf(buf, len, "%s/" XDP_PROG_PIN, pin_dir);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int xdp_prog_pin(const char *pin_dir, int prog_fd)
+{
+	char path[PATH_MAX];
+	int err = prog_pin_path(path, sizeof(path), pin_dir);
+
+	if (err)
+		return err;
+	/* the program of the last attach replaces the one before */
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return bpf_obj_pin(prog_fd, path) ? -errno : 0;
+}
+
+int xdp_prog_open(const char *pin_dir, const struct attachment *att)
+{
+	char path[PATH_MAX];
+	int fd, err = prog_pin_path(path, sizeof(path), pin_dir);
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd >= 0)
+		return fd;
+	/* pinned by an older siphonctl: the link's own program, which only
+	 * CAP_SYS_ADMIN may open by id */
+	if (!att || !att->prog_id)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(att->prog_id);
+	return fd < 0 ? -errno : fd;
 }

@@ -33,6 +33,11 @@ struct attach_result {
 int xdp_attach(struct siphon_xdp *obj, const char *pin_dir, const char *ifname,
 	       enum xdp_mode mode, struct attach_result *res);
 
+/* xdp_attach() with the program and the tx port map given as fds */
+int xdp_attach_prog(int prog_fd, int tx_fd, const char *pin_dir,
+		    const char *ifname, enum xdp_mode mode,
+		    struct attach_result *res);
+
 /* Detach siphon from ifname; -ENOENT if siphon is not attached there. */
 int xdp_detach(const char *pin_dir, const char *ifname, int tx_ports_fd);
 
@@ -43,8 +48,22 @@ struct attachment {
 	unsigned int prog_id;
 };
 
+/* The attachment pinned for ifname: -ENOENT when there is none. */
+int xdp_attachment_get(const char *pin_dir, const char *ifname,
+		       struct attachment *att);
+
 typedef int (*attachment_fn)(const struct attachment *att, void *ctx);
 /* Calls fn for every interface siphon is attached to (by pin). */
 int xdp_attachments_walk(const char *pin_dir, attachment_fn fn, void *ctx);
+
+/*
+ * The program attach used last, pinned beside the links as XDP_PROG_PIN,
+ * so siphond can attach an interface again that was deleted and came back
+ * (user/siphond/netlink_iface.c) without loading and verifying it anew.
+ */
+#define XDP_PROG_PIN "siphon_prog"
+int xdp_prog_pin(const char *pin_dir, int prog_fd);
+/* An fd of that program; else of att's (by id: CAP_SYS_ADMIN). -errno. */
+int xdp_prog_open(const char *pin_dir, const struct attachment *att);
 
 #endif /* SIPHON_XDP_ATTACH_H */

@@ -106,6 +106,9 @@ struct sd_config {
 	bool media_replace_origin; /* yes: o= names the relay, not the phone */
 	enum cfg_media_nat media_nat; /* private */
 
+	/* [xdp]: interfaces that come back (netlink.h) */
+	bool xdp_reattach; /* yes: attach siphon again, as siphonctl did */
+
 	/* [control]: siphonctl's socket (control.c) */
 	char control_socket[CFG_PATH_MAX]; /* /run/siphon/siphond.sock; "" = none */
 	char control_group[CFG_NAME_MAX]; /* "" = root only (0600), else 0660 */

@@ -19,6 +19,7 @@
 #include "endpoint.h"
 #include "log.h"
 #include "media.h"
+#include "netlink_report.h"
 #include "siphond.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -121,7 +122,13 @@ static int cmd_status(struct siphond *d, json_t *req, json_t *ans, char *err,
 			   json_pack("{s:I, s:I}", "sessions",
 				     (json_int_t)ms->sessions, "ports_in_use",
 				     (json_int_t)ms->ports_in_use));
+		bad |= set(json_object_get(ans, "media"), "relay",
+			   json_pack("{s:s, s:b}", "address",
+				     media_relay_text(d->media), "available",
+				     media_relay_available(d->media)));
 	}
+	if (d->nl)
+		bad |= set(ans, "interfaces", netlink_interfaces_json(d->nl));
 	if (d->ctl)
 		bad |= set(
 			ans, "control",

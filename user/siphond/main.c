@@ -246,6 +246,14 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 		pr_info("media anchored on the XDP relay, ports %u-%u\n",
 			d->cfg.media_port_min, d->cfg.media_port_max);
 	}
+	/* after media: the relay address is looked at once at the start */
+	if (d->cfg.xdp_reattach || d->media) {
+		d->nl = netlink_open(d, why, sizeof(why));
+		if (!d->nl)
+			pr_warn("%s: interfaces that come back are not attached "
+				"again, nor is the relay address followed\n",
+				why);
+	}
 	if (control_open(d, &d->ctl, why, sizeof(why))) {
 		pr_err("%s\n", why);
 		return -1;
@@ -274,6 +282,7 @@ static void teardown(struct siphond *d, struct signal_handler *sh)
 	udp_free(d->udp);
 	tcp_free(d->tcp);
 	location_free(d->loc);
+	netlink_close(d->nl);
 	/* the calls stay up, their flows and records pinned for the next
 	 * siphond to take over (media_restore.c) */
 	media_free(d->media);

@@ -116,7 +116,40 @@ struct media *media_new(const struct sd_config *c, char *err, size_t errlen)
 const struct media_stats *media_stats(struct media *md)
 {
 	md->stats.ports_in_use = media_ports_in_use(&md->ports);
+	md->stats.relay_up = !md->relay_gone;
 	return &md->stats;
+}
+
+const struct endpoint *media_relay(const struct media *md)
+{
+	return &md->relay;
+}
+
+const char *media_relay_text(const struct media *md)
+{
+	return md->relay_text.text;
+}
+
+bool media_relay_available(const struct media *md)
+{
+	return !md->relay_gone;
+}
+
+void media_relay_set_available(struct media *md, bool up)
+{
+	if (up == !md->relay_gone)
+		return;
+	md->relay_gone = !up;
+	if (up) {
+		pr_info("media: relay address %s is back: new calls are "
+			"anchored again\n",
+			md->relay_text.text);
+		return;
+	}
+	md->stats.relay_lost++;
+	pr_warn("media: relay address %s is on no interface: new calls get "
+		"503 until it is back; calls already up keep their flows\n",
+		md->relay_text.text);
 }
 
 /* ---- flows ------------------------------------------------------------ */
@@ -432,6 +465,12 @@ int media_offer(struct media *md, struct sip_msg *m,
 	if (cid->len >= MEDIA_CALL_ID_MAX || from->tag.len >= MEDIA_TAG_MAX) {
 		md->stats.ids_too_long++;
 		return 0;
+	}
+	/* no new call on an address nobody can send to: another server
+	 * may have it (a VRRP address that moved) */
+	if (md->relay_gone) {
+		md->stats.relay_unavailable++;
+		return MEDIA_RELAY_GONE;
 	}
 	if (!m->body.len)
 		return late_offer(md, *cid, from->tag, ref);

@@ -46,7 +46,10 @@
 	X(ports_in_use) /* a gauge: RTP ports, each with its RTCP port */ \
 	X(restored) /* calls taken over from the previous run */          \
 	X(restore_dropped) /* calls of that run that could not go on */   \
-	X(orphan_flows) /* flows on relay ports no call owned, removed */
+	X(orphan_flows) /* flows on relay ports no call owned, removed */ \
+	X(relay_unavailable) /* 503: the relay address is on no interface */ \
+	X(relay_lost) /* times the relay address disappeared */           \
+	X(relay_up) /* a gauge: 1 while the relay address is there */
 
 struct media_stats {
 	MEDIA_COUNTERS(SD_COUNTER_FIELD)
@@ -100,8 +103,10 @@ const struct media_stats *media_stats(struct media *md);
  * *body is the new one (in out); 0: forward it as it is (an INVITE with
  * no body gets a session, in *ref, that waits for the offer in the 2xx;
  * an SDP that does not parse gets none); -1: no room (table or ports),
- * answer 503.
+ * answer 503; MEDIA_RELAY_GONE: the relay address is on no interface
+ * (netlink.h), answer 503 too, for the caller to try another server.
  */
+#define MEDIA_RELAY_GONE (-2)
 int media_offer(struct media *md, struct sip_msg *m,
 		const union sd_sockaddr *src, struct media_ref *ref, char *out,
 		size_t cap, struct sip_str *body);
@@ -148,6 +153,16 @@ void media_end_dialog(struct media *md, struct sip_msg *bye);
  * timeout_s / 4 (media_expiry.c).
  */
 void media_reap(struct media *md, uint64_t now_ms);
+/* the address media is anchored on ([media] address) */
+const struct endpoint *media_relay(const struct media *md);
+const char *media_relay_text(const struct media *md);
+/*
+ * netlink_addr.c: the relay address is on an interface (up) or on none.
+ * While it is on none, media_offer() refuses new calls; calls already up
+ * keep their flows (XDP does not need the address to be local).
+ */
+void media_relay_set_available(struct media *md, bool up);
+bool media_relay_available(const struct media *md);
 /*
  * Calls fn for every call, oldest slot first; stops at and returns fn's
  * first non-zero. The view lasts for the call only.

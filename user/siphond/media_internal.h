@@ -75,6 +75,7 @@ struct media {
 	uint32_t max, nbuckets, next_gen;
 	uint64_t timeout_ms, reap_every_ms, next_reap_ms;
 	bool replace_origin; /* o= names the relay too */
+	bool relay_gone; /* the relay address is on no interface */
 	enum cfg_media_nat nat;
 	int32_t free_head; /* free slots, chained through hnext */
 	int32_t *buckets;

@@ -16,6 +16,7 @@
 #include "flow_table.h"
 #include "log.h"
 #include "metrics.h"
+#include "netlink_report.h"
 #include "siphond.h"
 #include "stats.h"
 #include "xdp_attach.h"
@@ -162,6 +163,8 @@ char *metrics_scrape(const struct siphond *d, uint64_t start_s, size_t *len)
 	metrics_page_init(&p);
 	add_xdp(&p, d->cfg.media_pin_dir);
 	sd_stats_visit(d, add_stat, &p);
+	if (d->nl)
+		netlink_add_metrics(d->nl, &p);
 	add_bounds(&p, d);
 	metrics_add(&p, METRIC_PREFIX "start_time_seconds", METRIC_GAUGE,
 		    "when siphond started, in seconds since the epoch", NULL,

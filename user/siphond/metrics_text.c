@@ -37,6 +37,9 @@ const struct metrics_rule metrics_rules[] = {
 	  "calls with media anchored on the XDP relay" },
 	{ "media", "ports_in_use", METRIC_GAUGE, NULL, NULL,
 	  "relay RTP ports handed out, each with the RTCP port after it" },
+	{ "media", "relay_up", METRIC_GAUGE, NULL, NULL,
+	  "1 while the relay address ([media] address) is on an interface; "
+	  "0: new calls get 503" },
 	{ "control", "clients", METRIC_GAUGE, NULL, NULL,
 	  "siphonctl clients connected to the control socket" },
 	{ "metrics", "connections", METRIC_GAUGE, NULL, NULL,

@@ -232,6 +232,7 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 	struct media_ref media = { 0 };
 	bool reinvite = in_dialog(m);
 	struct pcall *pc;
+	int r;
 
 	/* a new call's offer gets relay ports before it leaves; a
 	 * re-INVITE's or an UPDATE's names the same ones */
@@ -240,9 +241,12 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 		if (reinvite)
 			media_reoffer(d->media, m, &from->addr, &media, sdp,
 				      sizeof(sdp), &body);
-		else if (media_offer(d->media, m, &from->addr, &media, sdp,
-				     sizeof(sdp), &body) < 0) {
-			proxy_reply(d, st, 503, "Media Relay Full",
+		else if ((r = media_offer(d->media, m, &from->addr, &media, sdp,
+					  sizeof(sdp), &body)) < 0) {
+			proxy_reply(d, st, 503,
+				    r == MEDIA_RELAY_GONE ?
+					    "Media Relay Address Unavailable" :
+					    "Media Relay Full",
 				    "Retry-After: 5\r\n");
 			return;
 		}

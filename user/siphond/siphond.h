@@ -19,6 +19,7 @@
 #include "location.h"
 #include "media.h"
 #include "metrics.h"
+#include "netlink.h"
 #include "registrar.h"
 #include "sockaddr.h"
 #include "transport.h"
@@ -66,6 +67,7 @@ struct siphond {
 	struct media *media; /* NULL: [media] anchor = no */
 	struct control *ctl; /* NULL: [control] socket = (empty) */
 	struct metrics *metrics; /* NULL: [metrics] listen = (empty) */
+	struct netlink *nl; /* NULL: nothing to watch, or no rtnetlink */
 	struct proxy_stats stats;
 	uint64_t branch_seq;
 	uint64_t secret; /* salts branches and tags */
