@@ -395,13 +395,16 @@ int ctl_calls(struct ctl *ctl, int argc, char **argv)
 {
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
 		return calls_list(ctl);
-	if (argc == 3 && (!strcmp(argv[1], "show") || !strcmp(argv[1], "hangup")))
+	if (argc == 3 &&
+	    (!strcmp(argv[1], "show") || !strcmp(argv[1], "hangup")))
 		return calls_one(ctl, argv[1], argv[2]);
 	if (argc >= 2 &&
 	    (!strcmp(argv[1], "show") || !strcmp(argv[1], "hangup")))
-		return ctl_fail(CTL_USAGE, "calls %s takes one CALL-ID", argv[1]);
-	return ctl_fail(CTL_USAGE,
-			"calls [list] | calls show CALL-ID | calls hangup CALL-ID");
+		return ctl_fail(CTL_USAGE, "calls %s takes one CALL-ID",
+				argv[1]);
+	return ctl_fail(
+		CTL_USAGE,
+		"calls [list] | calls show CALL-ID | calls hangup CALL-ID");
 }
 
 int ctl_reload(struct ctl *ctl, int argc, char **argv)

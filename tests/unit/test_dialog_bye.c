@@ -76,8 +76,8 @@ TEST(parses_back_field_by_field)
 	EXPECT_EQ(1u, sip_msg_count(&m, SIP_HDR_ROUTE)); /* two values */
 	EXPECT_TRUE(has_line(out, "Route: <sip:198.18.9.9;lr>, "
 				  "<sip:198.18.9.8;lr>"));
-	EXPECT_TRUE(has_line(out,
-			     "Reason: SIP;cause=408;text=\"Media Timeout\""));
+	EXPECT_TRUE(
+		has_line(out, "Reason: SIP;cause=408;text=\"Media Timeout\""));
 	EXPECT_EQ(0u, m.body.len);
 	EXPECT_TRUE(has_line(out, "Content-Length: 0"));
 }

@@ -357,9 +357,9 @@ static int call_note(void *arg, const struct media_call_view *c)
 	unsigned int i;
 
 	for (i = 0; streams && i < c->nstreams; i++)
-		if (json_array_append_new(streams,
-					  control_stream_json(c->relay, &c->s[i],
-							      x->now_ns)))
+		if (json_array_append_new(
+			    streams,
+			    control_stream_json(c->relay, &c->s[i], x->now_ns)))
 			goto oom;
 	call = json_pack(
 		"{s:o, s:o, s:s, s:o, s:o}", "call_id",

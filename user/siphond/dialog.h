@@ -25,17 +25,17 @@
 #include "sip/sip_msg.h"
 #include "sockaddr.h"
 
-#define DIALOG_COUNTERS(X)                                                 \
-	X(confirmed) /* dialogs captured at their first 2xx */             \
+#define DIALOG_COUNTERS(X)                                                  \
+	X(confirmed) /* dialogs captured at their first 2xx */              \
 	X(unusable) /* of those: too long or strictly routed: flows only */ \
 	X(target_refreshes) /* a re-INVITE's or UPDATE's new Contact */     \
-	X(hangups) /* calls siphond ended itself, with or without BYE */   \
-	X(hangups_flows_only) /* of those: no usable dialog, flows only */ \
-	X(byes_sent) /* BYEs that left in a client transaction */          \
-	X(byes_unsent) /* no next hop, too long, or no transaction */      \
-	X(byes_answered) /* a 2xx came back */                             \
-	X(byes_481) /* the phone no longer knew the dialog */              \
-	X(byes_timed_out) /* no answer (timer F) or a 408 */               \
+	X(hangups) /* calls siphond ended itself, with or without BYE */    \
+	X(hangups_flows_only) /* of those: no usable dialog, flows only */  \
+	X(byes_sent) /* BYEs that left in a client transaction */           \
+	X(byes_unsent) /* no next hop, too long, or no transaction */       \
+	X(byes_answered) /* a 2xx came back */                              \
+	X(byes_481) /* the phone no longer knew the dialog */               \
+	X(byes_timed_out) /* no answer (timer F) or a 408 */                \
 	X(byes_failed) /* another final response, or a transport error */
 
 struct dialog_stats {

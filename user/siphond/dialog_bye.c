@@ -81,8 +81,7 @@ static int next_hop(struct siphond *d, const struct dialog_party *p,
 		return uri.len ? proxy_uri_peer(d, uri, NULL, to) : -1;
 	}
 	if (!p->via_source &&
-	    !proxy_uri_peer(d, sip_str_of(p->target, p->target_len), NULL,
-			    to))
+	    !proxy_uri_peer(d, sip_str_of(p->target, p->target_len), NULL, to))
 		return 0;
 	memset(to, 0, sizeof(*to));
 	to->addr = p->source;

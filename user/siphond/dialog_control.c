@@ -19,15 +19,16 @@ static const char *const state_names[] = {
 };
 
 /* the call req's "id" names, or NULL with why in err */
-static struct media_session *call_of(struct siphond *d, json_t *req,
-				     int *ret, char *err, size_t errlen)
+static struct media_session *call_of(struct siphond *d, json_t *req, int *ret,
+				     char *err, size_t errlen)
 {
 	json_t *id = json_object_get(req, "id");
 	struct media_session *ms;
 
 	*ret = -EINVAL;
 	if (!json_is_string(id) || !json_string_length(id)) {
-		snprintf(err, errlen, "id: a Call-ID (siphonctl calls lists them)");
+		snprintf(err, errlen,
+			 "id: a Call-ID (siphonctl calls lists them)");
 		return NULL;
 	}
 	if (!d->media) {
@@ -37,9 +38,9 @@ static struct media_session *call_of(struct siphond *d, json_t *req,
 			 "siphond keeps no calls");
 		return NULL;
 	}
-	ms = media_session_by_call_id(
-		d->media,
-		sip_str_of(json_string_value(id), json_string_length(id)));
+	ms = media_session_by_call_id(d->media,
+				      sip_str_of(json_string_value(id),
+						 json_string_length(id)));
 	if (!ms) {
 		*ret = -ESRCH;
 		snprintf(err, errlen, "no call with Call-ID '%s'",
@@ -92,15 +93,13 @@ static json_t *timers_json(struct siphond *d, const struct media_session *ms)
 	json_t *left = json_null();
 
 	if (ms->expires_at_ms)
-		left = json_integer(ms->expires_at_ms > now ?
-					    (json_int_t)((ms->expires_at_ms -
-							  now) /
-							 1000) :
-					    0);
+		left = json_integer(
+			ms->expires_at_ms > now ?
+				(json_int_t)((ms->expires_at_ms - now) / 1000) :
+				0);
 	return json_pack("{s:o, s:I, s:b}", "session_expires_in_s", left,
-			 "media_timeout_s",
-			 (json_int_t)d->cfg.media_timeout_s, "bye_on_expiry",
-			 d->cfg.media_bye_on_expiry);
+			 "media_timeout_s", (json_int_t)d->cfg.media_timeout_s,
+			 "bye_on_expiry", d->cfg.media_bye_on_expiry);
 }
 
 struct show_ctx {
@@ -115,14 +114,14 @@ static int streams_of(void *arg, const struct media_call_view *c)
 	struct show_ctx *x = arg;
 	unsigned int i;
 
-	if (!sip_str_eq(c->call_id, sip_str_of(x->ms->call_id,
-					       x->ms->call_id_len)) ||
+	if (!sip_str_eq(c->call_id,
+			sip_str_of(x->ms->call_id, x->ms->call_id_len)) ||
 	    !sip_str_eq(c->tag, sip_str_of(x->ms->tag, x->ms->tag_len)))
 		return 0;
 	for (i = 0; i < c->nstreams; i++)
-		if (json_array_append_new(x->streams,
-					  control_stream_json(c->relay, &c->s[i],
-							      x->now_ns)))
+		if (json_array_append_new(
+			    x->streams,
+			    control_stream_json(c->relay, &c->s[i], x->now_ns)))
 			return -ENOMEM;
 	return 1;
 }

@@ -806,8 +806,8 @@ struct media_session *media_session_by_ref(struct media *md,
 	return md ? session_of(md, ref) : NULL;
 }
 
-struct media_session *media_session_by_msg(struct media *md,
-					   struct sip_msg *m, bool *by_callee)
+struct media_session *media_session_by_msg(struct media *md, struct sip_msg *m,
+					   bool *by_callee)
 {
 	return md ? session_find(md, m, by_callee) : NULL;
 }

@@ -121,8 +121,8 @@ struct media_session *media_session_by_ref(struct media *md,
  * The session of the dialog an in-dialog request belongs to, or NULL;
  * *by_callee (when asked) says the callee sent it.
  */
-struct media_session *media_session_by_msg(struct media *md,
-					   struct sip_msg *m, bool *by_callee);
+struct media_session *media_session_by_msg(struct media *md, struct sip_msg *m,
+					   bool *by_callee);
 /* the live session of this Call-ID (the first, if several), or NULL */
 struct media_session *media_session_by_call_id(struct media *md,
 					       struct sip_str call_id);
