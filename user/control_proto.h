@@ -21,5 +21,6 @@
 #define CONTROL_ERR_UNKNOWN_COMMAND "unknown_command"
 #define CONTROL_ERR_BAD_ARGUMENT "bad_argument" /* unknown or wrong argument */
 #define CONTROL_ERR_FAILED "failed" /* understood, but it did not work */
+#define CONTROL_ERR_NOT_FOUND "not_found" /* no such call (call-show, ...) */
 
 #endif /* SIPHON_CONTROL_PROTO_H */

@@ -15,6 +15,7 @@ enum ctl_exit {
 	CTL_USAGE = 2, /* the command line is wrong */
 	CTL_NOT_RUNNING = 3, /* siphond does not answer on its socket */
 	CTL_DENIED = 4, /* siphond's socket is not for this user */
+	CTL_NOT_FOUND = 5, /* siphond has no such call */
 };
 
 struct ctl {
@@ -48,6 +49,10 @@ int ctl_log_level(struct ctl *ctl, int argc, char **argv);
  * quiet, and *ans the daemon's answer if there was one.
  */
 int ctl_daemon_call(struct ctl *ctl, json_t *req, json_t **ans, bool quiet);
+
+/* ctl_calls.c: one call's "call-show" and "call-hangup" answers, for humans */
+void ctl_print_call(json_t *ans);
+void ctl_print_hangup(json_t *ans);
 
 /* print "siphonctl: <msg>" to stderr and return code */
 int ctl_fail(int code, const char *fmt, ...)

@@ -161,6 +161,8 @@ static int daemon_refused(const char *cmd, json_t *ans, bool quiet)
 			   cmd);
 	if (!strcmp(code, CONTROL_ERR_BAD_ARGUMENT))
 		return say(quiet, CTL_USAGE, "%s: %s", cmd, msg);
+	if (!strcmp(code, CONTROL_ERR_NOT_FOUND))
+		return say(quiet, CTL_NOT_FOUND, "%s: %s", cmd, msg);
 	return say(quiet, CTL_FAILED, "%s: %s", cmd, msg);
 }
 
@@ -392,19 +394,53 @@ static void print_calls(json_t *a)
 	}
 }
 
-int ctl_calls(struct ctl *ctl, int argc, char **argv)
+static int calls_list(struct ctl *ctl)
 {
 	json_t *ans;
 	int rc;
 
-	(void)argv;
-	if (argc != 1)
-		return ctl_fail(CTL_USAGE, "calls takes no arguments");
 	rc = call(ctl, json_pack("{s:s}", "cmd", "calls"), &ans);
 	if (!rc && !ctl->json)
 		print_calls(ans);
 	json_decref(ans);
 	return rc;
+}
+
+/* calls show ID, calls hangup ID: ctl_calls.c prints their answers */
+static int calls_one(struct ctl *ctl, const char *what, const char *id)
+{
+	bool show = !strcmp(what, "show");
+	json_t *ans;
+	int rc;
+
+	rc = call(ctl,
+		  json_pack("{s:s, s:s}", "cmd",
+			    show ? "call-show" : "call-hangup", "id", id),
+		  &ans);
+	if (!rc && !ctl->json) {
+		if (show)
+			ctl_print_call(ans);
+		else
+			ctl_print_hangup(ans);
+	}
+	json_decref(ans);
+	return rc;
+}
+
+int ctl_calls(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
+		return calls_list(ctl);
+	if (argc == 3 &&
+	    (!strcmp(argv[1], "show") || !strcmp(argv[1], "hangup")))
+		return calls_one(ctl, argv[1], argv[2]);
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "show") || !strcmp(argv[1], "hangup")))
+		return ctl_fail(CTL_USAGE, "calls %s takes one CALL-ID",
+				argv[1]);
+	return ctl_fail(
+		CTL_USAGE,
+		"calls [list] | calls show CALL-ID | calls hangup CALL-ID");
 }
 
 int ctl_reload(struct ctl *ctl, int argc, char **argv)

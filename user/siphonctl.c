@@ -41,7 +41,8 @@ static const struct ctl_command commands[] = {
 	  "  shield scanners list|add TEXT|del TEXT|reset" },
 	{ "status", ctl_status, "status", true },
 	{ "registrations", ctl_registrations, "registrations", true },
-	{ "calls", ctl_calls, "calls", true },
+	{ "calls", ctl_calls,
+	  "calls [list]\n  calls show CALL-ID\n  calls hangup CALL-ID", true },
 	{ "reload", ctl_reload, "reload", true },
 	{ "log-level", ctl_log_level, "log-level [error|warn|info|debug]",
 	  true },
@@ -73,7 +74,8 @@ static void usage(FILE *out)
 		     "it answers.\n");
 	fprintf(out, "\nexit status: 0 done, 1 failed, 2 bad command line, "
 		     "3 siphond not running,\n"
-		     "             4 permission denied on siphond's socket\n");
+		     "             4 permission denied on siphond's socket, "
+		     "5 no such call\n");
 }
 
 int ctl_fail(int code, const char *fmt, ...)

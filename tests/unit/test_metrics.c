@@ -15,6 +15,7 @@
 
 #include "corpus.h"
 #include "kselftest_harness.h"
+#include "siphond/dialog.h"
 #include "siphond/metrics.h"
 #include "siphond/siphond.h"
 
@@ -25,6 +26,7 @@ static struct tcp_stats tcp_st;
 static struct location_stats loc_st;
 static struct auth_stats auth_st;
 static struct media_stats media_st;
+static struct dialog_stats dialog_st;
 static struct control_stats ctl_st;
 static struct metrics_stats met_st;
 
@@ -62,6 +64,12 @@ const struct media_stats *media_stats(struct media *md)
 {
 	(void)md;
 	return &media_st;
+}
+
+const struct dialog_stats *dialog_stats(struct media *md)
+{
+	(void)md;
+	return &dialog_st;
 }
 
 const struct control_stats *control_stats(const struct control *c)

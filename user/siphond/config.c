@@ -532,6 +532,7 @@ static const struct cfg_key keys[] = {
 	KEY_U32("media", "timeout_s", media_timeout_s),
 	KEY_BOOL("media", "replace_origin", media_replace_origin),
 	{ "media", "nat", parse_media_nat, FIELD(media_nat), 0, 0 },
+	KEY_BOOL("media", "bye_on_expiry", media_bye_on_expiry),
 
 	KEY_BOOL("xdp", "reattach", xdp_reattach),
 
@@ -746,6 +747,7 @@ void config_defaults(struct sd_config *c)
 	c->media_replace_origin = true;
 	c->media_nat = CFG_NAT_PRIVATE;
 	c->xdp_reattach = true;
+	c->media_bye_on_expiry = true;
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",
 		 SIPHON_CONTROL_SOCKET_DEFAULT);
 	c->control_idle_s = 60;

@@ -105,6 +105,8 @@ struct sd_config {
 	uint32_t media_timeout_s; /* 60: no packet either way, media ends */
 	bool media_replace_origin; /* yes: o= names the relay, not the phone */
 	enum cfg_media_nat media_nat; /* private */
+	/* yes: a call given up (timeout_s, session timer) gets BYE both ways */
+	bool media_bye_on_expiry;
 
 	/* [xdp]: interfaces that come back (netlink.h) */
 	bool xdp_reattach; /* yes: attach siphon again, as siphonctl did */

@@ -63,6 +63,10 @@ json_t *control_dispatch(struct siphond *d, const char *line, size_t len,
 /* {"ok": false, "error": msg, "code": code} */
 json_t *control_error(const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+struct media_stream_view;
+/* one stream of "calls", for dialog_control.c's "call-show" too */
+json_t *control_stream_json(const char *relay,
+			    const struct media_stream_view *s, uint64_t now_ns);
 
 /*
  * control_peer.c: may a peer with these credentials use the socket? Root

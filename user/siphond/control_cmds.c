@@ -16,6 +16,7 @@
 
 #include "control.h"
 #include "control_proto.h"
+#include "dialog_control.h"
 #include "endpoint.h"
 #include "log.h"
 #include "media.h"
@@ -337,8 +338,8 @@ static json_t *rtp_json(const struct media_flow_view *f, uint64_t now_ns)
 			 "idle_ms", idle, "latched", f->latched);
 }
 
-static json_t *stream_json(const char *relay, const struct media_stream_view *s,
-			   uint64_t now_ns)
+json_t *control_stream_json(const char *relay,
+			    const struct media_stream_view *s, uint64_t now_ns)
 {
 	return json_pack("{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "answered",
 			 s->answered, "rtcp_mux", s->rtcp_mux, "caller",
@@ -363,9 +364,9 @@ static int call_note(void *arg, const struct media_call_view *c)
 	unsigned int i;
 
 	for (i = 0; streams && i < c->nstreams; i++)
-		if (json_array_append_new(streams,
-					  stream_json(c->relay, &c->s[i],
-						      x->now_ns)))
+		if (json_array_append_new(
+			    streams,
+			    control_stream_json(c->relay, &c->s[i], x->now_ns)))
 			goto oom;
 	call = json_pack(
 		"{s:o, s:o, s:s, s:o, s:o}", "call_id",
@@ -417,12 +418,15 @@ static int cmd_calls(struct siphond *d, json_t *req, json_t *ans, char *err,
 }
 
 static const char *const log_level_args[] = { "level", NULL };
+static const char *const call_args[] = { "id", NULL };
 
 static const struct control_cmd commands[] = {
 	{ "status", cmd_status, NULL },
 	{ "stats", cmd_stats, NULL },
 	{ "registrations", cmd_registrations, NULL },
 	{ "calls", cmd_calls, NULL },
+	{ "call-show", dialog_cmd_show, call_args }, /* dialog_control.c */
+	{ "call-hangup", dialog_cmd_hangup, call_args },
 	{ "reload", cmd_reload, NULL },
 	{ "log-level", cmd_log_level, log_level_args },
 };
@@ -481,6 +485,7 @@ static json_t *run(struct siphond *d, const struct control_cmd *cmd,
 		json_decref(ans);
 		st->command_errors++;
 		return control_error(ret == -EINVAL ? CONTROL_ERR_BAD_ARGUMENT :
+				     ret == -ESRCH  ? CONTROL_ERR_NOT_FOUND :
 						      CONTROL_ERR_FAILED,
 				     "%s", err[0] ? err : strerror(-ret));
 	}

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dialog.h"
 #include "log.h"
 #include "proxy.h"
 #include "siphond.h"
@@ -245,6 +246,7 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 		}
 		pr_info("media anchored on the XDP relay, ports %u-%u\n",
 			d->cfg.media_port_min, d->cfg.media_port_max);
+		dialog_attach(d);
 	}
 	/* after media: the relay address is looked at once at the start */
 	if (d->cfg.xdp_reattach || d->media) {

@@ -836,3 +836,35 @@ int media_walk(struct media *md,
 	}
 	return 0;
 }
+
+/* ---- for dialog_*.c, whose state lives in the session's record ---------- */
+
+struct media_session *media_session_by_ref(struct media *md,
+					   struct media_ref ref)
+{
+	return md ? session_of(md, ref) : NULL;
+}
+
+struct media_session *media_session_by_msg(struct media *md, struct sip_msg *m,
+					   bool *by_callee)
+{
+	return md ? session_find(md, m, by_callee) : NULL;
+}
+
+struct media_session *media_session_by_call_id(struct media *md,
+					       struct sip_str call_id)
+{
+	uint32_t hash = (uint32_t)sd_hash_str(SD_HASH_INIT, call_id);
+	int32_t i;
+
+	for (i = md->buckets[bucket_of(md, hash)]; i >= 0;
+	     i = md->slots[i].hnext) {
+		struct media_session *ms = &md->slots[i];
+
+		if (ms->hash == hash &&
+		    sip_str_eq(sip_str_of(ms->call_id, ms->call_id_len),
+			       call_id))
+			return ms;
+	}
+	return NULL;
+}

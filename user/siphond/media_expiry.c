@@ -2,7 +2,9 @@
 /*
  * When a call's media is given up without a BYE: after [media] timeout_s
  * of silence both ways (a phone that vanished), or when its session timer
- * (RFC 4028) runs out with no refresh (a call both phones forgot).
+ * (RFC 4028) runs out with no refresh (a call both phones forgot). Who
+ * ends it is set with media_set_hangup(): siphond's BYE to both phones
+ * (dialog_bye.c), or, without one, the flows alone.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -66,6 +68,21 @@ static uint64_t last_packet_ms(struct media *md, struct media_session *ms)
 	return last;
 }
 
+void media_set_hangup(struct media *md, media_hangup_fn fn, void *arg)
+{
+	md->hangup = fn;
+	md->hangup_arg = arg;
+}
+
+static void give_up(struct media *md, struct media_session *ms,
+		    enum dialog_end why)
+{
+	if (md->hangup)
+		md->hangup(md->hangup_arg, ms, why);
+	else
+		media_session_end(md, ms);
+}
+
 void media_reap(struct media *md, uint64_t now_ms)
 {
 	uint64_t last;
@@ -81,19 +98,19 @@ void media_reap(struct media *md, uint64_t now_ms)
 			continue;
 		if (ms->expires_at_ms && now_ms >= ms->expires_at_ms) {
 			pr_info("media: call %.*s: its session timer ran out "
-				"with no refresh: its flows are out\n",
+				"with no refresh: it ends\n",
 				(int)ms->call_id_len, ms->call_id);
 			md->stats.session_expired++;
-			media_session_end(md, ms);
+			give_up(md, ms, DIALOG_END_SESSION_EXPIRED);
 			continue;
 		}
 		last = last_packet_ms(md, ms);
 		if (now_ms < last + md->timeout_ms)
 			continue;
-		pr_info("media: call %.*s silent for %llu s: its flows are out\n",
+		pr_info("media: call %.*s silent for %llu s: it ends\n",
 			(int)ms->call_id_len, ms->call_id,
 			(unsigned long long)((now_ms - last) / 1000));
 		md->stats.timeouts++;
-		media_session_end(md, ms);
+		give_up(md, ms, DIALOG_END_MEDIA_TIMEOUT);
 	}
 }

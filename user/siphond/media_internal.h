@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What media.c (offers, answers, ends) and media_restore.c (calls adopted
- * from the previous run) share. Nothing else includes this.
+ * from the previous run) share, and dialog_*.c, whose state (the dialog a
+ * BYE needs) lives in the same record. Nothing else includes this.
  */
 #ifndef SIPHOND_MEDIA_INTERNAL_H
 #define SIPHOND_MEDIA_INTERNAL_H
 
 #include "bpf_loader.h"
+#include "dialog.h"
+#include "dialog_state.h"
 #include "endpoint.h"
 #include "media.h"
 #include "media_ports.h"
@@ -16,8 +19,8 @@
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
-#define MEDIA_SESSION_MAGIC 0x53434c34u /* "SCL4" */
-#define MEDIA_SESSION_SIZE 2176 /* bytes: pinned with the magic */
+#define MEDIA_SESSION_MAGIC 0x53434c35u /* "SCL5" */
+#define MEDIA_SESSION_SIZE 3672 /* bytes: pinned with the magic */
 
 /* whose ACK carries the answer to an offer made in a 2xx */
 enum media_ack_answer {
@@ -58,6 +61,7 @@ struct media_session {
 	uint64_t answered_ms; /* CLOCK_MONOTONIC; 0: no answer yet */
 	uint64_t expires_at_ms; /* RFC 4028 session timer; 0: none */
 	struct media_stream s[SDP_MEDIA_MAX];
+	struct media_dialog dialog; /* what a BYE to each phone needs */
 };
 
 _Static_assert(sizeof(struct media_session) % 8 == 0,
@@ -82,6 +86,10 @@ struct media {
 	struct media_session *slots; /* the store's records */
 	struct media_undo **undo; /* by slot: a re-offer in progress */
 	struct media_stats stats;
+	/* ends a call siphond gives up (media_reap): NULL, flows only */
+	media_hangup_fn hangup;
+	void *hangup_arg;
+	struct dialog_stats dialog; /* the BYEs siphond sends (dialog.h) */
 };
 
 /*
@@ -107,6 +115,23 @@ void media_session_refreshed(struct media *md, struct media_session *ms,
 			     const struct sip_msg *ok, uint64_t now_ms);
 /* ms joins its Call-ID's bucket */
 void media_session_link(struct media *md, struct media_session *ms);
+/* the live session ref names, or NULL */
+struct media_session *media_session_by_ref(struct media *md,
+					   struct media_ref ref);
+/*
+ * The session of the dialog an in-dialog request belongs to, or NULL;
+ * *by_callee (when asked) says the callee sent it.
+ */
+struct media_session *media_session_by_msg(struct media *md, struct sip_msg *m,
+					   bool *by_callee);
+/* the live session of this Call-ID (the first, if several), or NULL */
+struct media_session *media_session_by_call_id(struct media *md,
+					       struct sip_str call_id);
+/*
+ * media_expiry.c: who ends the calls media_reap() gives up; without one
+ * (or fn NULL), their flows are removed and nothing else happens.
+ */
+void media_set_hangup(struct media *md, media_hangup_fn fn, void *arg);
 
 /* media_sdp.c: the SDP body of m, parsed into s; false when none */
 bool media_sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s);

@@ -84,10 +84,35 @@ static void drop(struct media *md, struct media_session *ms)
 	md->stats.restore_dropped++;
 }
 
+static bool party_sane(const struct dialog_party *p)
+{
+	return p->party_len < DIALOG_PARTY_MAX &&
+	       p->target_len < DIALOG_URI_MAX &&
+	       p->route_len < DIALOG_ROUTE_MAX;
+}
+
+/*
+ * The dialog goes on with its call, so the call can still be hung up
+ * with BYE; one whose lengths make no sense is only flows now.
+ */
+static void check_dialog(struct media_session *ms)
+{
+	struct media_dialog *dg = &ms->dialog;
+
+	if (dg->state == DIALOG_CONFIRMED && party_sane(&dg->p[0]) &&
+	    party_sane(&dg->p[1]))
+		return;
+	if (dg->state == DIALOG_NONE)
+		return;
+	memset(dg, 0, sizeof(*dg));
+	dg->state = DIALOG_UNUSABLE;
+}
+
 static void adopt(struct media *md, struct media_session *ms)
 {
 	unsigned int i;
 
+	check_dialog(ms);
 	media_session_link(md, ms);
 	if (ms->gen >= md->next_gen)
 		md->next_gen = ms->gen + 1;

@@ -78,6 +78,11 @@ int proxy_route_next_hop(struct siphond *d, struct sip_msg *m,
 			 struct target *t);
 
 /* proxy_target.c */
+/* the listener a message to `to` leaves by: the one it came in on (from,
+ * may be NULL) when it fits, else the first of the right transport and
+ * family; 0, or -1 when there is none */
+int proxy_pick_listener(struct siphond *d, struct sd_peer *to,
+			const struct sd_peer *from);
 /* is uri one of siphond's own addresses (a Route or Record-Route to us)? */
 bool proxy_uri_is_us(struct siphond *d, struct sip_str uri);
 /* where a request for this URI goes: 0, or -1 if not an IP address */

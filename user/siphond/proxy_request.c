@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dialog.h"
 #include "log.h"
 #include "proxy.h"
 #include "sip/sip_build.h"
@@ -391,6 +392,9 @@ void proxy_request(struct siphond *d, struct sip_msg *m,
 		handle_cancel(d, st, m);
 		return;
 	}
+	/* its sender's CSeq, for siphond's own BYE (dialog_capture.c) */
+	if (d->media && in_dialog(m))
+		dialog_on_request(d, m);
 	/* the call ends here for the relay, whichever side hangs up */
 	if (m->method == SIP_METHOD_BYE && d->media)
 		media_end_dialog(d->media, m);

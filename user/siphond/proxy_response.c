@@ -12,6 +12,7 @@
 
 #include "hash.h"
 #include "log.h"
+#include "dialog.h"
 #include "proxy.h"
 #include "sip/sip_build.h"
 
@@ -152,6 +153,9 @@ static void forward_up(struct pcall *pc, struct sip_msg *m,
 	    media_answer(pc->d->media, pc->media, m, &from->addr,
 			 pc->d->loop.now, sdp, sizeof(sdp), &e.body) > 0)
 		e.replace_body = true;
+	/* what siphond needs to send BYE itself (dialog_capture.c) */
+	if (pc->media.gen && m->status / 100 == 2)
+		dialog_on_2xx(pc, m, from);
 	n = sip_build_forward(m, &e, out, sizeof(out), &err);
 	if (n < 0)
 		return;
@@ -235,7 +239,10 @@ void proxy_on_response(void *tu, struct txn *ct, struct sip_msg *m)
 	struct pcall *pc = ct->owner;
 	struct pbranch *b;
 
-	(void)tu;
+	if (ct->owner_slot == DIALOG_BYE_SLOT) {
+		dialog_bye_response(tu, ct, m);
+		return;
+	}
 	if (!pc || ct->owner_slot < 0)
 		return;
 	b = &pc->b[ct->owner_slot];
@@ -271,7 +278,10 @@ void proxy_on_failed(void *tu, struct txn *ct, int status)
 	struct pcall *pc = ct->owner;
 	struct pbranch *b;
 
-	(void)tu;
+	if (ct->owner_slot == DIALOG_BYE_SLOT) {
+		dialog_bye_failed(tu, ct, status);
+		return;
+	}
 	if (!pc || ct->owner_slot < 0)
 		return;
 	b = &pc->b[ct->owner_slot];
@@ -292,7 +302,8 @@ void proxy_on_gone(void *tu, struct txn *t)
 	struct pcall *pc = t->owner;
 
 	(void)tu;
-	if (!pc)
+	/* a BYE of siphond's own has no pcall (dialog_bye.c) */
+	if (!pc || t->owner_slot == DIALOG_BYE_SLOT)
 		return;
 	if (t == pc->st)
 		pc->st = NULL;

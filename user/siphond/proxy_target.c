@@ -9,10 +9,8 @@
 #include "proxy.h"
 #include "sip/sip_uri.h"
 
-/* the listener a message to `to` leaves by: the one it came in on when
- * it fits, else the first of the right transport and family */
-static int pick_listener(struct siphond *d, struct sd_peer *to,
-			 const struct sd_peer *from)
+int proxy_pick_listener(struct siphond *d, struct sd_peer *to,
+			const struct sd_peer *from)
 {
 	unsigned int i;
 
@@ -70,7 +68,7 @@ static int peer_of_uri(struct siphond *d, const struct sip_uri *uri,
 	to->proto = uri->transport_type == SIP_URI_TRANSPORT_TCP ?
 			    SD_PROTO_TCP :
 			    SD_PROTO_UDP;
-	return pick_listener(d, to, from);
+	return proxy_pick_listener(d, to, from);
 }
 
 int proxy_uri_peer(struct siphond *d, struct sip_str text,
@@ -116,7 +114,7 @@ static unsigned int from_routes(struct siphond *d, struct sip_msg *m,
 	memset(&out->to, 0, sizeof(out->to));
 	out->to.addr = r->next_hop;
 	out->to.proto = r->proto;
-	if (pick_listener(d, &out->to, from))
+	if (proxy_pick_listener(d, &out->to, from))
 		return 0;
 	out->ruri = m->uri;
 	return 1;

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "dialog.h"
 #include "log.h"
 #include "siphond.h"
 
@@ -70,6 +71,14 @@ static void visit_media(const struct media_stats *st, sd_stat_fn fn,
 	MEDIA_COUNTERS(VISIT)
 }
 
+static void visit_dialog(const struct dialog_stats *st, sd_stat_fn fn,
+			 void *arg)
+{
+	const char *group = "dialog";
+
+	DIALOG_COUNTERS(VISIT)
+}
+
 static void visit_control(const struct control_stats *st, sd_stat_fn fn,
 			  void *arg)
 {
@@ -108,6 +117,8 @@ void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
 		visit_auth(auth_stats(d->auth), fn, arg);
 	if (d->media)
 		visit_media(media_stats(d->media), fn, arg);
+	if (d->media)
+		visit_dialog(dialog_stats(d->media), fn, arg);
 	if (d->ctl)
 		visit_control(control_stats(d->ctl), fn, arg);
 	if (d->metrics)
