@@ -5,7 +5,7 @@
  * (interarrival jitter), on struct siphon_rtp_quality (include/siphon/
  * flow.h). Pure functions of their arguments: the XDP relay calls them
  * (bpf/relay.h, which reads the header and the clock), and the unit test
- * tests/unit/test_rtp_quality.c compiles this same file for userspace.
+ * tests/unit/test_rtp_calc.c compiles this same file for userspace.
  *
  * How A.1 is simplified, and why:
  * - No probation at the start. RFC 3550 waits for two packets in sequence
