@@ -187,9 +187,18 @@ rtp_loss_counted() {
 		.rtp.received == 150' <<< "$out" > /dev/null ||
 		{ diag "$out"; return 1; }
 	ctl --json flow show $SD_ADDR:$((CALLER_SIDE + 1)) |
-		jq -e '.rtp == null' > /dev/null
+		jq -e '.rtp == null' > /dev/null || return 1
+	# /metrics (its default listener): one loss-free direction, one
+	# with 3.2 % lost
+	out=$(ip netns exec "$NS_R" curl -sS --max-time 5 \
+		http://127.0.0.1:9463/metrics | grep "^siphon_media_rtp_loss")
+	grep -qx 'siphon_media_rtp_loss_ratio_bucket{le="0"} 1' <<< "$out" &&
+		grep -qx 'siphon_media_rtp_loss_ratio_bucket{le="0.02"} 1' <<< "$out" &&
+		grep -qx 'siphon_media_rtp_loss_ratio_bucket{le="0.05"} 2' <<< "$out" &&
+		grep -qx 'siphon_media_rtp_loss_ratio_count 2' <<< "$out" ||
+		{ diag "$(tr '\n' ' ' <<< "$out")"; return 1; }
 }
-tap_check "RTP loss: siphonctl calls and flow show count the 5 lost" \
+tap_check "RTP loss: siphonctl calls, flow show and /metrics count the 5 lost" \
 	rtp_loss_counted
 empty_map() {
 	[ "$(flows | jq length)" = 0 ]
