@@ -410,13 +410,13 @@ static json_t *rtp_stats_json(const struct siphon_flow *flow)
 	return json_pack("{s:b, s:i, s:I, s:I, s:I, s:f, s:f, s:I, s:i, "
 			 "s:i, s:i}",
 			 "measured", st.measured, "clock_rate",
-			 (int)st.clock_rate, "received", (json_int_t)st.received,
-			 "expected", (json_int_t)st.expected, "lost",
-			 (json_int_t)st.lost, "loss_percent", st.loss_pct,
-			 "jitter_ms", st.jitter_ms, "highest_seq",
-			 (json_int_t)st.highest_seq, "duplicates",
-			 (int)st.duplicates, "restarts", (int)st.resyncs,
-			 "not_rtp", (int)st.not_rtp);
+			 (int)st.clock_rate, "received",
+			 (json_int_t)st.received, "expected",
+			 (json_int_t)st.expected, "lost", (json_int_t)st.lost,
+			 "loss_percent", st.loss_pct, "jitter_ms", st.jitter_ms,
+			 "highest_seq", (json_int_t)st.highest_seq,
+			 "duplicates", (int)st.duplicates, "restarts",
+			 (int)st.resyncs, "not_rtp", (int)st.not_rtp);
 }
 
 static json_t *flow_show_json(const struct siphon_flow_key *key,
@@ -456,8 +456,10 @@ static int print_show_row(const struct siphon_flow_key *key,
 	if (t.idle_s >= 0)
 		snprintf(idle, sizeof(idle), "%.1fs", t.idle_s);
 	if (st.measured) {
-		snprintf(rx, sizeof(rx), "%llu", (unsigned long long)st.received);
-		snprintf(lost, sizeof(lost), "%llu", (unsigned long long)st.lost);
+		snprintf(rx, sizeof(rx), "%llu",
+			 (unsigned long long)st.received);
+		snprintf(lost, sizeof(lost), "%llu",
+			 (unsigned long long)st.lost);
 		snprintf(pct, sizeof(pct), "%.2f%%", st.loss_pct);
 		snprintf(jit, sizeof(jit), "%.2f", st.jitter_ms);
 	}

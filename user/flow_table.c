@@ -90,7 +90,8 @@ void flow_rtp_stats_of(const struct siphon_flow *flow,
 	if (!st->measured)
 		return;
 	st->received = q->received;
-	st->expected = (__u64)q->expected_prior + (q->ext_max - q->base_seq) + 1;
+	st->expected =
+		(__u64)q->expected_prior + (q->ext_max - q->base_seq) + 1;
 	st->lost = st->expected > st->received ? st->expected - st->received :
 						 0;
 	st->loss_pct = 100.0 * (double)st->lost / (double)st->expected;

@@ -211,10 +211,10 @@ TEST_F(rtpq, sender_restart)
 TEST_F(rtpq, not_rtp_is_relayed_not_measured)
 {
 	/* a STUN binding request's first bytes: version 0 */
-	static const __u8 stun[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12,
-				       0xa4, 0x42 };
+	static const __u8 stun[20] = { 0x00, 0x01, 0x00, 0x00,
+				       0x21, 0x12, 0xa4, 0x42 };
 	/* RTCP receiver report, multiplexed on the RTP port (RFC 5761) */
-	static const __u8 rtcp_rr[8] = { 0x80, 201, 0x00, 0x01,
+	static const __u8 rtcp_rr[8] = { 0x80, 201,  0x00, 0x01,
 					 0x51, 0x90, 0xca, 0x11 };
 	struct siphon_rtp_quality zero = { 0 };
 	struct flow_rtp_stats st;

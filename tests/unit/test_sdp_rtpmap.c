@@ -10,11 +10,12 @@
 #include "sdp/sdp.h"
 
 #define CRLF "\r\n"
-#define HEAD "v=0" CRLF "o=- 1 1 IN IP4 198.51.100.7" CRLF "s=-" CRLF \
-	     "c=IN IP4 198.51.100.7" CRLF "t=0 0" CRLF
+#define HEAD                                                     \
+	"v=0" CRLF "o=- 1 1 IN IP4 198.51.100.7" CRLF "s=-" CRLF \
+	"c=IN IP4 198.51.100.7" CRLF "t=0 0" CRLF
 
-static const char body[] =
-	HEAD "m=audio 40000 RTP/AVP 0 8 101" CRLF /* PCMU, static */
+static const char body[] = HEAD
+	"m=audio 40000 RTP/AVP 0 8 101" CRLF /* PCMU, static */
 	"a=rtpmap:101 telephone-event/8000" CRLF
 	"m=audio 40002 RTP/SAVPF 111 0" CRLF /* Opus, mapped */
 	"a=rtpmap:0 PCMU/8000" CRLF "a=rtpmap:111 opus/48000/2" CRLF
@@ -28,8 +29,8 @@ static const char body[] =
 
 TEST(clock_rates)
 {
-	static const uint32_t want[] = { 8000,  48000, 90000, 90000,
-					 8000,  0,     8000,  44100 };
+	static const uint32_t want[] = { 8000, 48000, 90000, 90000,
+					 8000, 0,     8000,  44100 };
 	struct sdp_session s;
 	struct sip_error err;
 	unsigned int i;
@@ -46,11 +47,10 @@ TEST(clock_rates)
 
 TEST(broken_rtpmap_falls_back)
 {
-	static const char bad[] = HEAD "m=audio 40000 RTP/AVP 96" CRLF
-					"a=rtpmap:96 opus" CRLF
-					"a=rtpmap:96 opus/" CRLF
-					"a=rtpmap:96 opus/99999999999" CRLF
-					"a=rtpmap:9 G722/8000" CRLF;
+	static const char bad[] = HEAD
+		"m=audio 40000 RTP/AVP 96" CRLF "a=rtpmap:96 opus" CRLF
+		"a=rtpmap:96 opus/" CRLF "a=rtpmap:96 opus/99999999999" CRLF
+		"a=rtpmap:9 G722/8000" CRLF;
 	struct sdp_session s;
 	struct sip_error err;
 

@@ -94,9 +94,8 @@ uint32_t sdp_media_clock_rate(const struct sdp_session *s, unsigned int i)
 		return 0;
 	if (!read_number(m->formats, &pos, 127, &pt))
 		return SDP_CLOCK_RATE_DEFAULT;
-	for (a = m->attr_first; a < m->attr_first + m->attr_count &&
-				a < s->n_attrs;
-	     a++) {
+	for (a = m->attr_first;
+	     a < m->attr_first + m->attr_count && a < s->n_attrs; a++) {
 		if (s->attrs[a].kind != SDP_ATTR_RTPMAP ||
 		    s->attrs[a].media != i)
 			continue;

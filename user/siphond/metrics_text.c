@@ -338,9 +338,8 @@ char *metrics_render(const struct metrics_page *p, size_t *len)
 			if (s->family != f)
 				continue;
 			put(&t, "%s%s%s%s%s ", p->fam[f].name,
-			    s->suffix ? s->suffix : "",
-			    s->labels[0] ? "{" : "", s->labels,
-			    s->labels[0] ? "}" : "");
+			    s->suffix ? s->suffix : "", s->labels[0] ? "{" : "",
+			    s->labels, s->labels[0] ? "}" : "");
 			if (s->is_real)
 				put(&t, "%.9g\n", s->real);
 			else
