@@ -12,6 +12,7 @@
 #include "maps.h"
 #include "nexthop.h"
 #include "rewrite.h"
+#include "rtp_quality.h"
 
 static __always_inline struct siphon_flow *flow_lookup(const struct packet *pkt)
 {
@@ -39,6 +40,50 @@ static __always_inline void flow_account(struct siphon_flow *flow,
 	flow->last_seen_ns = clock_coarse_ns();
 }
 
+/*
+ * RTP quality of a SIPHON_FLOW_RTP flow (bpf/rtp_quality.h), after the
+ * packet is on its way: a payload that is not RTP is relayed all the same,
+ * only counted in not_rtp. Plain stores, like flow_account() and for the
+ * same reason: one CPU at a time sees a flow's packets, and if RSS ever
+ * spread a flow over two, the worst is a wrong estimate (every field stays
+ * a bounded number), never a wrong packet. Readers in userspace may see a
+ * packet half-counted; the next read is right.
+ *
+ * The clock is read only for packets that move the jitter: bpf_ktime_get_ns()
+ * is the one fine clock XDP has (the coarse one moves once a tick, as coarse
+ * as the jitter it would measure).
+ */
+static __always_inline void flow_measure_rtp(struct siphon_flow *flow,
+					     const struct packet *pkt,
+					     const void *data_end)
+{
+	const struct rtp_fixed_hdr *rtp = (const void *)(pkt->udp + 1);
+	struct siphon_rtp_quality *q = &flow->rtp;
+	enum rtp_seq_verdict v;
+	__u32 rate, ts;
+	__u64 now;
+
+	if ((const void *)(rtp + 1) > data_end ||
+	    bpf_ntohs(pkt->udp->len) < sizeof(struct udphdr) + sizeof(*rtp) ||
+	    !rtp_header_valid(rtp->vpxcc, rtp->mpt)) {
+		q->not_rtp++;
+		return;
+	}
+	v = rtp_seq_update(q, bpf_ntohs(rtp->seq), !q->last_arrival_ns);
+	if (v > RTP_SEQ_RESTART)
+		return;
+	now = bpf_ktime_get_ns();
+	ts = bpf_ntohl(rtp->ts);
+	if (v == RTP_SEQ_IN_ORDER) {
+		rate = flow->clock_rate ?: SIPHON_RTP_CLOCK_DEFAULT;
+		q->jitter_q4 = rtp_jitter_update(q->jitter_q4,
+						 now - q->last_arrival_ns,
+						 ts - q->last_ts, rate);
+	}
+	q->last_arrival_ns = now;
+	q->last_ts = ts;
+}
+
 static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
 {
 	struct siphon_flow *flow;
@@ -63,8 +108,11 @@ static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
 
 	rewrite_packet(pkt, flow, &nh);
 	reason = transmit(ctx, &nh);
-	if (reason != SIPHON_DROP_EGRESS_UNKNOWN)
-		flow_account(flow, pkt);
+	if (reason == SIPHON_DROP_EGRESS_UNKNOWN)
+		return reason;
+	flow_account(flow, pkt);
+	if (flow->flags & SIPHON_FLOW_RTP)
+		flow_measure_rtp(flow, pkt, (void *)(long)ctx->data_end);
 	return reason;
 }
 

@@ -71,6 +71,36 @@ void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh)
 	memcpy(flow->nh_dmac, nh->dmac, sizeof(flow->nh_dmac));
 }
 
+void flow_set_rtp(struct siphon_flow *flow, __u32 clock_rate)
+{
+	flow->flags |= SIPHON_FLOW_RTP;
+	flow->clock_rate = clock_rate;
+}
+
+void flow_rtp_stats_of(const struct siphon_flow *flow,
+		       struct flow_rtp_stats *st)
+{
+	const struct siphon_rtp_quality *q = &flow->rtp;
+
+	memset(st, 0, sizeof(*st));
+	st->rtp = flow->flags & SIPHON_FLOW_RTP;
+	st->clock_rate = flow->clock_rate ?: SIPHON_RTP_CLOCK_DEFAULT;
+	st->measured = q->last_arrival_ns != 0;
+	st->not_rtp = q->not_rtp;
+	if (!st->measured)
+		return;
+	st->received = q->received;
+	st->expected =
+		(__u64)q->expected_prior + (q->ext_max - q->base_seq) + 1;
+	st->lost = st->expected > st->received ? st->expected - st->received :
+						 0;
+	st->loss_pct = 100.0 * (double)st->lost / (double)st->expected;
+	st->jitter_ms = (q->jitter_q4 / 16.0) * 1000.0 / st->clock_rate;
+	st->highest_seq = q->ext_max;
+	st->duplicates = q->duplicates;
+	st->resyncs = q->resyncs;
+}
+
 int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count)
 {

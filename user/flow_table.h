@@ -39,6 +39,29 @@ int flow_table_update(int flows_fd, const struct siphon_flow_key *key,
 		      const struct siphon_flow *flow);
 /* Cache a resolved next hop in flow, or (NULL, unresolved) fall back to FIB. */
 void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh);
+/*
+ * Mark flow as RTP, measured by the fast path (loss, jitter); clock_rate
+ * in Hz, 0 when unknown (SIPHON_RTP_CLOCK_DEFAULT is used).
+ */
+void flow_set_rtp(struct siphon_flow *flow, __u32 clock_rate);
+
+/* what the fast path measured on an RTP flow, as an operator reads it */
+struct flow_rtp_stats {
+	bool rtp; /* the flow is marked RTP */
+	bool measured; /* it has seen an RTP packet */
+	__u32 clock_rate; /* Hz, the default filled in */
+	__u64 received; /* RTP packets counted (duplicates not) */
+	__u64 expected; /* from the sequence numbers, every epoch */
+	__u64 lost; /* expected - received, 0 when duplicates make it < 0 */
+	double loss_pct; /* lost / expected, in percent; 0 with nothing */
+	double jitter_ms; /* RFC 3550 A.8 interarrival jitter */
+	__u32 highest_seq; /* the extended sequence number */
+	__u32 duplicates, resyncs, not_rtp;
+};
+
+void flow_rtp_stats_of(const struct siphon_flow *flow,
+		       struct flow_rtp_stats *st);
+
 /* -ENOENT if there is no such flow. */
 int flow_table_del(int flows_fd, const struct siphon_flow_key *key);
 int flow_table_get(int flows_fd, const struct siphon_flow_key *key,

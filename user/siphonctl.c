@@ -28,9 +28,10 @@ static const struct ctl_command commands[] = {
 	{ "detach", ctl_detach, "detach IFACE..." },
 	{ "flow", ctl_flow,
 	  "flow add RELAY:PORT from PEER[:PORT] to DEST:PORT src RELAY:PORT\n"
-	  "\t\t[nexthop auto|cache|fib] [replace]\n"
+	  "\t\t[nexthop auto|cache|fib] [replace] [rtp] [clock HZ]\n"
 	  "  flow del RELAY:PORT\n"
 	  "  flow list\n"
+	  "  flow show [RELAY:PORT]\n"
 	  "  flow flush\n"
 	  "  flow refresh [--follow [SECONDS]]" },
 	{ "stats", ctl_stats, "stats" },

@@ -59,7 +59,48 @@ enum siphon_flow_flags {
 	 * sends to the learned port, if it sends to expect_addr
 	 */
 	SIPHON_FLOW_REPLY_FOLLOWS = 1 << 2,
+	/*
+	 * the flow carries RTP: the fast path measures loss and jitter of
+	 * the packets that hold an RTP version 2 header (bpf/rtp_quality.h).
+	 * RTCP flows leave it clear.
+	 */
+	SIPHON_FLOW_RTP = 1 << 3,
 };
+
+/* the RTP clock rate assumed when the control plane gives none (G.711) */
+#define SIPHON_RTP_CLOCK_DEFAULT 8000u
+
+/*
+ * RTP reception quality of one flow (one direction of one stream), kept by
+ * the fast path only, after RFC 3550 appendix A.1 (sequence numbers) and
+ * A.8 (interarrival jitter). Zero until the first RTP packet.
+ *
+ * Sequence numbers are extended to 32 bits: the high 16 bits count the
+ * times the 16-bit number wrapped. An epoch starts at the first packet and
+ * again when the sender restarts its sequence (a resync, see
+ * bpf/rtp_quality.h); packets expected = expected_prior (closed epochs) +
+ * ext_max - base_seq + 1; lost = expected - received, which duplicates can
+ * make negative (RFC 3550 6.4.1), so readers clamp it at 0.
+ */
+struct siphon_rtp_quality {
+	__u32 ext_max; /* highest extended sequence number seen */
+	__u32 base_seq; /* extended sequence number this epoch began at */
+	/* after a jump: the number that confirms a restart if it comes next;
+	 * SIPHON_RTP_NO_BAD_SEQ when none is pending */
+	__u32 bad_seq;
+	__u32 received; /* RTP packets counted, every epoch */
+	__u32 expected_prior; /* packets expected by the epochs closed */
+	/* RFC 3550 A.8 jitter estimate in RTP timestamp units, times 16 */
+	__u32 jitter_q4;
+	__u32 last_ts; /* RTP timestamp of the last in-order packet */
+	__u32 duplicates; /* repeats of the highest sequence number */
+	__u32 resyncs; /* sender restarts: new epochs after the first */
+	__u32 not_rtp; /* packets on the flow without an RTP v2 header */
+	/* bpf_ktime_get_ns() at the last in-order packet; 0: none yet */
+	__u64 last_arrival_ns;
+};
+
+#define SIPHON_RTP_NO_BAD_SEQ 0x10001u /* above any 16-bit number + 1 */
 
 struct siphon_flow {
 	/* the packet leaves from saddr:sport towards daddr:dport */
@@ -80,16 +121,22 @@ struct siphon_flow {
 	__u32 nh_ifindex;
 	__u8 nh_smac[6];
 	__u8 nh_dmac[6];
-	__u32 reserved; /* zero; keeps the counters 8-byte aligned */
+	/*
+	 * RTP clock rate (Hz) of a SIPHON_FLOW_RTP flow, for the jitter;
+	 * 0: SIPHON_RTP_CLOCK_DEFAULT. Keeps the counters 8-byte aligned.
+	 */
+	__u32 clock_rate;
 
 	/* written by the fast path only */
 	__u64 packets;
 	__u64 bytes; /* UDP payload bytes */
 	/* bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC to a tick (a few ms) */
 	__u64 last_seen_ns;
+	struct siphon_rtp_quality rtp; /* SIPHON_FLOW_RTP flows only */
 };
 
 _Static_assert(sizeof(struct siphon_flow_key) == 20, "flow key ABI");
-_Static_assert(sizeof(struct siphon_flow) == 104, "flow value ABI");
+_Static_assert(sizeof(struct siphon_rtp_quality) == 48, "RTP quality ABI");
+_Static_assert(sizeof(struct siphon_flow) == 152, "flow value ABI");
 
 #endif /* SIPHON_FLOW_H */

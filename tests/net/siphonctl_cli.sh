@@ -35,7 +35,7 @@ expect() {
 
 FLOW="from 198.18.0.2:4000 to 198.18.0.3:5000 src 198.18.0.1:30002"
 
-tap_plan 23
+tap_plan 26
 
 make_netns "$NS"
 ip -n "$NS" link add c0 type veth peer name c1
@@ -93,6 +93,19 @@ tap_check "a duplicate is refused without 'replace'" \
 	nexthop fib
 tap_check "flow list --json is valid and complete" \
 	eval '[ "$(ctl --json flow list | jq length)" = 2 ]'
+tap_check "flow add rtp clock: flow show names the RTP clock, nothing measured" \
+	eval 'ctl flow add 198.18.0.1:30002 $FLOW nexthop fib replace rtp \
+		clock 48000 >/dev/null &&
+	      ctl --json flow show 198.18.0.1:30002 | jq -e ".rtp.clock_rate ==
+		48000 and .rtp.measured == false and .packets == 0" >/dev/null &&
+	      ctl --json flow show 198.18.0.1:30000 | jq -e ".rtp == null" \
+		>/dev/null &&
+	      [ "$(ctl --json flow show | jq length)" = 2 ] &&
+	      ctl flow show | grep -q "^198.18.0.1:30002 .* rtp "'
+tap_check "flow show of a flow that is not there" \
+	expect 1 "no such flow" ctl flow show 198.18.0.1:30010
+tap_check "a bad clock rate" \
+	expect 2 "clock rate" ctl flow add 198.18.0.1:30000 $FLOW clock 0
 tap_check "flow flush empties the table" \
 	eval '[ "$(ctl --json flow flush | jq .deleted)" = 2 ] &&
 	      [ "$(ctl --json flow list | jq length)" = 0 ]'

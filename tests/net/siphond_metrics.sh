@@ -36,7 +36,7 @@ PAGE=$LOGS/page
 HDRS=$LOGS/headers
 OUT=$LOGS/out
 BOB_PORT=5080
-tap_plan 26
+tap_plan 27
 
 # a small connection limit and a short timeout, so both can be seen (the
 # flood below ends well within the timeout: its clients' own closes must
@@ -121,6 +121,19 @@ tap_check "GET /metrics: 200, text/plain version 0.0.4" \
 	eval 'scrape && [ "$CODE" = 200 ] &&
 	      grep -qi "^content-type: text/plain; version=0.0.4" "$HDRS"'
 tap_check "promtool: well formed, no lint problem" lint
+# per-call RTP quality: histograms across the live calls, none yet
+quality_families() {
+	local f
+	for f in siphon_media_rtp_jitter_seconds siphon_media_rtp_loss_ratio; do
+		grep -qx "# TYPE $f histogram" "$PAGE" &&
+			[ "$(value "${f}_bucket{le=\"+Inf\"}")" = 0 ] &&
+			[ "$(value "${f}_count")" = 0 ] &&
+			[ "$(value "${f}_sum")" = 0 ] ||
+			{ diag "$f: $(grep "^$f" "$PAGE" | tr '\n' ' ')"; return 1; }
+	done
+}
+tap_check "RTP jitter (seconds) and loss (ratio) histograms, no call yet" \
+	quality_families
 tap_check "not attached: siphon_xdp_up 0 and no XDP family" \
 	eval '[ "$(value siphon_xdp_up)" = 0 ] &&
 	      ! grep -q "^siphon_xdp_packets_total\|^siphon_flows" "$PAGE"'

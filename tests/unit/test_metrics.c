@@ -366,6 +366,31 @@ TEST(samples_of_a_family_stay_together)
 	metrics_page_free(&p);
 }
 
+TEST(histogram_buckets_sum_count)
+{
+	static const double bounds[] = { 0.001, 0.02 };
+	static const uint64_t counts[] = { 1, 3 };
+	struct metrics_page p;
+	size_t len;
+	char *text;
+
+	metrics_page_init(&p);
+	EXPECT_EQ(0, metrics_add_histogram(&p, "j_seconds", "J", bounds,
+					   counts, 2, 4, 0.0355));
+	text = metrics_render(&p, &len);
+	ASSERT_NE(NULL, text);
+	EXPECT_STREQ("# HELP j_seconds J\n"
+		     "# TYPE j_seconds histogram\n"
+		     "j_seconds_bucket{le=\"0.001\"} 1\n"
+		     "j_seconds_bucket{le=\"0.02\"} 3\n"
+		     "j_seconds_bucket{le=\"+Inf\"} 4\n"
+		     "j_seconds_sum 0.0355\n"
+		     "j_seconds_count 4\n",
+		     text);
+	free(text);
+	metrics_page_free(&p);
+}
+
 TEST(help_is_escaped)
 {
 	struct metrics_page p;

@@ -38,7 +38,7 @@
 
 struct opts {
 	const char *pin_dir;
-	bool flush, mem, add, del;
+	bool flush, mem, add, del, rtp;
 	struct endpoint relay, peer, out_src, out_dst;
 	__u32 addrs, ports;
 	__u16 port_base;
@@ -53,7 +53,7 @@ static void usage(FILE *f)
 		"usage: flowfill --pin-dir DIR [--flush] [--mem] [--del]\n"
 		"         [--relay IP [--addrs N] [--port-base P] [--ports N]\n"
 		"          --peer IP[:PORT] --out-src IP --out-dst IP\n"
-		"          [--nh-ifindex N --nh-smac MAC --nh-dmac MAC]]\n"
+		"          [--nh-ifindex N --nh-smac MAC --nh-dmac MAC] [--rtp]]\n"
 		"  --flush      remove every flow first\n"
 		"  --mem        print the flow map's kernel memory per entry\n"
 		"  --del        delete the flows --relay/--addrs/--ports name\n"
@@ -64,7 +64,9 @@ static void usage(FILE *f)
 		"  --peer       the expected source; no port: learn it\n"
 		"  --out-src    relayed packets leave from this address\n"
 		"  --out-dst    and go to this one, on the relay port number\n"
-		"  --nh-*       cache the next hop (else: FIB lookup per packet)\n");
+		"  --nh-*       cache the next hop (else: FIB lookup per packet)\n"
+		"  --rtp        mark the flows RTP (8 kHz): XDP measures loss "
+		"and jitter\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -74,6 +76,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "flush", no_argument, NULL, 'F' },
 		{ "mem", no_argument, NULL, 'M' },
 		{ "del", no_argument, NULL, 'X' },
+		{ "rtp", no_argument, NULL, 'T' },
 		{ "relay", required_argument, NULL, 'r' },
 		{ "addrs", required_argument, NULL, 'A' },
 		{ "port-base", required_argument, NULL, 'p' },
@@ -105,6 +108,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'X':
 			o->del = true;
+			break;
+		case 'T':
+			o->rtp = true;
 			break;
 		case 'r':
 			err = endpoint_parse(optarg, true, &o->relay);
@@ -205,6 +211,8 @@ static int make_flow(const struct opts *o, __u64 i, struct siphon_flow_key *key,
 	spec.out_dst.port = spec.relay.port;
 	flow_key_of(&spec.relay, key);
 	err = flow_value_of(&spec, flow);
+	if (!err && o->rtp)
+		flow_set_rtp(flow, SIPHON_RTP_CLOCK_DEFAULT);
 	if (err || !o->nh_ifindex)
 		return err;
 	flow->flags |= SIPHON_FLOW_NH_CACHED;

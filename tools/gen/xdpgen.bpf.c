@@ -5,8 +5,10 @@
  * template (a recycled page still holds what the device under test wrote
  * into it), steps to the next flow, patches the destination address, port
  * and both checksums incrementally (RFC 1624, csum.h), and redirects the
- * frame out of the generator's device. The payload is never touched, so its
- * sum, folded into the template's UDP checksum once, stays right.
+ * frame out of the generator's device. The payload is not touched but for
+ * the RTP sequence number (0 in the template), which counts the frames this
+ * CPU made, so a relay that measures RTP sees a stream in order; its sum,
+ * folded into the template's UDP checksum once, stays right.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -41,8 +43,8 @@ int xdpgen(struct xdp_md *ctx)
 	struct xdpgen_hdrs *hdrs = data;
 	struct xdpgen_state *st;
 	__u64 *word = data;
+	__be16 dport, *seq = data + XDPGEN_HDRS_LEN + 2;
 	__be32 daddr;
-	__be16 dport;
 	__u32 key = 0;
 	__u64 diff;
 
@@ -70,6 +72,10 @@ int xdpgen(struct xdp_md *ctx)
 	hdrs->ip.check = csum_apply(cfg.tmpl.hdrs.ip.check, diff);
 	diff = csum_diff16(diff, cfg.tmpl.hdrs.udp.dest, dport);
 	hdrs->udp.dest = dport;
+	if ((void *)(seq + 1) <= end) {
+		*seq = bpf_htons((__u16)st->sent);
+		diff = csum_diff16(diff, 0, *seq);
+	}
 	hdrs->udp.check = csum_apply_udp(cfg.tmpl.hdrs.udp.check, diff);
 
 	return bpf_redirect(cfg.ifindex, 0);

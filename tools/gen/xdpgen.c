@@ -148,6 +148,11 @@ static void *build_frame(const struct opts *o, union xdpgen_tmpl *tmpl,
 		payload[0] = 0x80;
 		payload[1] = 0x00;
 	}
+	/* the RTP sequence number: xdpgen.bpf.c numbers each frame from 0 */
+	if (o->payload >= 4) {
+		payload[2] = 0;
+		payload[3] = 0;
+	}
 
 	memset(tmpl, 0, sizeof(*tmpl));
 	memcpy(h->eth.h_dest, o->dmac, ETH_ALEN);

@@ -2,7 +2,8 @@
 /*
  * udp_peer: the endpoints of siphon's end-to-end tests and demo.
  *
- *   udp_peer send BIND_ADDR:PORT DEST_ADDR:PORT COUNT [SIZE [rtp [GAP_US]]]
+ *   udp_peer send BIND_ADDR:PORT DEST_ADDR:PORT COUNT [SIZE [rtp[:FIRST:LOSE]
+ *                 [GAP_US]]]
  *   udp_peer recv BIND_ADDR:PORT EXPECT_FROM_ADDR:PORT COUNT TIMEOUT_MS
  *   udp_peer talk BIND_ADDR:PORT PEER_ADDR:PORT COUNT SIZE GAP_US TIMEOUT_MS
  *   udp_peer probe BIND_ADDR:PORT DEST_ADDR:PORT COUNT WAIT_MS < MESSAGE
@@ -12,7 +13,10 @@
  * send: COUNT datagrams of SIZE bytes, numbered; with "rtp" the payload
  * starts with an RTP header (version 2, PT 0, sequence and timestamp
  * advancing per packet, 20 ms of PCMU at 8 kHz); GAP_US paces the packets
- * (20000 is real time; default: a short pause every 64 packets). recv: waits (bounded) for
+ * (20000 is real time; default: a short pause every 64 packets).
+ * rtp:FIRST:LOSE numbers the packets from FIRST, and after half of them
+ * skips LOSE numbers, as if that many were lost on the way (the
+ * timestamps skip too). recv: waits (bounded) for
  * COUNT datagrams, checks each comes from EXPECT_FROM, and prints "received N from-expected M bytes B". A datagram whose UDP checksum is
  * wrong never reaches a socket, so a full count also proves the checksums.
  * talk: one socket, as a phone has, sends COUNT RTP packets to PEER and
@@ -119,8 +123,29 @@ static void fill_rtp(unsigned char *buf, size_t size, unsigned int seq)
 	memcpy(buf + 8, "siph", 4); /* SSRC */
 }
 
+/* "rtp" or "rtp:FIRST:LOSE" */
+struct rtp_plan {
+	bool on;
+	unsigned long first, lose;
+};
+
+static int parse_rtp_plan(const char *text, struct rtp_plan *rp)
+{
+	memset(rp, 0, sizeof(*rp));
+	if (!strcmp(text, "rtp")) {
+		rp->on = true;
+		return 0;
+	}
+	if (sscanf(text, "rtp:%lu:%lu", &rp->first, &rp->lose) != 2 ||
+	    rp->first > 65535 || rp->lose > 65535)
+		return -1;
+	rp->on = true;
+	return 0;
+}
+
 static int do_send(const struct endpoint *bind_ep, const struct endpoint *to,
-		   long count, long size, bool rtp, long gap_us)
+		   long count, long size, const struct rtp_plan *rtp,
+		   long gap_us)
 {
 	unsigned char buf[MAX_SIZE];
 	struct sockaddr_storage ss;
@@ -135,8 +160,10 @@ static int do_send(const struct endpoint *bind_ep, const struct endpoint *to,
 	}
 	for (i = 0; i < count; i++) {
 		memset(buf, (int)(i & 0xff), size);
-		if (rtp)
-			fill_rtp(buf, size, i);
+		if (rtp->on)
+			fill_rtp(buf, size,
+				 rtp->first + i +
+					 (i >= count / 2 ? rtp->lose : 0));
 		if (sendto(fd, buf, size, 0, (struct sockaddr *)&ss, len) < 0) {
 			perror("udp_peer: sendto");
 			close(fd);
@@ -373,7 +400,8 @@ static int do_spray(const struct endpoint *bind_ep, char *list, long rounds,
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: udp_peer send BIND:PORT DEST:PORT COUNT [SIZE [rtp [GAP_US]]]\n"
+		"usage: udp_peer send BIND:PORT DEST:PORT COUNT [SIZE "
+		"[rtp[:FIRST:LOSE] [GAP_US]]]\n"
 		"       udp_peer recv BIND:PORT FROM:PORT COUNT TIMEOUT_MS\n"
 		"       udp_peer talk BIND:PORT PEER:PORT COUNT SIZE GAP_US "
 		"TIMEOUT_MS\n"
@@ -386,6 +414,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	struct rtp_plan rtp = { 0 };
 	struct endpoint a, b;
 	long count, arg4, gap_us, timeout;
 
@@ -415,8 +444,11 @@ int main(int argc, char **argv)
 		gap_us = argc > 7 ? strtol(argv[7], NULL, 10) : 0;
 		if (gap_us < 0 || gap_us > 1000000)
 			return usage();
-		return do_send(&a, &b, count, arg4,
-			       argc > 6 && !strcmp(argv[6], "rtp"), gap_us);
+		/* another word there: plain datagrams, as ever */
+		if (argc > 6 && !strncmp(argv[6], "rtp", 3) &&
+		    parse_rtp_plan(argv[6], &rtp))
+			return usage();
+		return do_send(&a, &b, count, arg4, &rtp, gap_us);
 	}
 	if (!strcmp(argv[1], "recv") && argc == 6 && arg4 > 0 && arg4 <= 600000)
 		return do_recv(&a, &b, count, arg4);

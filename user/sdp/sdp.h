@@ -152,6 +152,15 @@ const struct sdp_attr *sdp_attr_find(const struct sdp_session *s,
 				     unsigned int level,
 				     enum sdp_attr_kind kind);
 
+/* what sdp_media_clock_rate() says when the stream names no rate */
+#define SDP_CLOCK_RATE_DEFAULT 8000u
+/*
+ * sdp_rtpmap.c: the RTP clock rate (Hz) of stream i's first payload type,
+ * from its a=rtpmap or RFC 3551's static types; SDP_CLOCK_RATE_DEFAULT
+ * when neither says; 0 when the stream is not RTP (its proto).
+ */
+uint32_t sdp_media_clock_rate(const struct sdp_session *s, unsigned int i);
+
 /* an address to write: what inet_ntop() gave, NUL-terminated */
 struct sdp_addr {
 	enum sdp_af af; /* SDP_AF_IP4 or SDP_AF_IP6 */

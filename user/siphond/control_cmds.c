@@ -323,6 +323,28 @@ static json_t *end_json(const struct endpoint *ep)
 			    json_null();
 }
 
+/*
+ * RTP loss and jitter XDP measured one way: null until an RTP packet was
+ * measured (see Documentation/flows.md, RTP quality)
+ */
+static json_t *quality_json(const struct flow_rtp_stats *q, json_t *obj)
+{
+	if (!obj)
+		return NULL;
+	if (!q->measured) {
+		json_object_set_new(obj, "lost", json_null());
+		json_object_set_new(obj, "loss_percent", json_null());
+		json_object_set_new(obj, "jitter_ms", json_null());
+		return obj;
+	}
+	json_object_set_new(obj, "lost", json_integer((json_int_t)q->lost));
+	json_object_set_new(obj, "expected",
+			    json_integer((json_int_t)q->expected));
+	json_object_set_new(obj, "loss_percent", json_real(q->loss_pct));
+	json_object_set_new(obj, "jitter_ms", json_real(q->jitter_ms));
+	return obj;
+}
+
 /* one direction's RTP as XDP counted it; null while it has no flow */
 static json_t *rtp_json(const struct media_flow_view *f, uint64_t now_ns)
 {
@@ -333,9 +355,11 @@ static json_t *rtp_json(const struct media_flow_view *f, uint64_t now_ns)
 	if (f->last_seen_ns && now_ns > f->last_seen_ns)
 		idle = json_integer(
 			(json_int_t)((now_ns - f->last_seen_ns) / 1000000));
-	return json_pack("{s:I, s:I, s:o, s:b}", "packets",
-			 (json_int_t)f->packets, "bytes", (json_int_t)f->bytes,
-			 "idle_ms", idle, "latched", f->latched);
+	return quality_json(&f->quality,
+			    json_pack("{s:I, s:I, s:o, s:b}", "packets",
+				      (json_int_t)f->packets, "bytes",
+				      (json_int_t)f->bytes, "idle_ms", idle,
+				      "latched", f->latched));
 }
 
 json_t *control_stream_json(const char *relay,

@@ -164,7 +164,8 @@ static struct endpoint relay_at(const struct endpoint *relay, uint16_t port)
 
 void media_flow_install(struct media *md, const struct endpoint *relay,
 			uint16_t in, uint16_t out, const struct endpoint *from,
-			bool from_nat, const struct endpoint *to, bool replace)
+			bool from_nat, const struct endpoint *to, bool replace,
+			uint32_t rtp_clock)
 {
 	struct flow_spec spec = {
 		.relay = relay_at(relay, in),
@@ -184,6 +185,8 @@ void media_flow_install(struct media *md, const struct endpoint *relay,
 	r = flow_value_of(&spec, &flow);
 	if (!r && from_nat)
 		flow.flags |= SIPHON_FLOW_REPLY_FOLLOWS;
+	if (!r && rtp_clock)
+		flow_set_rtp(&flow, rtp_clock);
 	if (!r) {
 		/* no cached next hop: the fast path asks the FIB */
 		flow_set_nexthop(&flow, NULL);
@@ -218,18 +221,18 @@ void media_stream_install(struct media *md, const struct media_session *ms,
 
 	media_flow_install(md, r, s->caller_side, s->callee_side,
 			   &s->caller_rtp, s->caller_nat, &s->callee_rtp,
-			   replace);
+			   replace, s->clock_rate);
 	media_flow_install(md, r, s->callee_side, s->caller_side,
 			   &s->callee_rtp, s->callee_nat, &s->caller_rtp,
-			   replace);
+			   replace, s->clock_rate);
 	if (s->rtcp_mux)
 		return;
 	media_flow_install(md, r, s->caller_side + 1, s->callee_side + 1,
 			   &s->caller_rtcp, s->caller_nat, &s->callee_rtcp,
-			   replace);
+			   replace, 0);
 	media_flow_install(md, r, s->callee_side + 1, s->caller_side + 1,
 			   &s->callee_rtcp, s->callee_nat, &s->caller_rtcp,
-			   replace);
+			   replace, 0);
 }
 
 /*
@@ -671,6 +674,8 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		}
 		/* both ends signalled rtcp-mux, or RTCP has its own ports */
 		st->rtcp_mux = st->rtcp_mux && s->media[i].rtcp_mux;
+		/* the codec the answer chose: its clock times the jitter */
+		st->clock_rate = sdp_media_clock_rate(s, i);
 		/* the offerer is told the port it sends to */
 		media_anchor_at(md, &rw.media[i], *offerer_side, st->rtcp_mux);
 		media_stream_install(md, ms, st, true);
@@ -790,6 +795,7 @@ static void flow_view_of(const struct media *md, const struct media_session *ms,
 	f->packets = flow.packets;
 	f->bytes = flow.bytes;
 	f->last_seen_ns = flow.last_seen_ns;
+	flow_rtp_stats_of(&flow, &f->quality);
 }
 
 static void view_of(const struct media *md, const struct media_session *ms,

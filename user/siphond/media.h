@@ -25,6 +25,7 @@
 #include "config.h"
 #include "counters.h"
 #include "endpoint.h"
+#include "flow_table.h"
 #include "sip/sip_msg.h"
 
 #define MEDIA_COUNTERS(X)                                                 \
@@ -84,6 +85,8 @@ struct media_call_view {
 			bool present;
 			bool latched; /* behind NAT: the port is learned */
 			uint64_t packets, bytes, last_seen_ns;
+			/* loss and jitter XDP measured (flow_table.h) */
+			struct flow_rtp_stats quality;
 		} rtp[2];
 	} s[SDP_MEDIA_MAX];
 };

@@ -19,8 +19,8 @@
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
-#define MEDIA_SESSION_MAGIC 0x53434c35u /* "SCL5" */
-#define MEDIA_SESSION_SIZE 3672 /* bytes: pinned with the magic */
+#define MEDIA_SESSION_MAGIC 0x53434c36u /* "SCL6" */
+#define MEDIA_SESSION_SIZE 3736 /* bytes: pinned with the magic */
 
 /* whose ACK carries the answer to an offer made in a 2xx */
 enum media_ack_answer {
@@ -37,6 +37,9 @@ struct media_stream {
 	uint16_t caller_side, callee_side; /* relay RTP ports; 0: none */
 	struct endpoint caller_rtp, caller_rtcp; /* from the offer */
 	struct endpoint callee_rtp, callee_rtcp; /* from the answer */
+	/* RTP clock (Hz) of the answer's first payload type, for the XDP
+	 * relay's jitter; 0: not RTP, its flows are not measured */
+	uint32_t clock_rate;
 };
 
 /*
@@ -96,10 +99,13 @@ struct media {
  * Packets from `from` (any port of its address, learned once, when
  * from_nat) sent to relay:in leave from relay:out towards to.
  * !replace leaves a flow that is there alone (its counters, its latch).
+ * rtp_clock: the RTP clock rate of an RTP flow, whose loss and jitter XDP
+ * measures; 0 for RTCP flows and streams that are not RTP.
  */
 void media_flow_install(struct media *md, const struct endpoint *relay,
 			uint16_t in, uint16_t out, const struct endpoint *from,
-			bool from_nat, const struct endpoint *to, bool replace);
+			bool from_nat, const struct endpoint *to, bool replace,
+			uint32_t rtp_clock);
 void media_flow_remove(struct media *md, const struct endpoint *relay,
 		       uint16_t in);
 /* the four flows (two with rtcp-mux) of an answered stream */

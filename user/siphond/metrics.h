@@ -60,6 +60,7 @@ char *metrics_scrape(const struct siphond *d, uint64_t start_s, size_t *len);
 enum metric_type {
 	METRIC_COUNTER,
 	METRIC_GAUGE,
+	METRIC_HISTOGRAM, /* samples made by metrics_add_histogram() */
 };
 
 struct metric_family {
@@ -72,6 +73,11 @@ struct metric_sample {
 	size_t family; /* index in metrics_page.fam */
 	char labels[METRIC_LABELS_MAX]; /* 'a="x",b="y"' or "" */
 	uint64_t value;
+	/* histograms: "_bucket", "_sum" or "_count" after the name; a _sum
+	 * is a real number, in real */
+	const char *suffix;
+	bool is_real;
+	double real;
 };
 
 /*
@@ -96,6 +102,15 @@ void metrics_page_free(struct metrics_page *p);
  */
 int metrics_add(struct metrics_page *p, const char *name, enum metric_type type,
 		const char *help, const char *labels, uint64_t value);
+/*
+ * A histogram (its name ends in its unit): counts[i] observations were at
+ * most bounds[i] (cumulative, as the format wants; bounds ascending), n in
+ * all (the +Inf bucket), summing to sum. Errors as metrics_add().
+ */
+int metrics_add_histogram(struct metrics_page *p, const char *name,
+			  const char *help, const double *bounds,
+			  const uint64_t *counts, size_t nbounds, uint64_t n,
+			  double sum);
 /*
  * One of siphond's counters, as sd_stats_visit() names it: a counter is
  * siphon_GROUP_NAME_total, a gauge (metrics_rules) siphon_GROUP_NAME.

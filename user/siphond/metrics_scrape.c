@@ -116,6 +116,73 @@ static void add_stat(void *arg, const char *group, const char *name,
 	metrics_add_stat(arg, group, name, value);
 }
 
+/*
+ * Per-call quality across the live calls: one observation per direction
+ * of each answered stream whose RTP XDP has measured (flows.md, RTP
+ * quality); none, but the families there, without media anchoring. Buckets cover what listeners notice: jitter from 1 ms to a
+ * jitter buffer's worth, loss from none to unusable.
+ */
+static const double jitter_bounds[] = { 0.001, 0.002, 0.005, 0.01,
+					0.02,  0.03,  0.05,  0.1 };
+static const double loss_bounds[] = { 0,    0.001, 0.005, 0.01,
+				      0.02, 0.05,  0.1,   0.2 };
+#define QUALITY_BUCKETS (sizeof(jitter_bounds) / sizeof(jitter_bounds[0]))
+
+struct quality_hist {
+	uint64_t jitter[QUALITY_BUCKETS], loss[QUALITY_BUCKETS], n;
+	double jitter_sum, loss_sum;
+};
+
+static void observe(uint64_t *counts, const double *bounds, double v)
+{
+	size_t i;
+
+	for (i = 0; i < QUALITY_BUCKETS; i++)
+		counts[i] += v <= bounds[i];
+}
+
+static int observe_call(void *arg, const struct media_call_view *c)
+{
+	struct quality_hist *h = arg;
+	const struct flow_rtp_stats *q;
+	unsigned int i, dir;
+	double jitter_s, loss;
+
+	for (i = 0; i < c->nstreams; i++) {
+		for (dir = 0; dir < 2; dir++) {
+			q = &c->s[i].rtp[dir].quality;
+			if (!c->s[i].rtp[dir].present || !q->measured)
+				continue;
+			jitter_s = q->jitter_ms / 1000.0;
+			loss = q->loss_pct / 100.0;
+			observe(h->jitter, jitter_bounds, jitter_s);
+			observe(h->loss, loss_bounds, loss);
+			h->jitter_sum += jitter_s;
+			h->loss_sum += loss;
+			h->n++;
+		}
+	}
+	return 0;
+}
+
+static void add_quality(struct metrics_page *p, const struct siphond *d)
+{
+	struct quality_hist h = { 0 };
+
+	if (d->media)
+		media_walk(d->media, observe_call, &h);
+	metrics_add_histogram(
+		p, METRIC_PREFIX "media_rtp_jitter_seconds",
+		"RFC 3550 interarrival jitter XDP measured, one observation "
+		"per direction of each live call's RTP stream",
+		jitter_bounds, h.jitter, QUALITY_BUCKETS, h.n, h.jitter_sum);
+	metrics_add_histogram(
+		p, METRIC_PREFIX "media_rtp_loss_ratio",
+		"RTP packets lost / expected (0 to 1) so far, one observation "
+		"per direction of each live call's RTP stream",
+		loss_bounds, h.loss, QUALITY_BUCKETS, h.n, h.loss_sum);
+}
+
 /* relay RTP ports in [media] port_min..port_max, as media_ports counts */
 static uint64_t media_port_pairs(const struct sd_config *c)
 {
@@ -166,6 +233,7 @@ char *metrics_scrape(const struct siphond *d, uint64_t start_s, size_t *len)
 	if (d->nl)
 		netlink_add_metrics(d->nl, &p);
 	add_bounds(&p, d);
+	add_quality(&p, d);
 	metrics_add(&p, METRIC_PREFIX "start_time_seconds", METRIC_GAUGE,
 		    "when siphond started, in seconds since the epoch", NULL,
 		    start_s);

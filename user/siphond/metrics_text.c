@@ -201,9 +201,39 @@ int metrics_add(struct metrics_page *p, const char *name, enum metric_type type,
 		return p->err;
 	}
 	s = &p->smp[p->nsmp++];
+	memset(s, 0, sizeof(*s));
 	s->family = (size_t)fam;
 	memcpy(s->labels, labels, strlen(labels) + 1);
 	s->value = value;
+	return 0;
+}
+
+int metrics_add_histogram(struct metrics_page *p, const char *name,
+			  const char *help, const double *bounds,
+			  const uint64_t *counts, size_t nbounds, uint64_t n,
+			  double sum)
+{
+	char le[METRIC_LABELS_MAX];
+	size_t i;
+
+	for (i = 0; i <= nbounds; i++) {
+		if (i < nbounds)
+			snprintf(le, sizeof(le), "le=\"%g\"", bounds[i]);
+		else
+			snprintf(le, sizeof(le), "le=\"+Inf\"");
+		if (metrics_add(p, name, METRIC_HISTOGRAM, help, le,
+				i < nbounds ? counts[i] : n))
+			return p->err;
+		p->smp[p->nsmp - 1].suffix = "_bucket";
+	}
+	if (metrics_add(p, name, METRIC_HISTOGRAM, help, NULL, 0))
+		return p->err;
+	p->smp[p->nsmp - 1].suffix = "_sum";
+	p->smp[p->nsmp - 1].is_real = true;
+	p->smp[p->nsmp - 1].real = sum;
+	if (metrics_add(p, name, METRIC_HISTOGRAM, help, NULL, n))
+		return p->err;
+	p->smp[p->nsmp - 1].suffix = "_count";
 	return 0;
 }
 
@@ -289,6 +319,7 @@ char *metrics_render(const struct metrics_page *p, size_t *len)
 	static const char *const type_names[] = {
 		[METRIC_COUNTER] = "counter",
 		[METRIC_GAUGE] = "gauge",
+		[METRIC_HISTOGRAM] = "histogram",
 	};
 	struct text t = { .cap = 16384 };
 	const struct metric_sample *s;
@@ -309,10 +340,13 @@ char *metrics_render(const struct metrics_page *p, size_t *len)
 			s = &p->smp[i];
 			if (s->family != f)
 				continue;
-			put(&t, "%s%s%s%s %llu\n", p->fam[f].name,
-			    s->labels[0] ? "{" : "", s->labels,
-			    s->labels[0] ? "}" : "",
-			    (unsigned long long)s->value);
+			put(&t, "%s%s%s%s%s ", p->fam[f].name,
+			    s->suffix ? s->suffix : "", s->labels[0] ? "{" : "",
+			    s->labels, s->labels[0] ? "}" : "");
+			if (s->is_real)
+				put(&t, "%.9g\n", s->real);
+			else
+				put(&t, "%llu\n", (unsigned long long)s->value);
 		}
 	}
 	if (t.failed) {
