@@ -123,7 +123,11 @@ _Static_assert(sizeof(struct siphon_source) == 32, "source layout");
 /* siphon_livecall value (key: the Call-ID hash, siphon_sip_info) */
 struct siphon_live_call {
 	__u64 since_ns; /* CLOCK_MONOTONIC when siphond saw it confirmed */
+	__u64 ended_ns; /* its BYE; removed SIPHON_LIVE_CALL_LINGER_S later */
 };
+
+/* a BYE's retransmissions and their answers still pass after it */
+#define SIPHON_LIVE_CALL_LINGER_S 32
 
 /* siphon_shevents: what the XDP program tells siphond */
 enum siphon_shield_event_type {

@@ -20,6 +20,7 @@
 #include "media.h"
 #include "metrics.h"
 #include "registrar.h"
+#include "shield_xdp.h"
 #include "sockaddr.h"
 #include "transport.h"
 #include "txn.h"
@@ -66,6 +67,7 @@ struct siphond {
 	struct media *media; /* NULL: [media] anchor = no */
 	struct control *ctl; /* NULL: [control] socket = (empty) */
 	struct metrics *metrics; /* NULL: [metrics] listen = (empty) */
+	struct sd_shield *shield; /* the XDP shield's budgets, bans, live calls */
 	struct proxy_stats stats;
 	uint64_t branch_seq;
 	uint64_t secret; /* salts branches and tags */
