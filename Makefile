@@ -63,7 +63,8 @@ SAN_EXTRA_test_timer_wheel := $(call sd_san,timer_wheel)
 SAN_EXTRA_test_location := $(call sd_san,location location_store sockaddr)
 SAN_EXTRA_test_registrar := $(call sd_san,registrar location location_store sockaddr)
 SAN_EXTRA_test_auth := $(call sd_san,auth credentials)
-SAN_EXTRA_test_config := $(call sd_san,config sockaddr)
+SAN_EXTRA_test_config := $(call sd_san,config sockaddr) \
+	$(BUILD)/san/user/shield_lists.o $(BUILD)/san/user/shield_rate.o
 SAN_EXTRA_test_tcp := $(call sd_san,transport_tcp evloop timer_wheel sockaddr)
 SAN_EXTRA_test_media_ports := $(call sd_san,media_ports)
 SAN_EXTRA_test_media_nat := $(call sd_san,media_nat sockaddr) \

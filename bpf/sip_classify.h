@@ -15,6 +15,10 @@
  * Responses are never judged by User-Agent: RFC 3261 lets them carry one,
  * and a response only reaches a transaction siphond started.
  * Requests by method and responses by class are counted per interface.
+ * Around the classifier, the source rules (shield_lists.h,
+ * shield_rate.h): a source on the allow list skips every drop and every
+ * limit; one on the block list drops before anything is read; requests
+ * that passed then meet their source's ban and budget.
  */
 #ifndef SIPHON_BPF_SIP_CLASSIFY_H
 #define SIPHON_BPF_SIP_CLASSIFY_H
@@ -22,8 +26,11 @@
 #include <bpf/bpf_endian.h>
 #include "maps.h"
 #include "packet.h"
+#include "shield_lists.h"
+#include "shield_rate.h"
 #include "sip_scan.h"
 #include "sip_ua.h"
+#include "verdict.h"
 
 /* STUN (RFC 5389): two zero bits, then the magic cookie at offset 4 */
 #define STUN_HDR_LEN 20
@@ -165,6 +172,34 @@ static __always_inline int sip_read(struct xdp_md *ctx,
 }
 
 /*
+ * Read the packet, then the source's budget for a request that passed.
+ * An allowed source's drop becomes PASS_SIP_ALLOWED, and it has no budget.
+ */
+static __always_inline int sip_judge(struct xdp_md *ctx,
+				     const struct siphon_shield_cfg *cfg,
+				     const struct packet *pkt,
+				     struct sip_scratch *x,
+				     const struct siphon_prefix_key *key,
+				     bool allowed)
+{
+	int reason = sip_read(ctx, cfg, pkt, x), limited;
+
+	if (allowed)
+		return reason_is_drop(reason) ? SIPHON_PASS_SIP_ALLOWED :
+						reason;
+	if (x->scan.info.kind != SIPHON_SIP_KIND_REQUEST ||
+	    (reason != SIPHON_PASS_SIP_REQUEST &&
+	     reason != SIPHON_PASS_SIP_TOO_LONG))
+		return reason;
+	limited = shield_rate(key, &x->scan.info);
+	if (limited == SIPHON_CONTINUE)
+		return reason;
+	if (limited == SIPHON_PASS_SIP_LIVE_CALL)
+		return limited;
+	return sip_rule(cfg, SIPHON_SHIELD_OFF_RATE, limited);
+}
+
+/*
  * UDP to a SIP port: the reason. Anything else: PASS_NO_FLOW, as the
  * relay said, so nothing changes for traffic that is not SIP.
  */
@@ -172,8 +207,10 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 					const struct packet *pkt)
 {
 	const struct siphon_shield_cfg *cfg;
+	struct siphon_prefix_key key;
 	struct sip_scratch *x;
 	__u32 zero = 0;
+	bool allowed;
 	int reason;
 
 	cfg = bpf_map_lookup_elem(&siphon_shield, &zero);
@@ -186,7 +223,13 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 	__builtin_memset(&x->scan.info, 0, sizeof(x->scan.info));
 	x->scan.info.payload_len =
 		bpf_ntohs(pkt->udp->len) - sizeof(struct udphdr);
-	reason = sip_read(ctx, cfg, pkt, x);
+	shield_key_of(pkt, &key);
+	allowed = shield_allowed(&key);
+	if (!allowed && shield_blocked(&key))
+		reason = sip_rule(cfg, SIPHON_SHIELD_OFF_BLOCK,
+				  SIPHON_DROP_SIP_BLOCKED);
+	else
+		reason = sip_judge(ctx, cfg, pkt, x, &key, allowed);
 	x->scan.info.reason = reason;
 	return reason;
 }

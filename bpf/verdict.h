@@ -25,6 +25,11 @@ static __always_inline void count_reason(__u32 reason)
 		*counter += 1;
 }
 
+static __always_inline bool reason_is_drop(__u32 reason)
+{
+	return reason < SIPHON_REASON_MAX && reason_xdp[reason] == XDP_DROP;
+}
+
 /* The exit of the program, for every outcome. */
 static __always_inline int verdict(__u32 reason)
 {

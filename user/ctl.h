@@ -36,6 +36,9 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv);
 int ctl_flow(struct ctl *ctl, int argc, char **argv);
 int ctl_stats(struct ctl *ctl, int argc, char **argv);
 int ctl_shield(struct ctl *ctl, int argc, char **argv);
+/* ctl_shield_src.c: shield allow|block|ban|unban|list|stats */
+bool ctl_shield_src_command(const char *name);
+int ctl_shield_src(struct ctl *ctl, int argc, char **argv);
 int ctl_status(struct ctl *ctl, int argc, char **argv);
 int ctl_registrations(struct ctl *ctl, int argc, char **argv);
 int ctl_calls(struct ctl *ctl, int argc, char **argv);

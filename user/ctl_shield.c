@@ -100,7 +100,7 @@ static int set_rule(struct shield_maps *m, const char *name, const char *on)
 	if (i == shield_rules_count || (strcmp(on, "on") && strcmp(on, "off")))
 		return ctl_fail(CTL_USAGE,
 				"shield rule classify|not-sip|bad-start|"
-				"scanner on|off");
+				"scanner|block|rate on|off");
 	err = shield_cfg_read(m->shield_fd, &cfg);
 	if (!err) {
 		if (!strcmp(on, "on"))
@@ -202,6 +202,8 @@ int ctl_shield(struct ctl *ctl, int argc, char **argv)
 	struct shield_maps m;
 	int rc;
 
+	if (argc >= 2 && ctl_shield_src_command(argv[1]))
+		return ctl_shield_src(ctl, argc, argv);
 	rc = shield_open(ctl, &m);
 	if (rc)
 		return rc;
@@ -216,7 +218,8 @@ int ctl_shield(struct ctl *ctl, int argc, char **argv)
 	else
 		rc = ctl_fail(CTL_USAGE,
 			      "shield [show] | rule NAME on|off | ports LIST | "
-			      "scanners ...");
+			      "scanners ... | allow ... | block ... | ban ... | "
+			      "unban PREFIX | list | stats");
 	shield_close(&m);
 	return rc;
 }

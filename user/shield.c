@@ -24,6 +24,10 @@ const struct shield_rule shield_rules[] = {
 	  "drop a start line siphond would refuse" },
 	{ "scanner", SIPHON_SHIELD_OFF_SCANNER,
 	  "drop requests whose User-Agent names a scanner" },
+	{ "block", SIPHON_SHIELD_OFF_BLOCK,
+	  "drop what comes from the block list's prefixes" },
+	{ "rate", SIPHON_SHIELD_OFF_RATE,
+	  "drop requests over their source's budget, and while banned" },
 };
 const unsigned int shield_rules_count =
 	sizeof(shield_rules) / sizeof(shield_rules[0]);

@@ -9,7 +9,9 @@
 #define SIPHON_SHIELD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
+#include "siphon/shield.h"
 #include "siphon/sip.h"
 
 /* the patterns a fresh siphon_scanners is seeded with */
@@ -62,5 +64,80 @@ struct shield_if_counts {
 /* every interface in siphon_sipstats (up to max); how many, or -errno */
 int shield_sip_counts_read(int fd, struct shield_if_counts *out,
 			   unsigned int max);
+
+/* ---- source rules (shield_lists.c) ------------------------------------ */
+
+/*
+ * "198.18.0.0/15", "2001:db8::/32", or an address alone (the whole
+ * address). Host bits past the prefix are cleared. -EINVAL.
+ */
+int shield_prefix_parse(const char *text, struct siphon_prefix_key *key);
+/* "198.18.0.0/15"; an address alone when the prefix is the whole of it */
+const char *shield_prefix_str(const struct siphon_prefix_key *key, char *buf,
+			      size_t len);
+/* does key (a prefix) hold addr (a whole address of a family)? */
+bool shield_prefix_holds(const struct siphon_prefix_key *key, __u32 family,
+			 const __be32 addr[4]);
+
+struct shield_prefix {
+	struct siphon_prefix_key key;
+	struct siphon_prefix_val val;
+};
+
+/* add or replace an entry of allow, block or bans; -ENOSPC when full */
+int shield_prefix_add(int fd, const struct siphon_prefix_key *key,
+		      __u32 origin, __u64 until_ns);
+/* -ENOENT when that exact prefix is not there */
+int shield_prefix_del(int fd, const struct siphon_prefix_key *key);
+/* up to max entries, in map order; how many, or -errno */
+int shield_prefix_list(int fd, struct shield_prefix *out, unsigned int max);
+/* delete every entry of origin (0: every entry); how many, or -errno */
+int shield_prefix_purge(int fd, __u32 origin);
+
+/* ---- budgets, sources and bans (shield_rate.c) ------------------------ */
+
+/* CLOCK_MONOTONIC in ns: the clock of ban ends, as XDP reads it */
+__u64 shield_now_ns(void);
+
+int shield_rate_read(int fd, struct siphon_rate_cfg *rc);
+int shield_rate_write(int fd, const struct siphon_rate_cfg *rc);
+/* rc with every zero field replaced by its default */
+void shield_rate_effective(const struct siphon_rate_cfg *rc,
+			   struct siphon_rate_cfg *out);
+/* "INVITE", "REGISTER", "other" */
+const char *shield_rate_class_name(unsigned int cls);
+
+/* a ban in force: an operator's (prefix) or an automatic one (address) */
+struct shield_ban {
+	struct siphon_prefix_key key;
+	__u64 until_ns; /* 0: until unbanned */
+	__u32 origin; /* enum siphon_prefix_origin, 0: over budget */
+	__u32 drops; /* automatic: requests dropped during the ban */
+};
+
+/* bans in force at now, up to max; how many, or -errno */
+int shield_bans_list(int bans_fd, int sources_fd, __u64 now,
+		     struct shield_ban *out, unsigned int max);
+/*
+ * Lift the operator's ban of exactly key and every automatic ban of an
+ * address inside key: how many were lifted (0: none), or -errno.
+ */
+int shield_unban(int bans_fd, int sources_fd,
+		 const struct siphon_prefix_key *key);
+/* delete operator bans that have ended; how many, or -errno */
+int shield_bans_sweep(int bans_fd, __u64 now);
+
+struct shield_sources_use {
+	unsigned int in_use; /* token buckets in the table */
+	unsigned int banned; /* of which banned now */
+};
+int shield_sources_use(int sources_fd, __u64 now,
+		       struct shield_sources_use *use);
+
+/* the names and help of enum siphon_shield_counter */
+extern const char *const shield_counter_names[SIPHON_SHC_MAX];
+extern const char *const shield_counter_help[SIPHON_SHC_MAX];
+/* siphon_shcount summed over CPUs */
+int shield_counters_read(int fd, __u64 out[SIPHON_SHC_MAX]);
 
 #endif /* SIPHON_SHIELD_H */

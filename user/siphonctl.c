@@ -37,9 +37,14 @@ static const struct ctl_command commands[] = {
 	{ "stats", ctl_stats, "stats" },
 	{ "shield", ctl_shield,
 	  "shield [show]\n"
-	  "  shield rule classify|not-sip|bad-start|scanner on|off\n"
+	  "  shield rule classify|not-sip|bad-start|scanner|block|rate on|off\n"
 	  "  shield ports PORT[,PORT...]|default\n"
-	  "  shield scanners list|add TEXT|del TEXT|reset" },
+	  "  shield scanners list|add TEXT|del TEXT|reset\n"
+	  "  shield allow|block [list] | add PREFIX | del PREFIX\n"
+	  "  shield ban PREFIX [--for SECONDS]\n"
+	  "  shield unban PREFIX\n"
+	  "  shield list\n"
+	  "  shield stats" },
 	{ "status", ctl_status, "status", true },
 	{ "registrations", ctl_registrations, "registrations", true },
 	{ "calls", ctl_calls,

@@ -40,7 +40,16 @@
 	X(DROP_SIP_NOT_SIP, DROP, "not SIP on a SIP port")                   \
 	X(DROP_SIP_BAD_START, DROP,                                          \
 	  "SIP start line malformed beyond repair")                          \
-	X(DROP_SIP_SCANNER, DROP, "request from a known scanner (User-Agent)")
+	X(DROP_SIP_SCANNER, DROP, "request from a known scanner (User-Agent)") \
+	X(DROP_SIP_BLOCKED, DROP,                                            \
+	  "source on the shield's block list (siphonctl shield block)")      \
+	X(DROP_SIP_RATE, DROP,                                               \
+	  "request over its source's budget: the source is now banned")      \
+	X(DROP_SIP_BANNED, DROP, "request from a banned source")             \
+	X(PASS_SIP_ALLOWED, PASS,                                            \
+	  "a shield rule matched, but the source is on the allow list")      \
+	X(PASS_SIP_LIVE_CALL, PASS,                                          \
+	  "request of a live call: never rate-limited")
 
 #define SIPHON_REASON_ENUM(name, verdict, help) SIPHON_##name,
 enum siphon_reason { SIPHON_XDP_REASONS(SIPHON_REASON_ENUM) SIPHON_REASON_MAX };

@@ -131,6 +131,8 @@ enum {
 	SIPHON_SHIELD_OFF_NOT_SIP = 1 << 1, /* pass what is not SIP */
 	SIPHON_SHIELD_OFF_BAD_START = 1 << 2, /* pass bad start lines */
 	SIPHON_SHIELD_OFF_SCANNER = 1 << 3, /* pass scanner User-Agents */
+	SIPHON_SHIELD_OFF_BLOCK = 1 << 4, /* pass the block list's sources */
+	SIPHON_SHIELD_OFF_RATE = 1 << 5, /* no budgets, no bans */
 };
 
 /* siphon_shield_cfg.state: bookkeeping of the one userspace writer */

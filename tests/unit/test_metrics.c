@@ -29,6 +29,7 @@ static struct media_stats media_st;
 static struct dialog_stats dialog_st;
 static struct control_stats ctl_st;
 static struct metrics_stats met_st;
+static struct shield_stats shield_st;
 
 const struct txn_stats *txn_stats(const struct txn_table *tab)
 {
@@ -84,6 +85,12 @@ const struct metrics_stats *metrics_stats(const struct metrics *m)
 	return &met_st;
 }
 
+const struct shield_stats *sd_shield_stats(const struct sd_shield *sh)
+{
+	(void)sh;
+	return &shield_st;
+}
+
 /* a siphond whose every optional part is there, so every group is walked */
 static void fake_siphond(struct siphond *d)
 {
@@ -94,6 +101,7 @@ static void fake_siphond(struct siphond *d)
 	d->media = (struct media *)&part;
 	d->ctl = (struct control *)&part;
 	d->metrics = (struct metrics *)&part;
+	d->shield = (struct sd_shield *)&part;
 }
 
 struct walked {

@@ -22,6 +22,7 @@
 #include <sys/un.h>
 
 #include "control_proto.h"
+#include "shield.h"
 
 #define SIP_PORT 5060
 /* not in Prometheus' list of default ports, nor any well-known service's */
@@ -46,7 +47,7 @@ struct load_ctx {
 	const char *section, *key, *value;
 	/* where each key was last set (0 = not in the file), so a clash
 	 * between two keys is blamed on the line that made it */
-	unsigned int key_line[48];
+	unsigned int key_line[64];
 };
 
 typedef int (*parse_fn)(struct load_ctx *ctx, const struct cfg_key *k,
@@ -413,6 +414,38 @@ static int parse_peer(struct load_ctx *ctx,
 	return 0;
 }
 
+/* a shield budget or ban time: 1 to k->arg */
+static int parse_shield_u32(struct load_ctx *ctx, const struct cfg_key *k,
+			    const char *value)
+{
+	uint32_t *field = field_of(ctx, k);
+	uint32_t v;
+
+	if (parse_decimal(value, (uint32_t)k->arg, &v) || !v)
+		return reject(ctx, "not a number from 1 to %d", k->arg);
+	*field = v;
+	return 0;
+}
+
+/* allow = PREFIX, block = PREFIX: ADDR[/PLEN], IPv4 or IPv6 */
+static int parse_shield_prefix(struct load_ctx *ctx, const struct cfg_key *k,
+			       const char *value)
+{
+	struct sd_config *c = ctx->c;
+	bool allow = !strcmp(k->name, "allow");
+	unsigned int *n = allow ? &c->nshield_allow : &c->nshield_block;
+	struct siphon_prefix_key *list = allow ? c->shield_allow :
+						 c->shield_block;
+
+	if (*n >= CFG_SHIELD_PREFIXES_MAX)
+		return reject(ctx, "too many prefixes (at most %d)",
+			      CFG_SHIELD_PREFIXES_MAX);
+	if (shield_prefix_parse(value, &list[*n]))
+		return reject(ctx, "not ADDR[/PLEN]");
+	(*n)++;
+	return 0;
+}
+
 static bool route_exists(const struct sd_config *c, enum cfg_route_match m,
 			 const char *key)
 {
@@ -486,6 +519,7 @@ static int parse_route(struct load_ctx *ctx,
 #define KEY_U32(s, n, f) { s, n, parse_u32, FIELD(f), 0, 0 }
 #define KEY_BOOL(s, n, f) { s, n, parse_bool, FIELD(f), 0, 0 }
 #define KEY_STR(s, n, f) { s, n, parse_string, FIELD(f), FIELD_SIZE(f), 0 }
+#define KEY_SHIELD(n, f, max) { "shield", n, parse_shield_u32, FIELD(f), 0, max }
 /* clang-format on */
 
 static const struct cfg_key keys[] = {
@@ -545,6 +579,27 @@ static const struct cfg_key keys[] = {
 	{ "metrics", "listen", parse_metrics_listen, 0, 0, 0 },
 	KEY_U32("metrics", "max_connections", metrics_max_connections),
 	KEY_U32("metrics", "timeout_s", metrics_timeout_s),
+
+	KEY_BOOL("shield", "apply", shield_apply),
+	KEY_SHIELD("invite_rate", shield_rate.budget[SIPHON_RATE_INVITE].rate,
+		   SIPHON_RATE_MAX),
+	KEY_SHIELD("invite_burst",
+		   shield_rate.budget[SIPHON_RATE_INVITE].burst,
+		   SIPHON_RATE_MAX),
+	KEY_SHIELD("register_rate",
+		   shield_rate.budget[SIPHON_RATE_REGISTER].rate,
+		   SIPHON_RATE_MAX),
+	KEY_SHIELD("register_burst",
+		   shield_rate.budget[SIPHON_RATE_REGISTER].burst,
+		   SIPHON_RATE_MAX),
+	KEY_SHIELD("other_rate", shield_rate.budget[SIPHON_RATE_OTHER].rate,
+		   SIPHON_RATE_MAX),
+	KEY_SHIELD("other_burst", shield_rate.budget[SIPHON_RATE_OTHER].burst,
+		   SIPHON_RATE_MAX),
+	KEY_SHIELD("ban_s", shield_rate.ban_s, SIPHON_BAN_S_MAX),
+	KEY_U32("shield", "live_call_max_s", shield_live_call_max_s),
+	{ "shield", "allow", parse_shield_prefix, 0, 0, 0 },
+	{ "shield", "block", parse_shield_prefix, 0, 0, 0 },
 
 	{ "trusted", "peer", parse_peer, 0, 0, 0 },
 
@@ -755,6 +810,9 @@ void config_defaults(struct sd_config *c)
 	sd_sockaddr_parse("127.0.0.1", METRICS_PORT, &c->metrics_listen);
 	c->metrics_max_connections = 16;
 	c->metrics_timeout_s = 10;
+	c->shield_apply = true;
+	shield_rate_effective(&(struct siphon_rate_cfg){}, &c->shield_rate);
+	c->shield_live_call_max_s = 86400;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)
@@ -820,6 +878,15 @@ int config_reload(struct sd_config *live, const char *path, char *err,
 	memcpy(live->realm, fresh->realm, sizeof(live->realm));
 	memcpy(live->credentials, fresh->credentials,
 	       sizeof(live->credentials));
+	live->shield_apply = fresh->shield_apply;
+	live->shield_rate = fresh->shield_rate;
+	live->shield_live_call_max_s = fresh->shield_live_call_max_s;
+	live->nshield_allow = fresh->nshield_allow;
+	memcpy(live->shield_allow, fresh->shield_allow,
+	       sizeof(live->shield_allow));
+	live->nshield_block = fresh->nshield_block;
+	memcpy(live->shield_block, fresh->shield_block,
+	       sizeof(live->shield_block));
 	ret = 0;
 out:
 	free(fresh);

@@ -4,8 +4,9 @@
  * documented default (Documentation/siphond.md); an unknown section or key,
  * or a bad value, is an error naming the file and line.
  *
- * SIGHUP re-reads the file; only the routes, trusted peers, domains and
- * the credentials file take effect without a restart (config_reload()).
+ * SIGHUP re-reads the file; only the routes, trusted peers, domains,
+ * the credentials file and the [shield] section take effect without a
+ * restart (config_reload()).
  */
 #ifndef SIPHOND_CONFIG_H
 #define SIPHOND_CONFIG_H
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "siphon/shield.h"
 #include "sockaddr.h"
 
 #define CFG_LISTEN_MAX 8
@@ -23,6 +25,7 @@
 #define CFG_TRUSTED_MAX 64
 #define CFG_NAME_MAX 128
 #define CFG_PATH_MAX 256
+#define CFG_SHIELD_PREFIXES_MAX 256
 
 struct cfg_listen {
 	enum sd_proto proto;
@@ -121,6 +124,16 @@ struct sd_config {
 	union sd_sockaddr metrics_listen; /* 127.0.0.1:9463 */
 	uint32_t metrics_max_connections; /* 16 */
 	uint32_t metrics_timeout_s; /* 10: a silent connection is closed */
+
+	/* [shield]: the XDP shield's budgets and lists (shield_d.c), found
+	 * in [media] pin_dir; applied at start and on every reload */
+	bool shield_apply; /* yes */
+	struct siphon_rate_cfg shield_rate; /* SIPHON_*_DEFAULT */
+	uint32_t shield_live_call_max_s; /* 86400 */
+	unsigned int nshield_allow; /* allow = PREFIX (repeatable) */
+	struct siphon_prefix_key shield_allow[CFG_SHIELD_PREFIXES_MAX];
+	unsigned int nshield_block; /* block = PREFIX (repeatable) */
+	struct siphon_prefix_key shield_block[CFG_SHIELD_PREFIXES_MAX];
 
 	/* [trusted] peer = ADDR[/PLEN] (repeatable): trunks skip auth */
 	unsigned int ntrusted;

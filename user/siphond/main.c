@@ -119,6 +119,7 @@ int sd_reload(struct siphond *d, char *err, size_t errlen)
 		pr_err("%s\n", err);
 		return -1;
 	}
+	sd_shield_apply(d->shield);
 	pr_info("configuration reloaded: %u routes, %u trusted peers\n",
 		d->cfg.nroutes, d->cfg.ntrusted);
 	return 0;
@@ -256,6 +257,7 @@ static int setup(struct siphond *d, struct signal_handler *sh)
 				"again, nor is the relay address followed\n",
 				why);
 	}
+	d->shield = sd_shield_new(&d->loop, &d->cfg);
 	if (control_open(d, &d->ctl, why, sizeof(why))) {
 		pr_err("%s\n", why);
 		return -1;
@@ -288,6 +290,7 @@ static void teardown(struct siphond *d, struct signal_handler *sh)
 	/* the calls stay up, their flows and records pinned for the next
 	 * siphond to take over (media_restore.c) */
 	media_free(d->media);
+	sd_shield_free(d->shield);
 	auth_free(d->auth);
 	if (sh->h.fd > 0)
 		close(sh->h.fd);

@@ -398,5 +398,7 @@ void proxy_request(struct siphond *d, struct sip_msg *m,
 	/* the call ends here for the relay, whichever side hangs up */
 	if (m->method == SIP_METHOD_BYE && d->media)
 		media_end_dialog(d->media, m);
+	if (m->method == SIP_METHOD_BYE)
+		sd_shield_call_down(d->shield, m);
 	route_request(d, st, m, from);
 }

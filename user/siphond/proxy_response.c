@@ -259,6 +259,9 @@ void proxy_on_response(void *tu, struct txn *ct, struct sip_msg *m)
 		pc->final_sent = true;
 		evloop_cancel(&pc->d->loop, &pc->timer_c);
 		forward_up(pc, m, &ct->peer);
+		/* a confirmed dialog: the shield never limits its requests */
+		if (pc->invite)
+			sd_shield_call_up(pc->d->shield, m);
 		if (first)
 			cancel_others(pc, b);
 		return;

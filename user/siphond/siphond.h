@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "netlink.h"
 #include "registrar.h"
+#include "shield_xdp.h"
 #include "sockaddr.h"
 #include "transport.h"
 #include "txn.h"
@@ -68,6 +69,7 @@ struct siphond {
 	struct control *ctl; /* NULL: [control] socket = (empty) */
 	struct metrics *metrics; /* NULL: [metrics] listen = (empty) */
 	struct netlink *nl; /* NULL: nothing to watch, or no rtnetlink */
+	struct sd_shield *shield; /* the XDP shield's budgets, bans, live calls */
 	struct proxy_stats stats;
 	uint64_t branch_seq;
 	uint64_t secret; /* salts branches and tags */

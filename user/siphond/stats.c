@@ -103,6 +103,14 @@ static void visit_netlink(const struct netlink_stats *st, sd_stat_fn fn,
 	NETLINK_COUNTERS(VISIT)
 }
 
+static void visit_shield(const struct shield_stats *st, sd_stat_fn fn,
+			 void *arg)
+{
+	const char *group = "shield";
+
+	SHIELD_COUNTERS(VISIT)
+}
+
 #undef VISIT
 
 void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
@@ -125,6 +133,8 @@ void sd_stats_visit(const struct siphond *d, sd_stat_fn fn, void *arg)
 		visit_metrics(metrics_stats(d->metrics), fn, arg);
 	if (d->nl)
 		visit_netlink(netlink_stats(d->nl), fn, arg);
+	if (d->shield)
+		visit_shield(sd_shield_stats(d->shield), fn, arg);
 }
 
 /* one log line per group: "stats proxy: requests=12 responses=9 ..." */

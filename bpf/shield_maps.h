@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The maps of the shield's source rules (siphon/shield.h): allow, block
+ * and ban prefixes, the per-source buckets, the budgets, the live calls,
+ * the events to siphond and the table counters. Pinned by name like every
+ * other map (user/bpf_loader.c).
+ */
+#ifndef SIPHON_BPF_SHIELD_MAPS_H
+#define SIPHON_BPF_SHIELD_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "siphon/shield.h"
+
+/* sources that skip every shield drop and every rate limit */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SIPHON_PREFIXES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct siphon_prefix_key);
+	__type(value, struct siphon_prefix_val);
+} siphon_allow SEC(".maps");
+
+/* sources whose every packet to a SIP port is dropped */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SIPHON_PREFIXES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct siphon_prefix_key);
+	__type(value, struct siphon_prefix_val);
+} siphon_block SEC(".maps");
+
+/* bans an operator set (siphonctl shield ban), with their end */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SIPHON_PREFIXES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct siphon_prefix_key);
+	__type(value, struct siphon_prefix_val);
+} siphon_bans SEC(".maps");
+
+/* one token bucket per class and a ban per source address, bounded */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SIPHON_SOURCES_MAX);
+	__type(key, struct siphon_source_key);
+	__type(value, struct siphon_source);
+} siphon_sources SEC(".maps");
+
+/* the budgets; zero fields mean the defaults of siphon/shield.h */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct siphon_rate_cfg);
+} siphon_rate SEC(".maps");
+
+/* Call-ID hashes of confirmed dialogs (siphond fills and empties it) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SIPHON_LIVE_CALLS_MAX);
+	__type(key, __u32);
+	__type(value, struct siphon_live_call);
+} siphon_livecall SEC(".maps");
+
+/* bans, for siphond to log once each */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, SIPHON_SHIELD_EVENTS_BYTES);
+} siphon_shevents SEC(".maps");
+
+/* enum siphon_shield_counter, per CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SIPHON_SHC_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} siphon_shcount SEC(".maps");
+
+#endif /* SIPHON_BPF_SHIELD_MAPS_H */

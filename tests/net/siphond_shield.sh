@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The XDP shield in front of siphond, end to end: siphon attached on the
+# proxy's interfaces, siphond's [shield] section applied to it. A scanner
+# and a flooding source are dropped at XDP (the shield's counters say so,
+# and siphond's own UDP counter shows it never saw them) while phones
+# from other addresses register and call through siphond; a blocked
+# address gets nothing, an allowed one is never limited, a ban ends, and
+# a reload changes budgets and lists without losing a ban.
+#
+#   A: alice 198.18.1.2, scanner .5, flooder .6, blocked .7, allowed .8
+set -u
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/siphond_lib.sh"
+
+require_root
+if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
+	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
+	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
+	exit $KSFT_SKIP
+fi
+
+SCANNER_IP=198.18.1.5
+FLOODER_IP=198.18.1.6
+BLOCKED_IP=198.18.1.7
+ALLOWED_IP=198.18.1.8
+BAN_S=6
+
+LOGS=$(mktemp -d /tmp/siphond-shield.XXXXXX)
+[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
+cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
+sd_topology "sds$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
+make_pin_dir shield
+tap_plan 23
+
+for ip in $SCANNER_IP $FLOODER_IP $BLOCKED_IP $ALLOWED_IP; do
+	ip -n "$NS_A" addr add $ip/24 dev a0
+done
+
+ctl() {
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
+}
+
+sd_media_lab
+
+# INVITE: 5 at once, then one a second; the flood below sends 60 at 200/s
+BLOCK_LINE="block = $BLOCKED_IP"
+sd_extra_conf() {
+	printf '[media]\npin_dir = %s\n' "$PIN"
+	printf '[shield]\ninvite_rate = 1\ninvite_burst = 5\nban_s = %s\n' $BAN_S
+	printf 'allow = %s\n%s\n' $ALLOWED_IP "$BLOCK_LINE"
+}
+
+reason() {
+	ctl --json stats | jq -r --arg r "$1" '.reasons[$r]'
+}
+
+# siphond's own count of datagrams received
+sd_rx() {
+	ctl -s "$SD_SOCK" --json stats | jq -re '.siphond.udp.rx_datagrams'
+}
+
+# sipp_from IP NAME SCENARIO CALLS RATE: a bounded run from A at IP that
+# sends only what the scenario says (no BYE or CANCEL for the answers it
+# did not wait for: those would race with the ban)
+sipp_from() {
+	sipp_run "$NS_A" "$1" 5090 "$LOGS/$2.log" -sf "$SIPP_DIR/$3" \
+		-m "$4" -r "$5" -rp 1000 -default_behaviors none
+}
+
+tap_check "siphon attached to both proxy interfaces" \
+	eval 'ctl attach r1 r2 > /dev/null'
+if ! sd_start "$LOGS"; then
+	diag "siphond did not start:"; sed 's/^/# /' "$LOGS/siphond.log"
+	exit $KSFT_FAIL
+fi
+
+tap_check "siphond applied [shield]: budgets and lists in the maps" \
+	eval 'grep -q "shield: budgets INVITE 1/s burst 5" "$LOGS/siphond.log" &&
+	      ctl --json shield stats |
+		jq -e ".budgets.INVITE == {\"rate\": 1, \"burst\": 5} and
+		       .ban_seconds == $BAN_S" > /dev/null &&
+	      ctl --json shield block |
+		jq -e ".[0] == {\"prefix\": \"$BLOCKED_IP\", \"origin\": \"config\"}" \
+		> /dev/null'
+
+BOB_PORT=5080
+tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
+
+# ---- a scanner: dropped at XDP, never seen by siphond ------------------
+rx0=$(sd_rx) || { diag "no siphond counters"; exit $KSFT_FAIL; }
+scan0=$(reason drop_sip_scanner)
+sipp_from $SCANNER_IP scanner scanner_options.xml 10 50
+tap_check "the scanner's 20 requests are dropped at XDP" \
+	eval '[ $(($(reason drop_sip_scanner) - scan0)) -eq 20 ]'
+tap_check "siphond received none of them" eval '[ "$(sd_rx)" = "$rx0" ]'
+
+# ---- a flood: the budget, then the ban ---------------------------------
+rx0=$(sd_rx)
+rate0=$(reason drop_sip_rate)
+banned0=$(reason drop_sip_banned)
+sipp_from $FLOODER_IP flood flood_invite.xml 60 200
+tap_check "the flooder is banned once, at its 6th INVITE" \
+	eval '[ $(($(reason drop_sip_rate) - rate0)) -eq 1 ]'
+tap_check "the other 54 are dropped as banned" \
+	eval '[ $(($(reason drop_sip_banned) - banned0)) -eq 54 ]'
+rx1=$(sd_rx)
+diag "siphond received $((rx1 - rx0)) datagrams of the flood"
+tap_check "siphond saw the burst of 5 and nothing after it" \
+	eval '[ $((rx1 - rx0)) -eq 5 ]'
+tap_check "siphond logs the ban once, from the shield's ring buffer" \
+	eval 'wait_for grep -q "shield: $FLOODER_IP banned for $BAN_S s: over its INVITE budget" \
+		"$LOGS/siphond.log" &&
+	      [ "$(grep -c "shield: $FLOODER_IP banned" "$LOGS/siphond.log")" = 1 ]'
+tap_check "shield list shows the ban, its time left and its drops" \
+	eval 'ctl --json shield list | jq -e ".[] | select(.source == \"$FLOODER_IP\")
+		| .seconds_left > 0 and .seconds_left <= $BAN_S and .drops == 55
+		and .by == \"over budget\"" > /dev/null'
+
+tap_check "a banned source's OPTIONS gets nothing" \
+	eval '! sipp_run "$NS_A" $FLOODER_IP 5091 "$LOGS/banned-ping.log" \
+		-sf "$SIPP_DIR/options_ping.xml" -m 1 -timeout 2s'
+
+# ---- phones from other addresses are not touched -----------------------
+tap_check "alice calls bob through siphond while the flooder is banned" \
+	call legit uas_answer.xml uac_call.xml 1
+
+# ---- block and allow lists ---------------------------------------------
+blocked0=$(reason drop_sip_blocked)
+tap_check "a blocked address gets no answer" \
+	eval '! sipp_run "$NS_A" $BLOCKED_IP 5092 "$LOGS/blocked-ping.log" \
+		-sf "$SIPP_DIR/options_ping.xml" -m 1 -timeout 2s'
+tap_check "... and its packets are counted as blocked" \
+	eval '[ $(($(reason drop_sip_blocked) - blocked0)) -ge 1 ]'
+rate0=$(reason drop_sip_rate)
+banned0=$(reason drop_sip_banned)
+rx0=$(sd_rx)
+sipp_from $ALLOWED_IP allowed-flood flood_invite.xml 60 200
+tap_check "an allowed address floods 60 INVITEs: none limited" \
+	eval '[ "$(reason drop_sip_rate)" = "$rate0" ] &&
+	      [ "$(reason drop_sip_banned)" = "$banned0" ] &&
+	      [ $(($(sd_rx) - rx0)) -ge 60 ]'
+tap_check "... and it is not banned" \
+	eval '! ctl shield list | grep -q "^$ALLOWED_IP "'
+
+# ---- the ban ends --------------------------------------------------------
+ban_over() {
+	! ctl shield list | grep -q "^$FLOODER_IP " &&
+	grep -q "shield: ban of $FLOODER_IP ended" "$LOGS/siphond.log"
+}
+tap_check "the ban ends after ban_s, and siphond logs it" \
+	eval 'for i in $(seq $((BAN_S + 3))); do ban_over && break; sleep 1; done; ban_over'
+tap_check "the former flooder is answered again" \
+	sipp_run "$NS_A" $FLOODER_IP 5093 "$LOGS/unbanned-ping.log" \
+		-sf "$SIPP_DIR/options_ping.xml" -m 1
+
+# ---- reload: new budgets and lists, bans kept ----------------------------
+tap_check "a ban by hand" eval 'ctl shield ban $SCANNER_IP --for 600'
+BLOCK_LINE=""
+sd_extra_conf_v2() {
+	printf '[media]\npin_dir = %s\n' "$PIN"
+	printf '[shield]\ninvite_rate = 3\ninvite_burst = 9\nban_s = %s\n' $BAN_S
+	printf 'allow = %s\n' $ALLOWED_IP
+}
+sed -i '/^\[shield\]/,$d' "$LOGS/siphond.conf"
+sd_extra_conf_v2 | sed '1,2d' >> "$LOGS/siphond.conf"
+tap_check "siphonctl reload applies the new [shield]" \
+	eval '"$SIPHONCTL" -s "$SD_SOCK" reload > /dev/null &&
+	      ctl --json shield stats |
+		jq -e ".budgets.INVITE == {\"rate\": 3, \"burst\": 9}" > /dev/null'
+tap_check "the block list lost its config entry, the ban by hand stayed" \
+	eval '[ "$(ctl --json shield block | jq length)" = 0 ] &&
+	      ctl shield list | grep -q "^$SCANNER_IP "'
+tap_check "the address no longer blocked is answered" \
+	sipp_run "$NS_A" $BLOCKED_IP 5094 "$LOGS/unblocked-ping.log" \
+		-sf "$SIPP_DIR/options_ping.xml" -m 1
+
+tap_check "siphond is still running" sd_alive
+tap_done

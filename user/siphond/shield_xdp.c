@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * siphond and the XDP shield (shield_xdp.h): the [shield] section into
+ * the pinned maps, bans logged once each, live calls' Call-IDs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_loader.h"
+#include "hash.h"
+#include "log.h"
+#include "shield.h"
+#include "shield_xdp.h"
+#include "siphon/flow.h"
+
+#define SWEEP_MS 1000
+/* live calls older than live_call_max_s are looked for this often */
+#define AGE_EVERY_SWEEPS 10
+/* bans whose end siphond follows to log it */
+#define BANS_TRACKED_MAX 1024
+
+enum { F_ALLOW, F_BLOCK, F_BANS, F_SOURCES, F_RATE, F_LIVE, F_EVENTS, F_N };
+
+static const char *const map_names[F_N] = {
+	[F_ALLOW] = SIPHON_MAP_ALLOW,
+	[F_BLOCK] = SIPHON_MAP_BLOCK,
+	[F_BANS] = SIPHON_MAP_BANS,
+	[F_SOURCES] = SIPHON_MAP_SOURCES,
+	[F_RATE] = SIPHON_MAP_RATE,
+	[F_LIVE] = SIPHON_MAP_LIVE_CALLS,
+	[F_EVENTS] = SIPHON_MAP_SHIELD_EVENTS,
+};
+
+struct tracked_ban {
+	struct siphon_source_key src;
+	__u64 until_ns;
+};
+
+struct sd_shield {
+	struct evloop *loop;
+	const struct sd_config *cfg;
+	int fd[F_N];
+	bool open;
+	bool said_missing;
+	struct ring_buffer *rb;
+	struct ev_handler h; /* the ring's epoll fd */
+	struct tw_timer sweep;
+	unsigned int sweeps;
+	unsigned int nbans;
+	struct tracked_ban bans[BANS_TRACKED_MAX];
+	struct shield_stats stats;
+};
+
+static const char *source_str(const struct siphon_source_key *s, char *buf,
+			      size_t len)
+{
+	struct siphon_prefix_key k = { .family = s->family };
+
+	memcpy(k.addr, s->addr, sizeof(k.addr));
+	k.prefixlen = SIPHON_PREFIX_FAMILY_BITS +
+		      (s->family == SIPHON_AF_INET6 ? 128 : 32);
+	return shield_prefix_str(&k, buf, len);
+}
+
+static void track_ban(struct sd_shield *sh,
+		      const struct siphon_shield_event *ev)
+{
+	unsigned int i;
+
+	for (i = 0; i < sh->nbans; i++) {
+		if (!memcmp(&sh->bans[i].src, &ev->src, sizeof(ev->src))) {
+			sh->bans[i].until_ns = ev->until_ns;
+			return;
+		}
+	}
+	if (sh->nbans == BANS_TRACKED_MAX) {
+		sh->stats.bans_untracked++;
+		return;
+	}
+	sh->bans[sh->nbans].src = ev->src;
+	sh->bans[sh->nbans++].until_ns = ev->until_ns;
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	const struct siphon_shield_event *ev = data;
+	struct sd_shield *sh = ctx;
+	__u64 now = shield_now_ns();
+	char src[64];
+
+	if (len < sizeof(*ev) || ev->type != SIPHON_SHIELD_EV_BAN)
+		return 0;
+	sh->stats.bans++;
+	pr_warn("shield: %s banned for %llu s: over its %s budget\n",
+		source_str(&ev->src, src, sizeof(src)),
+		(unsigned long long)(ev->until_ns > now ?
+					     (ev->until_ns - now + 500000000) /
+						     1000000000 :
+					     0),
+		shield_rate_class_name(ev->class));
+	track_ban(sh, ev);
+	return 0;
+}
+
+static void on_ring(struct evloop *l, struct ev_handler *h, uint32_t events)
+{
+	struct sd_shield *sh = container_of(h, struct sd_shield, h);
+
+	(void)l;
+	(void)events;
+	ring_buffer__consume(sh->rb);
+}
+
+/* a ban that has run its time: logged once, unless it was renewed */
+static void end_bans(struct sd_shield *sh, __u64 now)
+{
+	struct siphon_source v;
+	unsigned int i = 0;
+	char src[64];
+
+	while (i < sh->nbans) {
+		struct tracked_ban *b = &sh->bans[i];
+
+		if (b->until_ns > now) {
+			i++;
+			continue;
+		}
+		if (!bpf_map_lookup_elem(sh->fd[F_SOURCES], &b->src, &v) &&
+		    v.banned_until_ns > now) {
+			b->until_ns = v.banned_until_ns;
+			i++;
+			continue;
+		}
+		pr_info("shield: ban of %s ended\n",
+			source_str(&b->src, src, sizeof(src)));
+		sh->stats.bans_ended++;
+		*b = sh->bans[--sh->nbans];
+	}
+}
+
+/*
+ * Calls that ended a while ago (their BYE's retransmissions are over),
+ * and calls nobody ended (a BYE siphond never saw), out of the map.
+ */
+static void age_live_calls(struct sd_shield *sh, __u64 now)
+{
+	__u64 max_ns = (__u64)sh->cfg->shield_live_call_max_s * 1000000000ull;
+	__u64 linger_ns = SIPHON_LIVE_CALL_LINGER_S * 1000000000ull;
+	__u32 cur, next, *prev = NULL;
+	struct siphon_live_call v;
+
+	while (!bpf_map_get_next_key(sh->fd[F_LIVE], prev, &next)) {
+		cur = next;
+		prev = &cur;
+		if (bpf_map_lookup_elem(sh->fd[F_LIVE], &cur, &v))
+			continue;
+		if (v.ended_ns ? v.ended_ns + linger_ns > now :
+				 v.since_ns + max_ns > now)
+			continue;
+		if (!bpf_map_delete_elem(sh->fd[F_LIVE], &cur))
+			sh->stats.live_calls_aged++;
+	}
+}
+
+static void close_maps(struct sd_shield *sh)
+{
+	int i;
+
+	if (sh->rb) {
+		evloop_del(sh->loop, &sh->h);
+		ring_buffer__free(sh->rb);
+		sh->rb = NULL;
+	}
+	for (i = 0; i < F_N; i++) {
+		if (sh->fd[i] >= 0)
+			close(sh->fd[i]);
+		sh->fd[i] = -1;
+	}
+	sh->open = false;
+}
+
+static int open_maps(struct sd_shield *sh)
+{
+	const char *dir = sh->cfg->media_pin_dir;
+	int i, err = 0;
+
+	for (i = 0; i < F_N && !err; i++) {
+		sh->fd[i] = siphon_map_open(dir, map_names[i]);
+		if (sh->fd[i] < 0)
+			err = sh->fd[i];
+	}
+	if (!err) {
+		sh->rb = ring_buffer__new(sh->fd[F_EVENTS], on_event, sh, NULL);
+		err = sh->rb ? 0 : -errno;
+	}
+	if (!err) {
+		sh->h.fd = ring_buffer__epoll_fd(sh->rb);
+		sh->h.fn = on_ring;
+		err = evloop_add(sh->loop, &sh->h, EPOLLIN);
+		if (err) {
+			ring_buffer__free(sh->rb);
+			sh->rb = NULL;
+		}
+	}
+	if (err) {
+		if (!sh->said_missing)
+			pr_warn("shield: no XDP shield in %s (%s): attach "
+				"siphon (siphonctl attach IFACE...); [shield] "
+				"applies when it is there\n",
+				dir, strerror(-err));
+		sh->said_missing = true;
+		close_maps(sh);
+		return err;
+	}
+	sh->open = true;
+	if (sh->said_missing)
+		pr_info("shield: XDP shield found in %s\n", dir);
+	return 0;
+}
+
+static bool in_list(const struct siphon_prefix_key *k,
+		    const struct siphon_prefix_key *list, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!memcmp(k, &list[i], sizeof(*k)))
+			return true;
+	return false;
+}
+
+/*
+ * The config's prefixes into one list without a moment where an old one
+ * is missing: add (an operator's entry of the same prefix stays the
+ * operator's), then remove config entries no longer in the file.
+ */
+static int sync_list(int fd, const struct siphon_prefix_key *list,
+		     unsigned int n)
+{
+	struct shield_prefix *all = calloc(SIPHON_PREFIXES_MAX, sizeof(*all));
+	struct siphon_prefix_val cur;
+	unsigned int i;
+	int m, err = 0;
+
+	if (!all)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		if (!bpf_map_lookup_elem(fd, &list[i], &cur) &&
+		    cur.origin == SIPHON_ORIGIN_OPERATOR)
+			continue;
+		err = shield_prefix_add(fd, &list[i], SIPHON_ORIGIN_CONFIG, 0);
+	}
+	m = err ? 0 : shield_prefix_list(fd, all, SIPHON_PREFIXES_MAX);
+	for (i = 0; m > 0 && i < (unsigned int)m; i++)
+		if (all[i].val.origin == SIPHON_ORIGIN_CONFIG &&
+		    !in_list(&all[i].key, list, n))
+			bpf_map_delete_elem(fd, &all[i].key);
+	free(all);
+	return err ? err : (m < 0 ? m : 0);
+}
+
+void sd_shield_apply(struct sd_shield *sh)
+{
+	const struct sd_config *c;
+	const struct siphon_rate_budget *b;
+	int err;
+
+	if (!sh || !sh->cfg->shield_apply || (!sh->open && open_maps(sh)))
+		return;
+	c = sh->cfg;
+	b = c->shield_rate.budget;
+	err = shield_rate_write(sh->fd[F_RATE], &c->shield_rate);
+	if (!err)
+		err = sync_list(sh->fd[F_ALLOW], c->shield_allow,
+				c->nshield_allow);
+	if (!err)
+		err = sync_list(sh->fd[F_BLOCK], c->shield_block,
+				c->nshield_block);
+	if (err) {
+		sh->stats.apply_failures++;
+		pr_err("shield: [shield] not fully applied: %s\n",
+		       strerror(-err));
+		return;
+	}
+	sh->stats.applied++;
+	pr_info("shield: budgets INVITE %u/s burst %u, REGISTER %u/s burst "
+		"%u, other %u/s burst %u, ban %u s; %u allowed and %u blocked "
+		"prefixes from the config\n",
+		b[SIPHON_RATE_INVITE].rate, b[SIPHON_RATE_INVITE].burst,
+		b[SIPHON_RATE_REGISTER].rate, b[SIPHON_RATE_REGISTER].burst,
+		b[SIPHON_RATE_OTHER].rate, b[SIPHON_RATE_OTHER].burst,
+		c->shield_rate.ban_s, c->nshield_allow, c->nshield_block);
+}
+
+static void on_sweep(struct tw_timer *t)
+{
+	struct sd_shield *sh = container_of(t, struct sd_shield, sweep);
+	__u64 now = shield_now_ns();
+
+	if (!sh->open)
+		sd_shield_apply(sh);
+	if (sh->open) {
+		ring_buffer__consume(sh->rb);
+		end_bans(sh, now);
+		if (++sh->sweeps % AGE_EVERY_SWEEPS == 0) {
+			age_live_calls(sh, now);
+			shield_bans_sweep(sh->fd[F_BANS], now);
+		}
+	}
+	evloop_arm(sh->loop, &sh->sweep, SWEEP_MS);
+}
+
+struct sd_shield *sd_shield_new(struct evloop *loop,
+				const struct sd_config *cfg)
+{
+	struct sd_shield *sh = calloc(1, sizeof(*sh));
+	int i;
+
+	if (!sh)
+		return NULL;
+	sh->loop = loop;
+	sh->cfg = cfg;
+	for (i = 0; i < F_N; i++)
+		sh->fd[i] = -1;
+	open_maps(sh);
+	sd_shield_apply(sh);
+	tw_timer_init(&sh->sweep, on_sweep);
+	evloop_arm(loop, &sh->sweep, SWEEP_MS);
+	return sh;
+}
+
+void sd_shield_free(struct sd_shield *sh)
+{
+	if (!sh)
+		return;
+	evloop_cancel(sh->loop, &sh->sweep);
+	close_maps(sh);
+	free(sh);
+}
+
+/* the Call-ID hash as the classifier computes it (siphon/sip.h) */
+static bool call_id_hash(struct sip_msg *m, __u32 *hash)
+{
+	struct sip_error e;
+	const struct sip_str *cid = sip_msg_call_id(m, &e);
+	__u32 h = SIPHON_FNV_BASIS, i;
+
+	if (!cid || !cid->len)
+		return false;
+	for (i = 0; i < cid->len; i++)
+		if (cid->p[i] != ' ' && cid->p[i] != '\t')
+			h = siphon_fnv1a(h, (__u8)cid->p[i]);
+	*hash = h;
+	return true;
+}
+
+void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m)
+{
+	struct siphon_live_call v = { .since_ns = shield_now_ns() };
+	__u32 hash;
+
+	if (!sh || !sh->open || !call_id_hash(m, &hash))
+		return;
+	if (bpf_map_update_elem(sh->fd[F_LIVE], &hash, &v, BPF_ANY)) {
+		if (!sh->stats.live_calls_full++)
+			pr_warn("shield: the live call map is full (%d): "
+				"new calls are not protected from rate "
+				"limits\n",
+				SIPHON_LIVE_CALLS_MAX);
+		return;
+	}
+	sh->stats.live_calls_up++;
+}
+
+/* not removed at once: the BYE's retransmissions must still pass */
+void sd_shield_call_down(struct sd_shield *sh, struct sip_msg *m)
+{
+	struct siphon_live_call v;
+	__u32 hash;
+
+	if (!sh || !sh->open || !call_id_hash(m, &hash) ||
+	    bpf_map_lookup_elem(sh->fd[F_LIVE], &hash, &v) || v.ended_ns)
+		return;
+	v.ended_ns = shield_now_ns();
+	if (!bpf_map_update_elem(sh->fd[F_LIVE], &hash, &v, BPF_EXIST))
+		sh->stats.live_calls_down++;
+}
+
+const struct shield_stats *sd_shield_stats(const struct sd_shield *sh)
+{
+	return &sh->stats;
+}
