@@ -32,7 +32,7 @@ LOGS=$(mktemp -d /tmp/siphond-shield.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sds$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir shield
-tap_plan 23
+tap_plan 24
 
 for ip in $SCANNER_IP $FLOODER_IP $BLOCKED_IP $ALLOWED_IP; do
 	ip -n "$NS_A" addr add $ip/24 dev a0
@@ -143,6 +143,10 @@ tap_check "an allowed address floods 60 INVITEs: none limited" \
 	      [ $(($(sd_rx) - rx0)) -ge 60 ]'
 tap_check "... and it is not banned" \
 	eval '! ctl shield list | grep -q "^$ALLOWED_IP "'
+tap_check "the trusted trunk ([trusted] peer) is on the allow list" \
+	eval 'ctl --json shield allow |
+		jq -e --arg ip $TRUNK_IP "any(.[]; (.prefix | sub(\"/32$\"; \"\")) == \$ip and .origin == \"config\")" \
+		> /dev/null'
 
 # ---- the ban ends --------------------------------------------------------
 ban_over() {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -265,20 +266,57 @@ static int sync_list(int fd, const struct siphon_prefix_key *list,
 	return err ? err : (m < 0 ? m : 0);
 }
 
+/* a [trusted] peer as a prefix of the allow list */
+static int trusted_prefix(const struct cfg_trusted *t,
+			  struct siphon_prefix_key *k)
+{
+	char addr[INET6_ADDRSTRLEN], text[INET6_ADDRSTRLEN + 5];
+	int af = t->prefix.sa.sa_family;
+	const void *a = af == AF_INET ? (const void *)&t->prefix.in.sin_addr :
+					(const void *)&t->prefix.in6.sin6_addr;
+
+	if (!inet_ntop(af, a, addr, sizeof(addr)))
+		return -EINVAL;
+	snprintf(text, sizeof(text), "%s/%u", addr, t->plen);
+	return shield_prefix_parse(text, k);
+}
+
+/*
+ * The allow list siphond keeps: [shield] allow, and every [trusted] peer.
+ * A trunk sends a carrier's calls from one address, far over any budget
+ * meant for a phone; it is trusted with authentication already, and must
+ * never be banned. Returns how many.
+ */
+static unsigned int allow_list(const struct sd_config *c,
+			       struct siphon_prefix_key *out)
+{
+	unsigned int i, n = c->nshield_allow;
+
+	memcpy(out, c->shield_allow, n * sizeof(*out));
+	for (i = 0; i < c->ntrusted; i++)
+		if (!trusted_prefix(&c->trusted[i], &out[n]) &&
+		    !in_list(&out[n], out, n))
+			n++;
+	return n;
+}
+
 void sd_shield_apply(struct sd_shield *sh)
 {
+	struct siphon_prefix_key allow[CFG_SHIELD_PREFIXES_MAX +
+				       CFG_TRUSTED_MAX];
 	const struct sd_config *c;
 	const struct siphon_rate_budget *b;
+	unsigned int nallow;
 	int err;
 
 	if (!sh || !sh->cfg->shield_apply || (!sh->open && open_maps(sh)))
 		return;
 	c = sh->cfg;
 	b = c->shield_rate.budget;
+	nallow = allow_list(c, allow);
 	err = shield_rate_write(sh->fd[F_RATE], &c->shield_rate);
 	if (!err)
-		err = sync_list(sh->fd[F_ALLOW], c->shield_allow,
-				c->nshield_allow);
+		err = sync_list(sh->fd[F_ALLOW], allow, nallow);
 	if (!err)
 		err = sync_list(sh->fd[F_BLOCK], c->shield_block,
 				c->nshield_block);
@@ -290,12 +328,12 @@ void sd_shield_apply(struct sd_shield *sh)
 	}
 	sh->stats.applied++;
 	pr_info("shield: budgets INVITE %u/s burst %u, REGISTER %u/s burst "
-		"%u, other %u/s burst %u, ban %u s; %u allowed and %u blocked "
-		"prefixes from the config\n",
+		"%u, other %u/s burst %u, ban %u s; %u allowed (trusted peers "
+		"included) and %u blocked prefixes from the config\n",
 		b[SIPHON_RATE_INVITE].rate, b[SIPHON_RATE_INVITE].burst,
 		b[SIPHON_RATE_REGISTER].rate, b[SIPHON_RATE_REGISTER].burst,
 		b[SIPHON_RATE_OTHER].rate, b[SIPHON_RATE_OTHER].burst,
-		c->shield_rate.ban_s, c->nshield_allow, c->nshield_block);
+		c->shield_rate.ban_s, nallow, c->nshield_block);
 }
 
 static void on_sweep(struct tw_timer *t)
