@@ -143,6 +143,7 @@ int dialog_hangup(struct siphond *d, struct media_session *ms,
 	int sent = 0, side;
 
 	st->hangups++;
+	sd_shield_call_down_id(d->shield, ms->call_id, ms->call_id_len);
 	if (ms->dialog.state != DIALOG_CONFIRMED) {
 		st->hangups_flows_only++;
 		pr_info("dialog: call %.*s ends (%s) without BYE: siphond does "

@@ -383,18 +383,26 @@ void sd_shield_free(struct sd_shield *sh)
 }
 
 /* the Call-ID hash as the classifier computes it (siphon/sip.h) */
+/* the hash XDP computes of a Call-ID's value (bpf/sip_scan.h) */
+static __u32 call_id_hash_of(const char *p, size_t len)
+{
+	__u32 h = SIPHON_FNV_BASIS;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			h = siphon_fnv1a(h, (__u8)p[i]);
+	return h;
+}
+
 static bool call_id_hash(struct sip_msg *m, __u32 *hash)
 {
 	struct sip_error e;
 	const struct sip_str *cid = sip_msg_call_id(m, &e);
-	__u32 h = SIPHON_FNV_BASIS, i;
 
 	if (!cid || !cid->len)
 		return false;
-	for (i = 0; i < cid->len; i++)
-		if (cid->p[i] != ' ' && cid->p[i] != '\t')
-			h = siphon_fnv1a(h, (__u8)cid->p[i]);
-	*hash = h;
+	*hash = call_id_hash_of(cid->p, cid->len);
 	return true;
 }
 
@@ -417,17 +425,30 @@ void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m)
 }
 
 /* not removed at once: the BYE's retransmissions must still pass */
-void sd_shield_call_down(struct sd_shield *sh, struct sip_msg *m)
+static void call_down(struct sd_shield *sh, __u32 hash)
 {
 	struct siphon_live_call v;
-	__u32 hash;
 
-	if (!sh || !sh->open || !call_id_hash(m, &hash) ||
-	    bpf_map_lookup_elem(sh->fd[F_LIVE], &hash, &v) || v.ended_ns)
+	if (bpf_map_lookup_elem(sh->fd[F_LIVE], &hash, &v) || v.ended_ns)
 		return;
 	v.ended_ns = shield_now_ns();
 	if (!bpf_map_update_elem(sh->fd[F_LIVE], &hash, &v, BPF_EXIST))
 		sh->stats.live_calls_down++;
+}
+
+void sd_shield_call_down(struct sd_shield *sh, struct sip_msg *m)
+{
+	__u32 hash;
+
+	if (sh && sh->open && call_id_hash(m, &hash))
+		call_down(sh, hash);
+}
+
+void sd_shield_call_down_id(struct sd_shield *sh, const char *call_id,
+			    size_t len)
+{
+	if (sh && sh->open && len)
+		call_down(sh, call_id_hash_of(call_id, len));
 }
 
 const struct shield_stats *sd_shield_stats(const struct sd_shield *sh)

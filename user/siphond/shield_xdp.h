@@ -43,6 +43,9 @@ void sd_shield_apply(struct sd_shield *sh);
 /* a dialog of m's Call-ID was confirmed (2xx to INVITE) or ended (BYE) */
 void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m);
 void sd_shield_call_down(struct sd_shield *sh, struct sip_msg *m);
+/* a call siphond ended itself (its own BYEs): by its Call-ID's value */
+void sd_shield_call_down_id(struct sd_shield *sh, const char *call_id,
+			    size_t len);
 const struct shield_stats *sd_shield_stats(const struct sd_shield *sh);
 
 #endif /* SIPHOND_SHIELD_XDP_H */
