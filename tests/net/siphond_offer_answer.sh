@@ -22,7 +22,7 @@ LOGS=$(mktemp -d /tmp/siphond-oa.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdo$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir oa
-tap_plan 5
+tap_plan 8
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -136,6 +136,60 @@ sdp_hidden() {
 }
 tap_check "one relay port per phone throughout, the other's ports hidden; BYE ends it" \
 	eval 'call_ended && sdp_hidden'
+
+# ---- an offer in a multipart body -----------------------------------------
+
+# the trunk-like caller's INVITE as bob got it: the SDP part names the
+# relay, the XML part and the delimiters are as alice sent them, and the
+# Content-Length is the body's
+held_call multipart uas_answer.xml uac_multipart.xml 2500 5073
+tap_check "a multipart offer is anchored: 4 flows" wait_for four_flows
+A_SIDE=$(relay_port $A_IP:40200)
+B_SIDE=$(relay_port $B_IP:40002)
+diag "alice sends to $A_SIDE, bob to $B_SIDE"
+# msg_of FILE FIRST_LINE_PREFIX: the first traced message starting so,
+# CRLFs kept, as sipp logged it (between its separator lines)
+msg_of() {
+	awk -v want="$2" '
+		/^-+ [0-9]/ { on = 0; next }
+		!on && !done && index($0, want) == 1 { on = 1 }
+		on { print; if (!seen) seen = 1 }
+		!on && seen { done = 1 }' "$1"
+}
+multipart_kept() {
+	local m f=$LOGS/bob-invite.txt total hdr cl
+	# the message, and the empty line sipp writes after it
+	msg_of "$LOGS/multipart-uas-msgs.log" "INVITE " > "$f"
+	m=$(cat "$f")
+	# what alice sent, part by part, less the SDP's anchored lines
+	sent=$(msg_of "$LOGS/multipart-uac-msgs.log" "INVITE " |
+		sed -n '/^--siphon-mp-1/,$p' | grep -v '^[com]=')
+	got=$(sed -n '/^--siphon-mp-1/,$p' <<< "$m" | grep -v '^[com]=')
+	total=$(($(wc -c < "$f") - 1))
+	hdr=$(awk '{ n += length($0) + 1 } /^\r$/ { print n; exit }' "$f")
+	cl=$(grep -i '^Content-Length:' <<< "$m" | tr -dc 0-9)
+	diag "bob's INVITE: Content-Length $cl, body $((total - hdr)) bytes;" \
+		"$(grep -E '^(c|m)=' <<< "$m" | tr -d '\r' | tr '\n' '|')"
+	[ "$sent" = "$got" ] && [ -n "$got" ] &&
+		grep -q "^c=IN IP4 $SD_ADDR" <<< "$m" &&
+		grep -q "^m=audio $B_SIDE RTP/AVP 0" <<< "$m" &&
+		! grep -q "40200" <<< "$m" &&
+		grep -q '^Content-Type: multipart/mixed;boundary=siphon-mp-1' <<< "$m" &&
+		[ $((total - hdr)) = "$cl" ] &&
+		[ "$(head -c "$total" "$f" | tail -c 17)" = \
+			"--siphon-mp-1--$(printf '\r')" ]
+}
+tap_check "bob gets the SDP part anchored, the XML part as it was sent" \
+	multipart_kept
+rtp_both() {
+	[ -n "$A_SIDE" ] && [ -n "$B_SIDE" ] &&
+		rtp_through "$NS_A" $A_IP:40200 $SD_ADDR:$A_SIDE "$NS_B" \
+			$B_IP:40002 $SD_ADDR:$B_SIDE &&
+		rtp_through "$NS_B" $B_IP:40002 $SD_ADDR:$B_SIDE "$NS_A" \
+			$A_IP:40200 $SD_ADDR:$A_SIDE
+}
+tap_check "RTP of the multipart call crosses XDP both ways; BYE ends it" \
+	eval 'rtp_both && call_ended'
 
 if [ "$_tap_failed" -ne 0 ]; then
 	diag "siphond log tail:"
