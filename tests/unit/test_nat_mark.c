@@ -35,7 +35,8 @@ struct mark_case {
 TEST(marks_every_form)
 {
 	static const struct mark_case cases[] = {
-		{ "<sip:bob@198.19.10.2:5080;transport=UDP>", "198.18.2.2:52001",
+		{ "<sip:bob@198.19.10.2:5080;transport=UDP>",
+		  "198.18.2.2:52001",
 		  "<sip:bob@198.19.10.2:5080;transport=UDP;"
 		  "siphon-nat=198.18.2.2~52001>" },
 		{ "\"Bob\" <sip:bob@10.0.0.2>;expires=60", "198.18.2.2:5060",
@@ -88,8 +89,8 @@ TEST(refuses_what_it_cannot_mark)
 			TH_LOG("case %zu", i);
 		}
 	/* too small a buffer is no partial mark */
-	EXPECT_EQ(-1, nat_mark_contact(str("<sip:bob@10.0.0.2>"), &src, buf,
-				       20, &out));
+	EXPECT_EQ(-1, nat_mark_contact(str("<sip:bob@10.0.0.2>"), &src, buf, 20,
+				       &out));
 }
 
 TEST(takes_the_mark_off_and_back_to_the_mapping)
@@ -97,7 +98,8 @@ TEST(takes_the_mark_off_and_back_to_the_mapping)
 	static const struct mark_case cases[] = {
 		{ "sip:bob@198.19.10.2:5080;transport=UDP;"
 		  "siphon-nat=198.18.2.2~52001",
-		  "198.18.2.2:52001", "sip:bob@198.19.10.2:5080;transport=UDP" },
+		  "198.18.2.2:52001",
+		  "sip:bob@198.19.10.2:5080;transport=UDP" },
 		{ "sip:bob@10.0.0.2;siphon-nat=198.18.2.2~5060;ob",
 		  "198.18.2.2:5060", "sip:bob@10.0.0.2;ob" },
 		{ "sip:bob@10.0.0.2;siphon-nat=198.18.2.2~1?Subject=hi",

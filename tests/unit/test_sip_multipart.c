@@ -87,7 +87,8 @@ TEST(every_verdict_holds)
 		TH_LOG("no %s: set SIPHON_ROOT", path);
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || sscanf(line, "%255s %127s", name, want) != 2)
+		if (line[0] == '#' ||
+		    sscanf(line, "%255s %127s", name, want) != 2)
 			continue;
 		buf = slurp(name, &len);
 		EXPECT_NE(NULL, buf)
@@ -150,8 +151,8 @@ TEST(splice_keeps_every_other_byte)
 	buf = slurp("sdp_isup.sip", &len);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, content_type_of(buf, len, &ct));
-	ASSERT_EQ(1, sip_multipart_find(ct, msg.body, "application", "sdp",
-					&pt, &err));
+	ASSERT_EQ(1, sip_multipart_find(ct, msg.body, "application", "sdp", &pt,
+					&err));
 	ASSERT_EQ(0, isup_part(msg.body, ct, &isup1));
 	n = sip_multipart_splice(msg.body, &pt,
 				 sip_str_of(new_sdp, strlen(new_sdp)), out,
@@ -196,8 +197,8 @@ TEST(splice_fixes_the_part_content_length)
 	buf = slurp("xml_first_quoted_boundary.sip", &len);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, content_type_of(buf, len, &ct));
-	ASSERT_EQ(1, sip_multipart_find(ct, msg.body, "application", "sdp",
-					&pt, &err));
+	ASSERT_EQ(1, sip_multipart_find(ct, msg.body, "application", "sdp", &pt,
+					&err));
 	ASSERT_NE(NULL, pt.length.p);
 	n = sip_multipart_splice(msg.body, &pt,
 				 sip_str_of(new_sdp, strlen(new_sdp)), out,
@@ -228,17 +229,19 @@ TEST(delimiters)
 		{ "multipart/mixed;boundary=b", "--b \t\r\n\r\nx\r\n--b--  ", 1,
 		  "x" },
 		/* two parts, the second empty of content */
-		{ "multipart/mixed;boundary=b", "--b\r\n\r\nx\r\n--b\r\n\r\n\r\n--b--",
-		  2, "x" },
+		{ "multipart/mixed;boundary=b",
+		  "--b\r\n\r\nx\r\n--b\r\n\r\n\r\n--b--", 2, "x" },
 		/* "--b--" at once opens no part */
 		{ "multipart/mixed;boundary=b", "--b--\r\n", -1, NULL },
 		/* not a multipart type, or a boundary past 70 characters */
-		{ "application/sdp;boundary=b", "--b\r\n\r\nx\r\n--b--", -1, NULL },
+		{ "application/sdp;boundary=b", "--b\r\n\r\nx\r\n--b--", -1,
+		  NULL },
 		{ "multipart/mixed;boundary=0123456789012345678901234567890123"
 		  "4567890123456789012345678901234567890",
 		  "--b\r\n\r\nx\r\n--b--", -1, NULL },
 		/* the body ends inside the delimiter */
-		{ "multipart/mixed;boundary=b", "--b\r\n\r\nx\r\n--", -1, NULL },
+		{ "multipart/mixed;boundary=b", "--b\r\n\r\nx\r\n--", -1,
+		  NULL },
 		{ "multipart/mixed;boundary=b", "", -1, NULL },
 	};
 	struct sip_content_type ct;
@@ -254,9 +257,9 @@ TEST(delimiters)
 
 		ASSERT_NE(NULL, body);
 		memcpy(body, c->body, blen);
-		ASSERT_EQ(0, sip_content_type_parse(sip_str_of(c->ctype,
-							       strlen(c->ctype)),
-						    &ct, &err));
+		ASSERT_EQ(0, sip_content_type_parse(
+				     sip_str_of(c->ctype, strlen(c->ctype)),
+				     &ct, &err));
 		r = sip_multipart_parse(&ct, sip_str_of(body, blen), &mp, &err);
 		if (c->parts < 0) {
 			EXPECT_EQ(-1, r)
@@ -266,12 +269,14 @@ TEST(delimiters)
 		} else {
 			EXPECT_EQ(0, r)
 			{
-				TH_LOG("case %zu: %s", i, sip_err_name(err.code));
+				TH_LOG("case %zu: %s", i,
+				       sip_err_name(err.code));
 			}
 			EXPECT_EQ((unsigned int)c->parts, mp.n);
-			EXPECT_TRUE(r == 0 && sip_str_eq(mp.part[0].content,
-							 sip_str_of(c->first,
-								    strlen(c->first))))
+			EXPECT_TRUE(r == 0 &&
+				    sip_str_eq(mp.part[0].content,
+					       sip_str_of(c->first,
+							  strlen(c->first))))
 			{
 				TH_LOG("case %zu", i);
 			}

@@ -75,11 +75,12 @@ static const char *next_delimiter(struct sip_str body, const char *p,
 			d = p + 1;
 		}
 		if (d + 2 + b.len > end || d[0] != '-' || d[1] != '-' ||
-		    memcmp(d + 2, b.p, b.len) || !delimiter_ends(d + 2 + b.len, end))
+		    memcmp(d + 2, b.p, b.len) ||
+		    !delimiter_ends(d + 2 + b.len, end))
 			continue;
-		*line = p == body.p ? p : (p > body.p && p[-1] == '\r') ?
-					  p - 1 :
-					  p;
+		*line = p == body.p		      ? p :
+			(p > body.p && p[-1] == '\r') ? p - 1 :
+							p;
 		return d + 2 + b.len;
 	}
 	return NULL;
@@ -205,8 +206,7 @@ int sip_multipart_parse(const struct sip_content_type *ct, struct sip_str body,
 static bool plain_encoding(struct sip_str enc)
 {
 	return !enc.p || sip_str_ieq_cstr(enc, "7bit") ||
-	       sip_str_ieq_cstr(enc, "8bit") ||
-	       sip_str_ieq_cstr(enc, "binary");
+	       sip_str_ieq_cstr(enc, "8bit") || sip_str_ieq_cstr(enc, "binary");
 }
 
 static int find_in(const struct sip_content_type *ct, struct sip_str body,
@@ -232,7 +232,8 @@ static int find_in(const struct sip_content_type *ct, struct sip_str body,
 			*out = *pt;
 			return 1;
 		}
-		if (sip_multipart_is(&pt->type) && depth < SIP_MULTIPART_DEPTH) {
+		if (sip_multipart_is(&pt->type) &&
+		    depth < SIP_MULTIPART_DEPTH) {
 			r = find_in(&pt->type, pt->content, type, subtype, out,
 				    depth + 1, err);
 			if (r)
@@ -277,8 +278,7 @@ int sip_multipart_splice(struct sip_str body, const struct sip_mp_part *pt,
 			&full);
 		n = put(out, n, cap, num, (size_t)w, &full);
 		n = put(out, n, cap, pt->length.p + pt->length.len,
-			(size_t)(pt->content.p - pt->length.p -
-				 pt->length.len),
+			(size_t)(pt->content.p - pt->length.p - pt->length.len),
 			&full);
 	} else {
 		n = put(out, n, cap, body.p, (size_t)(pt->content.p - body.p),

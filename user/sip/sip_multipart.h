@@ -24,7 +24,7 @@
 #define SIP_BOUNDARY_MAX 70
 
 struct sip_mp_part {
-	struct sip_str headers; /* the header lines, CRLF included; may be empty */
+	struct sip_str headers; /* header lines and their CRLF; may be none */
 	struct sip_str content; /* between the empty line and the delimiter */
 	bool has_type;
 	struct sip_content_type type; /* when has_type; else text/plain */

@@ -59,8 +59,8 @@ static const char *params_end(struct sip_str text, const struct sip_uri *uri)
 	return q ? q : end;
 }
 
-int nat_mark_contact(struct sip_str v, const union sd_sockaddr *src,
-		     char *buf, size_t cap, struct sip_str *out)
+int nat_mark_contact(struct sip_str v, const union sd_sockaddr *src, char *buf,
+		     size_t cap, struct sip_str *out)
 {
 	struct out_buf o = { .p = buf, .cap = cap };
 	const char *at, *uri_end, *v_end = v.p + v.len;

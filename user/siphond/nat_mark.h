@@ -36,8 +36,8 @@
  * *out, or -1: v is "*", does not parse, is marked already, or does not
  * fit.
  */
-int nat_mark_contact(struct sip_str v, const union sd_sockaddr *src,
-		     char *buf, size_t cap, struct sip_str *out);
+int nat_mark_contact(struct sip_str v, const union sd_sockaddr *src, char *buf,
+		     size_t cap, struct sip_str *out);
 
 /*
  * A Request-URI that may carry a mark: 1 with *to the address it names
