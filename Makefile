@@ -69,6 +69,7 @@ SAN_EXTRA_test_tcp := $(call sd_san,transport_tcp evloop timer_wheel sockaddr)
 SAN_EXTRA_test_media_ports := $(call sd_san,media_ports)
 SAN_EXTRA_test_media_nat := $(call sd_san,media_nat sockaddr) \
 	$(BUILD)/san/user/endpoint.o
+SAN_EXTRA_test_nat_mark := $(call sd_san,nat_mark sockaddr)
 SAN_EXTRA_test_control_peer := $(call sd_san,control_peer)
 SAN_EXTRA_test_txn := $(call sd_san,txn_table txn_server txn_client evloop timer_wheel)
 SAN_EXTRA_test_metrics := $(call sd_san,metrics_text stats)

@@ -108,4 +108,48 @@ TEST(ipv6_and_mixed_families)
 	EXPECT_FALSE(media_behind_nat(CFG_NAT_DIFFERS, &sdp4, NULL, &pub));
 }
 
+/* the Contact of a signalling message, against its source address */
+static bool contact_nat(enum cfg_media_nat mode, const char *uri_text,
+			const char *from)
+{
+	union sd_sockaddr a = src(from);
+	struct sip_error e;
+	struct sip_uri uri;
+
+	if (sip_uri_parse(sip_str_of(uri_text, strlen(uri_text)), &uri, &e))
+		abort();
+	return media_nat_contact(mode, &uri, &a);
+}
+
+TEST(contact_behind_nat)
+{
+	/* a private Contact from elsewhere: behind NAT but with "no" */
+	EXPECT_TRUE(contact_nat(CFG_NAT_PRIVATE, "sip:b@10.0.0.2:5060",
+				"198.18.2.2:5060"));
+	EXPECT_TRUE(contact_nat(CFG_NAT_DIFFERS, "sip:b@10.0.0.2:5060",
+				"198.18.2.2:5060"));
+	EXPECT_FALSE(contact_nat(CFG_NAT_NO, "sip:b@10.0.0.2:5060",
+				 "198.18.2.2:5060"));
+	/* a public Contact from elsewhere: only "differs" says so */
+	EXPECT_FALSE(contact_nat(CFG_NAT_PRIVATE, "sip:b@198.19.10.2",
+				 "198.18.2.2:5060"));
+	EXPECT_TRUE(contact_nat(CFG_NAT_DIFFERS, "sip:b@198.19.10.2",
+				"198.18.2.2:5060"));
+	/* its own address, whatever the port: not behind NAT */
+	EXPECT_FALSE(contact_nat(CFG_NAT_DIFFERS, "sip:b@10.0.0.2:5080",
+				 "10.0.0.2:40000"));
+	EXPECT_FALSE(contact_nat(CFG_NAT_PRIVATE, "sip:b@10.0.0.2:5080",
+				 "10.0.0.2:5080"));
+	/* a host name: nothing to compare, "differs" only */
+	EXPECT_TRUE(contact_nat(CFG_NAT_DIFFERS, "sip:b@phone.example",
+				"198.18.2.2:5060"));
+	EXPECT_FALSE(contact_nat(CFG_NAT_PRIVATE, "sip:b@phone.example",
+				 "198.18.2.2:5060"));
+	/* IPv6: a ULA Contact from a global address */
+	EXPECT_TRUE(contact_nat(CFG_NAT_PRIVATE, "sip:b@[fd00::2]",
+				"[2001:db8::9]:5060"));
+	EXPECT_FALSE(contact_nat(CFG_NAT_DIFFERS, "sip:b@[2001:db8::9]",
+				 "[2001:db8::9]:6000"));
+}
+
 TEST_HARNESS_MAIN

@@ -554,6 +554,40 @@ TEST(request_uri_replaced_and_route_popped)
 	ASSERT_EQ(SIP_ERR_BAD_ROUTE, (int)err.code);
 }
 
+TEST(contact_replaced_on_request_and_response)
+{
+	static const char ringing[] =
+		"SIP/2.0 180 Ringing\r\n"
+		"Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1\r\n"
+		"Via: SIP/2.0/UDP a.example.com;branch=z9hG4bKa1\r\n"
+		"To: <sip:bob@b.example.com>;tag=t1\r\n"
+		"From: <sip:a@a.example.com>;tag=f1\r\n"
+		"Call-ID: r1\r\n"
+		"CSeq: 10 INVITE\r\n"
+		"Contact: <sip:bob@10.0.0.2>;expires=60, <sip:bob@10.0.0.3>\r\n"
+		"Content-Length: 0\r\n"
+		"\r\n";
+	struct sip_edits e = {
+		.pop_via = true,
+		.contact = S("<sip:bob@10.0.0.2;siphon-nat=192.0.2.1~5060>"
+			     ";expires=60"),
+	};
+	struct sip_error err;
+	int n;
+
+	n = forward(ringing, &e, &err);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, parse(&back, out, n));
+	/* the first value replaced, the other kept as received */
+	ASSERT_STREQ("<sip:bob@10.0.0.2;siphon-nat=192.0.2.1~5060>;expires=60"
+		     ", <sip:bob@10.0.0.3>",
+		     value(&back, SIP_HDR_CONTACT));
+	/* a control byte is no Contact */
+	e.contact = S("<sip:bob@10.0.0.2>\r\nX: y");
+	ASSERT_EQ(-1, forward(ringing, &e, &err));
+	ASSERT_EQ(SIP_ERR_BAD_CONTACT, (int)err.code);
+}
+
 TEST(body_replaced_and_length_fixed)
 {
 	struct sip_edits e = { .replace_body = true,

@@ -120,6 +120,9 @@ struct sip_edits {
 	/* 16.6 step 6: a strict next hop gets the Request-URI as the last
 	 * Route value, "<uri>" (.p NULL: none) */
 	struct sip_str append_route;
+	/* the first Contact value replaced (a phone behind NAT marked with
+	 * where it really is), requests and responses; .p NULL: as received */
+	struct sip_str contact;
 	bool replace_body; /* body (and content_type when .p is set) */
 	/* step 9 needs no flag: Content-Length is always made right */
 	struct sip_str body;

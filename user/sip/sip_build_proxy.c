@@ -19,7 +19,7 @@ struct fwd {
 	struct sip_wr w;
 	struct sip_str body;
 	int max_forwards; /* the value to write, or -1: copy as received */
-	bool via_added, rr_added, via_popped, via_replaced;
+	bool via_added, rr_added, via_popped, via_replaced, contact_replaced;
 	unsigned int routes_popped;
 	const struct sip_hdr *last_route; /* its last value: drop_last_route */
 	bool cl_written, ct_written;
@@ -198,6 +198,9 @@ static int check_edits(struct fwd *f, struct sip_error *err)
 		return fail(err, SIP_ERR_BAD_VIA, m->hdr_end);
 	if (e->append_route.p && !request_uri_ok(e->append_route))
 		return fail(err, SIP_ERR_BAD_ROUTE, 0);
+	if (e->contact.p &&
+	    (!e->contact.len || !sip_build_text_ok(e->contact)))
+		return fail(err, SIP_ERR_BAD_CONTACT, 0);
 	if ((e->pop_routes || e->drop_last_route) && !m->count[SIP_HDR_ROUTE])
 		return fail(err, SIP_ERR_BAD_ROUTE, m->hdr_end);
 	f->max_forwards = -1;
@@ -369,6 +372,12 @@ static int edit_line(struct fwd *f, const struct sip_hdr *h, struct sip_str raw,
 		/* identical copies stay identical (sip_msg_validate()) */
 		write_number_line(f, h->name, (uint32_t)f->max_forwards);
 		return 0;
+	case SIP_HDR_CONTACT:
+		if (!e->contact.p || f->contact_replaced)
+			break;
+		f->contact_replaced = true;
+		return write_replaced(f, h, e->contact, SIP_ERR_BAD_CONTACT,
+				      err);
 	case SIP_HDR_CONTENT_LENGTH:
 		content_length(f, h, raw);
 		return 0;

@@ -76,7 +76,11 @@
 	X(SDP_NO_SPACE, "SDP: rewritten body does not fit")                  \
 	X(SDP_TOO_MANY_ATTRS, "SDP: too many a= lines")                      \
 	/* proxy (sip_build.h) */                                           \
-	X(TOO_MANY_HOPS, "Max-Forwards reached zero")
+	X(TOO_MANY_HOPS, "Max-Forwards reached zero")                         \
+	/* multipart bodies (sip_multipart.h) */                             \
+	X(MULTIPART_NO_BOUNDARY, "multipart: no boundary parameter")         \
+	X(MULTIPART_BAD_BODY, "multipart: bad delimiter or part")            \
+	X(MULTIPART_TOO_MANY_PARTS, "multipart: too many parts")
 
 #define SIP_ERROR_ENUM(name, phrase) SIP_ERR_##name,
 enum sip_err { SIP_ERRORS(SIP_ERROR_ENUM) SIP_ERR_MAX };

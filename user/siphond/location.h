@@ -28,7 +28,14 @@ struct binding {
 	uint32_t cseq;
 	uint16_t q; /* 0..1000; 1000 when the Contact had none */
 	uint64_t expires_ms; /* absolute, on the daemon's clock */
-	struct sd_peer source; /* where the REGISTER came from */
+	/*
+	 * Where the REGISTER came from (RFC 3581: received and rport), which
+	 * for a phone behind NAT is the NAT's mapping: new calls go there,
+	 * the Contact stays the Request-URI (as Kamailio's
+	 * fix_nated_register keeps "received"; RFC 5626 flow tokens would
+	 * need the phones' support). Inside a dialog, nat_mark.h.
+	 */
+	struct sd_peer source;
 };
 
 #define LOCATION_COUNTERS(X)                                    \

@@ -15,6 +15,7 @@
 #include "media_ports.h"
 #include "media_store.h"
 #include "sdp/sdp.h"
+#include "sip/sip_multipart.h"
 
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
@@ -88,6 +89,13 @@ struct media {
 	int32_t *buckets;
 	struct media_session *slots; /* the store's records */
 	struct media_undo **undo; /* by slot: a re-offer in progress */
+	/* media_sdp.c: the multipart body (RFC 5621) the SDP last read by
+	 * media_sdp_of() came in, for media_write_sdp() to put the new SDP
+	 * back into; .whole.p NULL: that SDP was the whole body */
+	struct media_body {
+		struct sip_str whole;
+		struct sip_mp_part part;
+	} body;
 	struct media_stats stats;
 	/* ends a call siphond gives up (media_reap): NULL, flows only */
 	media_hangup_fn hangup;
@@ -139,7 +147,8 @@ struct media_session *media_session_by_call_id(struct media *md,
  */
 void media_set_hangup(struct media *md, media_hangup_fn fn, void *arg);
 
-/* media_sdp.c: the SDP body of m, parsed into s; false when none */
+/* media_sdp.c: the SDP body of m, or its application/sdp part in a
+ * multipart body, parsed into s; false when none */
 bool media_sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s);
 /*
  * Where stream i of s, in a message from src, wants its RTP and RTCP;
@@ -156,7 +165,8 @@ bool media_update_ends(const struct media *md, const struct sdp_session *s,
 /* stream r names the relay at port (and port + 1 for RTCP unless mux) */
 void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
 		     uint16_t port, bool mux);
-/* s rewritten as rw says (o= too, as configured) into out: *body */
+/* s rewritten as rw says (o= too, as configured) into out: *body, the
+ * whole multipart body around it when s was one of its parts */
 int media_write_sdp(const struct media *md, const struct sdp_session *s,
 		    struct sdp_rewrite *rw, char *out, size_t cap,
 		    struct sip_str *body);

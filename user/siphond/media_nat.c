@@ -74,3 +74,36 @@ bool media_behind_nat(enum cfg_media_nat mode, const struct endpoint *sdp,
 	pub->port = sdp->port;
 	return true;
 }
+
+/* the Contact's host as an endpoint; false when it names a host */
+static bool contact_endpoint(const struct sip_uri *uri, struct endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	if (uri->host_type == SIP_URI_HOST_IPV4) {
+		ep->family = SIPHON_AF_INET;
+		memcpy(ep->addr, uri->addr, 4);
+		return true;
+	}
+	if (uri->host_type == SIP_URI_HOST_IPV6) {
+		ep->family = SIPHON_AF_INET6;
+		memcpy(ep->addr, uri->addr, 16);
+		return true;
+	}
+	return false;
+}
+
+bool media_nat_contact(enum cfg_media_nat mode, const struct sip_uri *contact,
+		       const union sd_sockaddr *src)
+{
+	struct endpoint ep, from;
+
+	if (mode == CFG_NAT_NO)
+		return false;
+	if (!contact_endpoint(contact, &ep))
+		return mode == CFG_NAT_DIFFERS;
+	/* another family than the source: not the address it came from */
+	if (source_of(src, &ep, &from) &&
+	    !memcmp(from.addr, ep.addr, sizeof(ep.addr)))
+		return false;
+	return mode == CFG_NAT_DIFFERS || media_addr_private(&ep);
+}

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "endpoint.h"
 #include "siphon/flow.h"
+#include "sip/sip_uri.h"
 #include "sockaddr.h"
 
 /* RFC 1918, RFC 6598 (shared, CGN), link-local, and IPv6 ULA (RFC 4193) */
@@ -28,5 +29,15 @@ bool media_addr_private(const struct endpoint *ep);
  */
 bool media_behind_nat(enum cfg_media_nat mode, const struct endpoint *sdp,
 		      const union sd_sockaddr *src, struct endpoint *pub);
+
+/*
+ * The same question for signalling: a message from src whose Contact is
+ * contact comes from a phone behind NAT (its Contact gets siphond's mark,
+ * nat_mark.h). Its address is compared, not its port: a phone may listen
+ * on another port than it sends from. A Contact naming a host, not an
+ * address, is behind NAT for "differs" only.
+ */
+bool media_nat_contact(enum cfg_media_nat mode, const struct sip_uri *contact,
+		       const union sd_sockaddr *src);
 
 #endif /* SIPHOND_MEDIA_NAT_H */

@@ -10,20 +10,55 @@
 #include "media_internal.h"
 #include "media_nat.h"
 
+/*
+ * The SDP of a body of type ct: the body itself, or the application/sdp
+ * part of a multipart one (an SDP next to ISUP or XML, as trunks send),
+ * noted in md->body so the rewritten SDP goes back into its place.
+ */
+static bool sdp_text_of(struct media *md, const struct sip_content_type *ct,
+			struct sip_str body, struct sip_str *text)
+{
+	struct sip_error e;
+	int r;
+
+	md->body.whole = SIP_STR_NULL;
+	if (sip_str_ieq_cstr(ct->type, "application") &&
+	    sip_str_ieq_cstr(ct->subtype, "sdp")) {
+		*text = body;
+		return true;
+	}
+	if (!sip_multipart_is(ct))
+		return false;
+	r = sip_multipart_find(ct, body, "application", "sdp", &md->body.part,
+			       &e);
+	if (r < 0) {
+		md->stats.sdp_errors++;
+		pr_debug("media: multipart body not anchored: %s\n",
+			 sip_err_phrase(e.code));
+	}
+	if (r <= 0)
+		return false;
+	md->body.whole = body;
+	*text = md->body.part.content;
+	return true;
+}
+
 /* the SDP body of m, parsed into s; false when m carries none */
 bool media_sdp_of(struct media *md, struct sip_msg *m, struct sdp_session *s)
 {
 	const struct sip_content_type *ct;
 	struct sip_error e;
+	struct sip_str text;
 
+	md->body.whole = SIP_STR_NULL;
 	if (!m->body.len || !m->count[SIP_HDR_CONTENT_TYPE])
 		return false;
 	ct = sip_msg_content_type(m, &e);
-	if (!ct || !sip_str_ieq_cstr(ct->type, "application") ||
-	    !sip_str_ieq_cstr(ct->subtype, "sdp"))
+	if (!ct || !sdp_text_of(md, ct, m->body, &text))
 		return false;
-	if (sdp_parse(m->body.p, m->body.len, s, &e)) {
+	if (sdp_parse(text.p, text.len, s, &e)) {
 		md->stats.sdp_errors++;
+		md->body.whole = SIP_STR_NULL;
 		pr_debug("media: SDP not anchored: %s\n",
 			 sip_err_phrase(e.code));
 		return false;
@@ -90,6 +125,27 @@ bool media_update_ends(const struct media *md, const struct sdp_session *s,
 	return true;
 }
 
+/* the new SDP in its part's place, every other byte of the body kept */
+static int write_in_multipart(const struct media *md,
+			      const struct sdp_session *s,
+			      struct sdp_rewrite *rw, char *out, size_t cap,
+			      struct sip_str *body)
+{
+	static char sdp[SIP_MSG_MAX];
+	struct sip_error e;
+	size_t len;
+	int n;
+
+	if (sdp_rewrite(s, rw, sdp, sizeof(sdp), &len, &e))
+		return -1;
+	n = sip_multipart_splice(md->body.whole, &md->body.part,
+				 sip_str_of(sdp, len), out, cap);
+	if (n < 0)
+		return -1;
+	*body = sip_str_of(out, (size_t)n);
+	return 0;
+}
+
 int media_write_sdp(const struct media *md, const struct sdp_session *s,
 		    struct sdp_rewrite *rw, char *out, size_t cap,
 		    struct sip_str *body)
@@ -102,6 +158,8 @@ int media_write_sdp(const struct media *md, const struct sdp_session *s,
 		rw->set_origin = true;
 		rw->origin = md->relay_text;
 	}
+	if (md->body.whole.p && md->body.part.content.p == s->buf)
+		return write_in_multipart(md, s, rw, out, cap, body);
 	if (sdp_rewrite(s, rw, out, cap, &len, &e))
 		return -1;
 	*body = sip_str_of(out, len);

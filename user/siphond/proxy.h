@@ -59,6 +59,9 @@ struct pcall {
 	struct tw_timer timer_c;
 	struct media_ref media; /* the call's anchored media, if any */
 	bool media_reinvite; /* a re-INVITE's or UPDATE's: failing ends nothing */
+	/* siphond is on the dialog's route: the Contact of a phone behind
+	 * NAT is marked, the request's and its responses' (nat_mark.h) */
+	bool nat_contacts;
 };
 
 /* proxy_request.c */
@@ -89,6 +92,13 @@ bool proxy_uri_is_us(struct siphond *d, struct sip_str uri);
 int proxy_uri_peer(struct siphond *d, struct sip_str uri,
 		   const struct sd_peer *from, struct sd_peer *to);
 /*
+ * A Request-URI with siphond's NAT mark (nat_mark.h): 1 and *t is the
+ * NAT's mapping with the URI unmarked (valid until the next call); 0: no
+ * mark; -1: a bad one.
+ */
+int proxy_nat_target(struct siphond *d, struct sip_str uri,
+		     const struct sd_peer *from, struct target *t);
+/*
  * The targets of a request for one of our domains (location service, then
  * static routes). Returns how many (0: nobody), at most max; the URIs
  * point into the location service or the request.
@@ -112,6 +122,15 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 void proxy_forward_stateless(struct siphond *d, struct sip_msg *m,
 			     const struct target *t, const struct route_fix *rf,
 			     struct sip_str body);
+
+/* proxy_nat.c */
+/*
+ * m came from a phone behind NAT ([media] nat): 1 and *contact is its
+ * first Contact value marked with from (in buf); 0: leave it alone.
+ */
+int proxy_nat_contact(struct siphond *d, struct sip_msg *m,
+		      const struct sd_peer *from, char *buf, size_t cap,
+		      struct sip_str *contact);
 
 /* proxy_response.c */
 struct pcall *pcall_new(struct siphond *d, struct txn *st, bool invite);

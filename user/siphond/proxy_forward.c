@@ -219,11 +219,21 @@ unsigned int proxy_forward(struct pcall *pc, struct sip_msg *m,
 	struct txn *ct;
 	int len, blen;
 
+	char contact_buf[SIP_VALUE_MAX];
+	struct sip_str contact = SIP_STR_NULL;
+
+	/* on the dialog's route (recorded now, or ours to pop): a phone
+	 * behind NAT is reached inside it through its mapping */
+	pc->nat_contacts = record_route || rf->pop;
+	if (pc->nat_contacts)
+		proxy_nat_contact(d, m, from, contact_buf, sizeof(contact_buf),
+				  &contact);
 	for (i = 0; i < n && pc->nbranches < PROXY_BRANCHES_MAX; i++) {
 		struct pbranch *b = &pc->b[pc->nbranches];
 
 		common_edits(d, m, from, &t[i], rf, via_buf, sizeof(via_buf),
 			     &e);
+		e.contact = contact;
 		if (body.p) {
 			/* the Content-Type stays: only the SDP changed */
 			e.replace_body = true;

@@ -143,11 +143,17 @@ static void forward_up(struct pcall *pc, struct sip_msg *m,
 {
 	static char out[SIP_MSG_MAX], sdp[SIP_MSG_MAX];
 	struct sip_edits e = { .pop_via = true };
+	char contact[SIP_VALUE_MAX];
 	struct sip_error err;
 	int n;
 
 	if (!pc->st)
 		return;
+	/* the callee behind NAT: the caller's requests in the dialog come
+	 * back with its mapping (a 3xx's Contacts are targets: left alone) */
+	if (pc->nat_contacts && m->status > 100 && m->status < 300)
+		proxy_nat_contact(pc->d, m, from, contact, sizeof(contact),
+				  &e.contact);
 	/* the answer in a 18x or 2xx: relay ports for the caller, flows in */
 	if (pc->media.gen &&
 	    media_answer(pc->d->media, pc->media, m, &from->addr,

@@ -93,8 +93,17 @@ int proxy_route_next_hop(struct siphond *d, struct sip_msg *m,
 
 	t->ruri = m->uri;
 	t->strict_next = false;
-	if (!rf->beyond)
-		return proxy_uri_peer(d, m->uri, from, &t->to);
+	if (!rf->beyond) {
+		/* an ACK, say, to a phone behind NAT: through its mapping */
+		switch (proxy_nat_target(d, m->uri, from, t)) {
+		case 1:
+			return 0;
+		case 0:
+			return proxy_uri_peer(d, m->uri, from, &t->to);
+		default:
+			return -1;
+		}
+	}
 	if (nth_route(m, rf->pop, &route) ||
 	    sip_uri_parse(route.uri, &uri, &e))
 		return -1;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "nat_mark.h"
 #include "proxy.h"
 #include "sip/sip_uri.h"
 
@@ -82,7 +83,35 @@ int proxy_uri_peer(struct siphond *d, struct sip_str text,
 	return peer_of_uri(d, &uri, from, to);
 }
 
-/* a registered phone is reached where its REGISTER came from */
+int proxy_nat_target(struct siphond *d, struct sip_str uri,
+		     const struct sd_peer *from, struct target *t)
+{
+	/* one request is routed at a time; its copies are made before the
+	 * next one comes */
+	static char ruri[SIP_VALUE_MAX];
+	union sd_sockaddr to;
+	int r;
+
+	r = nat_mark_take(uri, ruri, sizeof(ruri), &t->ruri, &to);
+	if (r <= 0)
+		return r;
+	memset(&t->to, 0, sizeof(t->to));
+	t->to.addr = to;
+	t->to.proto = SD_PROTO_UDP; /* only UDP phones are marked */
+	t->strict_next = false;
+	if (pick_listener(d, &t->to, from))
+		return -1;
+	d->stats.nat_marked_requests++;
+	return 1;
+}
+
+/*
+ * A registered phone is reached where its REGISTER came from (RFC 3581:
+ * the source address and port, with the binding, as Kamailio's
+ * fix_nated_register keeps its received): behind NAT, that is the NAT's
+ * mapping, which the phone keeps open by registering again. The Contact
+ * stays the Request-URI, as the phone wrote it.
+ */
 static unsigned int from_location(struct siphond *d, const char *aor,
 				  struct target *out, unsigned int max)
 {
@@ -131,6 +160,9 @@ unsigned int proxy_targets(struct siphond *d, struct sip_msg *m,
 
 	if (!max || sip_uri_parse(m->uri, &uri, &e))
 		return 0;
+	/* inside a dialog with a phone behind NAT: through its mapping */
+	if (proxy_nat_target(d, m->uri, from, out) == 1)
+		return 1;
 	if (location_aor_key(&uri, aor, sizeof(aor)) > 0) {
 		n = from_location(d, aor, out, max);
 		if (n)

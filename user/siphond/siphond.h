@@ -49,7 +49,9 @@
 	X(cancels) /* CANCEL matched to its INVITE */                        \
 	X(cancels_unmatched) /* 481 */                                       \
 	X(timer_c) /* INVITE branches ended by timer C */                    \
-	X(local_replies) /* OPTIONS to siphond itself */
+	X(local_replies) /* OPTIONS to siphond itself */                     \
+	X(nat_marked_contacts) /* Contacts of phones behind NAT marked */    \
+	X(nat_marked_requests) /* requests sent through a NAT's mapping */
 
 struct proxy_stats {
 	PROXY_COUNTERS(SD_COUNTER_FIELD)
