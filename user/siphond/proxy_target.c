@@ -99,7 +99,7 @@ int proxy_nat_target(struct siphond *d, struct sip_str uri,
 	t->to.addr = to;
 	t->to.proto = SD_PROTO_UDP; /* only UDP phones are marked */
 	t->strict_next = false;
-	if (pick_listener(d, &t->to, from))
+	if (proxy_pick_listener(d, &t->to, from))
 		return -1;
 	d->stats.nat_marked_requests++;
 	return 1;
