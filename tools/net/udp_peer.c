@@ -388,7 +388,8 @@ static int do_spray(const struct endpoint *bind_ep, char *list, long rounds,
  * RTP_EARLY_S ahead of their time. Every socket receives meanwhile and
  * counts what arrives, "from-expected" when it comes from the address
  * (any port) of its first stream's destination: the relay's. After the
- * last send it waits up to WAIT_MS for the rest, then prints
+ * last send it waits up to WAIT_MS for the rest (it stops sending sooner
+ * when it falls RTP_GIVE_UP_S behind its schedule), then prints
  *   sent N received M from-expected K secs S late_ms L max_lag_ms X
  *   send_errors E
  * on one line: secs from the first send to the last; late_ms how far
@@ -399,6 +400,8 @@ static int do_spray(const struct endpoint *bind_ep, char *list, long rounds,
 #define RTP_MAX_SOCKS 16
 #define RTP_BATCH 64
 #define RTP_EARLY_S 0.001
+/* this far behind, the pace is lost for good: stop and say so */
+#define RTP_GIVE_UP_S 1.0
 
 struct rtp_stream {
 	struct sockaddr_storage to;
@@ -520,7 +523,8 @@ static int rtp_load(struct rtp_run *r, const char *path)
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (rtp_line(r, line, &netns)) {
-			fprintf(stderr, "udp_peer: %s:%d: bad stream (BIND:PORT "
+			fprintf(stderr,
+				"udp_peer: %s:%d: bad stream (BIND:PORT "
 				"DEST:PORT or netns NAME; at most %d)\n",
 				path, lineno, RTP_MAX_STREAMS);
 			fclose(f);
@@ -566,18 +570,23 @@ static void rtp_drain(struct rtp_run *r)
 	for (i = 0; i < r->nsocks; i++) {
 		do {
 			for (k = 0; k < RTP_BATCH; k++) {
-				iov[k] = (struct iovec){ bufs[k], sizeof(bufs[k]) };
-				msgs[k] = (struct mmsghdr){ .msg_hdr = {
-					.msg_name = &from[k],
-					.msg_namelen = sizeof(from[k]),
-					.msg_iov = &iov[k], .msg_iovlen = 1 } };
+				iov[k] = (struct iovec){ bufs[k],
+							 sizeof(bufs[k]) };
+				msgs[k] = (struct mmsghdr){
+					.msg_hdr = { .msg_name = &from[k],
+						     .msg_namelen =
+							     sizeof(from[k]),
+						     .msg_iov = &iov[k],
+						     .msg_iovlen = 1 }
+				};
 			}
 			n = recvmmsg(r->socks[i].fd, msgs, RTP_BATCH,
 				     MSG_DONTWAIT, NULL);
 			for (k = 0; k < n; k++) {
 				r->t.got++;
 				r->t.bytes += msgs[k].msg_len;
-				if (same_endpoint(&from[k], &r->socks[i].expect))
+				if (same_endpoint(&from[k],
+						  &r->socks[i].expect))
 					r->t.expected++;
 			}
 		} while (n == RTP_BATCH);
@@ -595,7 +604,8 @@ static void rtp_wait(struct rtp_run *r, double until)
 	if (left <= 0)
 		return;
 	for (i = 0; i < r->nsocks; i++)
-		pfd[i] = (struct pollfd){ .fd = r->socks[i].fd, .events = POLLIN };
+		pfd[i] = (struct pollfd){ .fd = r->socks[i].fd,
+					  .events = POLLIN };
 	ts.tv_sec = (time_t)left;
 	ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
 	if (ppoll(pfd, r->nsocks, &ts, NULL) > 0)
@@ -625,9 +635,10 @@ static long rtp_send(struct rtp_run *r, long j, long due, long *errors)
 			memset(bufs[k], 0xff, sizeof(bufs[k]));
 		rtp_header(bufs[k], st, round, r->pps);
 		iov[k] = (struct iovec){ bufs[k], r->size };
-		msgs[k] = (struct mmsghdr){ .msg_hdr = {
-			.msg_name = &st->to, .msg_namelen = st->len,
-			.msg_iov = &iov[k], .msg_iovlen = 1 } };
+		msgs[k] = (struct mmsghdr){ .msg_hdr = { .msg_name = &st->to,
+							 .msg_namelen = st->len,
+							 .msg_iov = &iov[k],
+							 .msg_iovlen = 1 } };
 	}
 	n = sendmmsg(r->socks[sock].fd, msgs, k, 0);
 	if (n == k)
@@ -661,6 +672,8 @@ static int do_rtp(const char *list, long seconds, long pps, long size,
 		lag = now - due_at;
 		if (lag > max_lag)
 			max_lag = lag;
+		if (lag > RTP_GIVE_UP_S)
+			break;
 		i = (long)((now + RTP_EARLY_S - t0) * rate) + 1;
 		used = rtp_send(&r, j, i < total ? i : total, &errors);
 		if (!j)
@@ -670,17 +683,19 @@ static int do_rtp(const char *list, long seconds, long pps, long size,
 		rtp_drain(&r);
 	}
 	deadline = now_sec() + wait_ms / 1000.0;
-	while (r.t.got < total - errors && now_sec() < deadline)
+	while (r.t.got < j - errors && now_sec() < deadline)
 		rtp_wait(&r, deadline);
 	for (i = 0; i < r.nsocks; i++)
 		close(r.socks[i].fd);
 	free(r.streams);
 	printf("sent %ld received %ld from-expected %ld secs %.3f late_ms %.1f "
-	       "max_lag_ms %.1f send_errors %ld\n", total - errors, r.t.got,
-	       r.t.expected, last - first,
-	       (last - (t0 + (double)(total - 1) / rate)) * 1000,
-	       max_lag * 1000, errors);
-	return !errors && r.t.got == total && r.t.expected == total ? 0 : 1;
+	       "max_lag_ms %.1f send_errors %ld\n",
+	       j - errors, r.t.got, r.t.expected, last - first,
+	       (last - (t0 + (double)(j - 1) / rate)) * 1000, max_lag * 1000,
+	       errors);
+	if (j < total || errors)
+		return 1;
+	return r.t.got == total && r.t.expected == total ? 0 : 1;
 }
 
 static int usage(void);
