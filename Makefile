@@ -116,6 +116,7 @@ bench: | deps
 	$(Q)tools/bench/relay
 	$(Q)tools/bench/cps
 	$(Q)tools/bench/cps --media
+	$(Q)tools/bench/calls
 
 tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
 

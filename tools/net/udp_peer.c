@@ -9,6 +9,7 @@
  *   udp_peer probe BIND_ADDR:PORT DEST_ADDR:PORT COUNT WAIT_MS < MESSAGE
  *   udp_peer spray BIND_ADDR:PORT DEST_ADDR:PORT,... ROUNDS SIZE GAP_US
  *                  FROM_ADDR[:PORT] TIMEOUT_MS
+ *   udp_peer rtp LIST SECONDS PPS SIZE WAIT_MS
  *
  * send: COUNT datagrams of SIZE bytes, numbered; with "rtp" the payload
  * starts with an RTP header (version 2, PT 0, sequence and timestamp
@@ -29,6 +30,8 @@
  * RTP packet to each destination in turn, then a pause of GAP_US; at the
  * same time it receives, and waits (bounded) for as many as it sent, from
  * FROM (without a port: any port of that address). Prints "sent N received M from-expected K".
+ * rtp: the media of many calls at a phone's pace, for tools/bench/calls;
+ * see do_rtp() below.
  * Exit 0 when all COUNT arrived from the expected source, else 1.
  */
 #include <errno.h>
@@ -42,6 +45,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "benchnet.h"
 #include "endpoint.h"
 #include "siphon/flow.h"
 
@@ -397,6 +401,346 @@ static int do_spray(const struct endpoint *bind_ep, char *list, long rounds,
 	return report(&t, rounds * n) || sent != rounds * n;
 }
 
+/*
+ * rtp: the RTP of many calls, each stream at a phone's pace, for
+ * tools/bench/calls. LIST holds a stream a line, "BIND:PORT DEST:PORT";
+ * a line "netns NAME" opens the sockets of the lines after it in that
+ * namespace (as `ip netns` names it), so one process can be both phones.
+ * Streams with the same BIND share one socket, as a phone's calls share
+ * its media port. Each stream sends PPS packets a second for SECONDS:
+ * SIZE bytes with an RTP header (version 2, PT 0, an SSRC of its own,
+ * sequence +1 and timestamp +8000/PPS a packet), the streams' packets
+ * spread evenly over each 1/PPS s and sent with sendmmsg(), up to
+ * RTP_BATCH consecutive streams of one socket at a time, at most
+ * RTP_EARLY_S ahead of their time. Every socket receives meanwhile and
+ * counts what arrives, "from-expected" when it comes from the address
+ * (any port) of its first stream's destination: the relay's. After the
+ * last send it waits up to WAIT_MS for the rest (it stops sending sooner
+ * when it falls RTP_GIVE_UP_S behind its schedule), then prints
+ *   sent N received M from-expected K secs S late_ms L max_lag_ms X
+ *   send_errors E
+ * on one line: secs from the first send to the last; late_ms how far
+ * behind its schedule the last packet went out, max_lag_ms the most any
+ * batch was: a sender that cannot keep the pace shows it there.
+ */
+#define RTP_MAX_STREAMS 100000
+#define RTP_MAX_SOCKS 16
+#define RTP_BATCH 64
+#define RTP_EARLY_S 0.001
+/* this far behind, the pace is lost for good: stop and say so */
+#define RTP_GIVE_UP_S 1.0
+
+struct rtp_stream {
+	struct sockaddr_storage to;
+	socklen_t len;
+	int sock; /* index in rtp_run.socks */
+	__u32 ssrc, ts0;
+	__u16 seq0;
+};
+
+struct rtp_sock {
+	int fd;
+	int netns; /* how many "netns" lines came before it */
+	struct endpoint bind;
+	struct endpoint expect; /* the address packets should come from */
+};
+
+struct rtp_run {
+	struct rtp_stream *streams;
+	int nstreams;
+	struct rtp_sock socks[RTP_MAX_SOCKS];
+	int nsocks;
+	long size, pps;
+	struct tally t;
+	__u32 rand;
+};
+
+static __u32 rtp_random(struct rtp_run *r)
+{
+	/* xorshift32: distinct SSRCs and starting points, nothing more */
+	r->rand ^= r->rand << 13;
+	r->rand ^= r->rand >> 17;
+	r->rand ^= r->rand << 5;
+	return r->rand;
+}
+
+static bool same_bind(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->family == b->family && a->port == b->port &&
+	       !memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+/* the socket bound to bind in the current namespace, opened on first use */
+static int rtp_sock_for(struct rtp_run *r, const struct endpoint *bind,
+			const struct endpoint *dest, int netns)
+{
+	struct rtp_sock *s;
+	int i;
+
+	for (i = 0; i < r->nsocks; i++)
+		if (r->socks[i].netns == netns &&
+		    same_bind(&r->socks[i].bind, bind))
+			return i;
+	if (r->nsocks == RTP_MAX_SOCKS) {
+		fprintf(stderr, "udp_peer: more than %d sockets\n",
+			RTP_MAX_SOCKS);
+		return -1;
+	}
+	s = &r->socks[r->nsocks];
+	s->fd = open_bound(bind);
+	if (s->fd < 0) {
+		perror("udp_peer: bind");
+		return -1;
+	}
+	/* bursts of thousands of calls' packets: room for a few periods */
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ 32 << 20 },
+		   sizeof(int));
+	s->netns = netns;
+	s->bind = *bind;
+	s->expect = *dest;
+	s->expect.port = 0;
+	return r->nsocks++;
+}
+
+/* one line of LIST: a stream, a namespace, or nothing; 0 or -1 */
+static int rtp_line(struct rtp_run *r, char *line, int *netns)
+{
+	struct endpoint bind, dest;
+	struct rtp_stream *st;
+	char a[128], b[128];
+	int n = sscanf(line, "%127s %127s", a, b), err;
+
+	if (n < 1 || a[0] == '#')
+		return 0;
+	if (!strcmp(a, "netns") && n == 2) {
+		err = netns_enter(b);
+		if (err) {
+			fprintf(stderr, "udp_peer: netns %s: %s\n", b,
+				strerror(-err));
+			return -1;
+		}
+		(*netns)++;
+		return 0;
+	}
+	if (n != 2 || endpoint_parse(a, false, &bind) ||
+	    endpoint_parse(b, false, &dest) || r->nstreams == RTP_MAX_STREAMS)
+		return -1;
+	st = &r->streams[r->nstreams];
+	st->sock = rtp_sock_for(r, &bind, &dest, *netns);
+	if (st->sock < 0)
+		return -1;
+	st->len = sockaddr_of(&dest, &st->to);
+	st->ssrc = rtp_random(r);
+	st->ts0 = rtp_random(r);
+	st->seq0 = rtp_random(r);
+	r->nstreams++;
+	return 0;
+}
+
+static int rtp_load(struct rtp_run *r, const char *path)
+{
+	char line[300];
+	int lineno = 0, netns = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		perror("udp_peer: rtp list");
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (rtp_line(r, line, &netns)) {
+			fprintf(stderr,
+				"udp_peer: %s:%d: bad stream (BIND:PORT "
+				"DEST:PORT or netns NAME; at most %d)\n",
+				path, lineno, RTP_MAX_STREAMS);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (!r->nstreams)
+		fprintf(stderr, "udp_peer: %s: no streams\n", path);
+	return r->nstreams ? 0 : -1;
+}
+
+/* the RTP header of a stream's packet in round `round` */
+static void rtp_header(unsigned char *buf, const struct rtp_stream *st,
+		       long round, long pps)
+{
+	__u16 seq = st->seq0 + round;
+	__u32 ts = st->ts0 + round * (8000 / pps);
+
+	buf[0] = 0x80; /* version 2 */
+	buf[1] = 0; /* PCMU */
+	buf[2] = seq >> 8;
+	buf[3] = seq;
+	buf[4] = ts >> 24;
+	buf[5] = ts >> 16;
+	buf[6] = ts >> 8;
+	buf[7] = ts;
+	buf[8] = st->ssrc >> 24;
+	buf[9] = st->ssrc >> 16;
+	buf[10] = st->ssrc >> 8;
+	buf[11] = st->ssrc;
+}
+
+/* read whatever is queued on every socket, without blocking */
+static void rtp_drain(struct rtp_run *r)
+{
+	static unsigned char bufs[RTP_BATCH][MAX_SIZE + 1];
+	static struct sockaddr_storage from[RTP_BATCH];
+	struct mmsghdr msgs[RTP_BATCH];
+	struct iovec iov[RTP_BATCH];
+	int i, k, n;
+
+	for (i = 0; i < r->nsocks; i++) {
+		do {
+			for (k = 0; k < RTP_BATCH; k++) {
+				iov[k] = (struct iovec){ bufs[k],
+							 sizeof(bufs[k]) };
+				msgs[k] = (struct mmsghdr){
+					.msg_hdr = { .msg_name = &from[k],
+						     .msg_namelen =
+							     sizeof(from[k]),
+						     .msg_iov = &iov[k],
+						     .msg_iovlen = 1 }
+				};
+			}
+			n = recvmmsg(r->socks[i].fd, msgs, RTP_BATCH,
+				     MSG_DONTWAIT, NULL);
+			for (k = 0; k < n; k++) {
+				r->t.got++;
+				r->t.bytes += msgs[k].msg_len;
+				if (same_endpoint(&from[k],
+						  &r->socks[i].expect))
+					r->t.expected++;
+			}
+		} while (n == RTP_BATCH);
+	}
+}
+
+/* receive until the monotonic time `until` (seconds) */
+static void rtp_wait(struct rtp_run *r, double until)
+{
+	struct pollfd pfd[RTP_MAX_SOCKS];
+	struct timespec ts;
+	double left = until - now_sec();
+	int i;
+
+	if (left <= 0)
+		return;
+	for (i = 0; i < r->nsocks; i++)
+		pfd[i] = (struct pollfd){ .fd = r->socks[i].fd,
+					  .events = POLLIN };
+	ts.tv_sec = (time_t)left;
+	ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+	if (ppoll(pfd, r->nsocks, &ts, NULL) > 0)
+		rtp_drain(r);
+}
+
+/*
+ * Send packets [j, due) as far as one sendmmsg() goes: consecutive streams
+ * on one socket. Returns how many packets it used up, sent or not; counts
+ * the ones that failed in *errors.
+ */
+static long rtp_send(struct rtp_run *r, long j, long due, long *errors)
+{
+	static unsigned char bufs[RTP_BATCH][MAX_SIZE];
+	struct mmsghdr msgs[RTP_BATCH];
+	struct iovec iov[RTP_BATCH];
+	int first = j % r->nstreams, sock = r->streams[first].sock, k, n;
+	long round = j / r->nstreams;
+
+	for (k = 0; k < RTP_BATCH && k < due - j && first + k < r->nstreams;
+	     k++) {
+		struct rtp_stream *st = &r->streams[first + k];
+
+		if (st->sock != sock)
+			break;
+		if (bufs[k][12] != 0xff) /* the payload: PCMU silence */
+			memset(bufs[k], 0xff, sizeof(bufs[k]));
+		rtp_header(bufs[k], st, round, r->pps);
+		iov[k] = (struct iovec){ bufs[k], r->size };
+		msgs[k] = (struct mmsghdr){ .msg_hdr = { .msg_name = &st->to,
+							 .msg_namelen = st->len,
+							 .msg_iov = &iov[k],
+							 .msg_iovlen = 1 } };
+	}
+	n = sendmmsg(r->socks[sock].fd, msgs, k, 0);
+	if (n == k)
+		return k;
+	/* the packet after the last one sent failed: skip it */
+	(*errors)++;
+	return (n > 0 ? n : 0) + 1;
+}
+
+static int do_rtp(const char *list, long seconds, long pps, long size,
+		  long wait_ms)
+{
+	struct rtp_run r = { .size = size, .pps = pps };
+	double t0, first = 0, last = 0, lag, max_lag = -1, deadline;
+	long j = 0, total, rate, errors = 0, used, i;
+
+	r.rand = (__u32)time(NULL) ^ ((__u32)getpid() << 16) ^ 0x9e3779b9;
+	r.streams = calloc(RTP_MAX_STREAMS, sizeof(*r.streams));
+	if (!r.streams || rtp_load(&r, list))
+		return 2;
+	rate = r.nstreams * pps;
+	total = rate * seconds;
+	t0 = now_sec();
+	while (j < total) {
+		double now = now_sec(), due_at = t0 + (double)j / rate;
+
+		if (now + RTP_EARLY_S < due_at) {
+			rtp_wait(&r, due_at - RTP_EARLY_S);
+			continue;
+		}
+		lag = now - due_at;
+		if (lag > max_lag)
+			max_lag = lag;
+		if (lag > RTP_GIVE_UP_S)
+			break;
+		i = (long)((now + RTP_EARLY_S - t0) * rate) + 1;
+		used = rtp_send(&r, j, i < total ? i : total, &errors);
+		if (!j)
+			first = now;
+		j += used;
+		last = now_sec();
+		rtp_drain(&r);
+	}
+	deadline = now_sec() + wait_ms / 1000.0;
+	while (r.t.got < j - errors && now_sec() < deadline)
+		rtp_wait(&r, deadline);
+	for (i = 0; i < r.nsocks; i++)
+		close(r.socks[i].fd);
+	free(r.streams);
+	printf("sent %ld received %ld from-expected %ld secs %.3f late_ms %.1f "
+	       "max_lag_ms %.1f send_errors %ld\n",
+	       j - errors, r.t.got, r.t.expected, last - first,
+	       (last - (t0 + (double)(j - 1) / rate)) * 1000, max_lag * 1000,
+	       errors);
+	if (j < total || errors)
+		return 1;
+	return r.t.got == total && r.t.expected == total ? 0 : 1;
+}
+
+static int usage(void);
+
+/* udp_peer rtp LIST SECONDS PPS SIZE WAIT_MS */
+static int rtp_main(char **argv)
+{
+	long seconds = strtol(argv[3], NULL, 10);
+	long pps = strtol(argv[4], NULL, 10);
+	long size = strtol(argv[5], NULL, 10);
+	long wait_ms = strtol(argv[6], NULL, 10);
+
+	if (seconds < 1 || seconds > 600 || pps < 1 || pps > 1000 ||
+	    size < 12 || size > MAX_SIZE || wait_ms < 0 || wait_ms > 60000)
+		return usage();
+	return do_rtp(argv[2], seconds, pps, size, wait_ms);
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -408,7 +752,8 @@ static int usage(void)
 		"       udp_peer probe BIND:PORT DEST:PORT COUNT WAIT_MS "
 		"< MESSAGE\n"
 		"       udp_peer spray BIND:PORT DEST:PORT,... ROUNDS SIZE "
-		"GAP_US FROM[:PORT] TIMEOUT_MS\n");
+		"GAP_US FROM[:PORT] TIMEOUT_MS\n"
+		"       udp_peer rtp LIST SECONDS PPS SIZE WAIT_MS\n");
 	return 2;
 }
 
@@ -431,6 +776,8 @@ int main(int argc, char **argv)
 			return usage();
 		return do_spray(&a, argv[3], count, arg4, gap_us, &b, timeout);
 	}
+	if (argc == 7 && !strcmp(argv[1], "rtp"))
+		return rtp_main(argv);
 	if (argc < 5 || endpoint_parse(argv[2], false, &a) ||
 	    endpoint_parse(argv[3], false, &b))
 		return usage();
