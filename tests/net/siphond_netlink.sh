@@ -117,7 +117,9 @@ media_both_ways() {
 }
 
 # held_call NAME HOLD_MS PORT: a call in the background, its PIDs in
-# CALL_UAS and CALL_UAC
+# CALL_UAS and CALL_UAC. The hold must outlast the checks made during the
+# call even on a loaded machine: a BYE in the middle of the RTP check
+# would cut it short.
 held_call() {
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$1-uas.log" \
 		-sf "$SIPP_DIR/uas_answer.xml" -m 1
@@ -182,7 +184,7 @@ xdp_counted() {
 		.from_callee.packets == 100' <<< "$out" > /dev/null ||
 		{ diag "$(jq -c '.calls[0].streams[0]' <<< "$out")"; return 1; }
 }
-held_call new 3000 5072
+held_call new 6000 5072
 tap_check "a new call after the comeback: its media crosses XDP" \
 	eval 'wait_for nflows 4 && media_both_ways && xdp_counted && call_ended'
 
@@ -229,7 +231,7 @@ tap_check "the call already up kept its flows and its media" \
 	eval 'nflows 4 && media_both_ways && call_ended'
 
 ip -n "$NS_R" addr add $RELAY/24 dev r1
-held_call again 2000 5072
+held_call again 6000 5072
 tap_check "relay address back: logged, a new call's media crosses XDP" \
 	eval 'wait_for logged "relay address $RELAY is back: new calls are anchored again" &&
 	      [ "$(grep -c "relay address $RELAY is back" "$LOGS/siphond.log")" = 2 ] &&
