@@ -20,7 +20,7 @@ fi
 LOGS=$(mktemp -d /tmp/siphond-bad.XXXXXX)
 [ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
 sd_topology "sdx$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-tap_plan 18
+tap_plan 19
 # "prefix 8" leads back to siphond itself: a request to 8... loops
 sd_extra_conf() {
 	printf '[routes]\nroute = prefix 8 %s:5060\n' $SD_ADDR
@@ -155,6 +155,21 @@ tcp_bad_length() {
 }
 tap_check "TCP with a bad Content-Length: connection closed" tcp_bad_length
 
+# 30 more such connections: each is closed and counted, but the log gets at
+# most a burst of lines about them (log_ratelimit.h), not one per peer
+framing_logged() {
+	grep -c "tcp: framing error" "$LOGS/siphond.log"
+}
+tcp_bad_flood() {
+	local i
+	for i in $(seq 30); do
+		tcp_bad_length || return 1
+	done
+	diag "$(framing_logged) framing errors logged for 31 connections"
+	[ "$(framing_logged)" -le 10 ]
+}
+tap_check "30 more of them: closed, and the log is rate-limited" tcp_bad_flood
+
 # a burst of every kind of bad input above but the stateful ones
 burst() {
 	local n=$1
@@ -210,5 +225,5 @@ tap_check "counted: not SIP, orphan responses, 400s, loops" \
 	      at_least proxy bad_requests 1207 &&
 	      at_least proxy loops 1 && at_least proxy too_many_hops 1 &&
 	      at_least proxy bad_extensions 1 && at_least proxy unanswerable 1 &&
-	      at_least tcp framing_errors 1'
+	      at_least tcp framing_errors 31'
 tap_done

@@ -19,6 +19,7 @@
 #include "flow_table.h"
 #include "hash.h"
 #include "log.h"
+#include "log_ratelimit.h"
 #include "media_internal.h"
 
 /* the relay address: [media] address, else the first listener's */
@@ -196,7 +197,8 @@ void media_flow_install(struct media *md, const struct endpoint *relay,
 		return;
 	if (r) {
 		md->stats.flow_errors++;
-		pr_warn("media: flow to port %u not installed: %s\n", in,
+		pr_warn_ratelimited(
+			"media: flow to port %u not installed: %s\n", in,
 			strerror(-r));
 		return;
 	}

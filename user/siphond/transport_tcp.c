@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "log_ratelimit.h"
 #include "sip/sip_limits.h"
 #include "sip/sip_msg.h"
 
@@ -304,8 +305,8 @@ static int conn_queue(struct tcp_conn *c, const char *buf, size_t len)
 	struct tcp_transport *t = c->t;
 
 	if (!out_reserve(c, len)) {
-		pr_warn("tcp: output queue of %u full, closing\n",
-			conn_handle(c));
+		pr_warn_ratelimited("tcp: output queue of %u full, closing\n",
+				    conn_handle(c));
 		conn_close(c, &t->stats.tx_queue_full);
 		return -ENOBUFS;
 	}
@@ -390,9 +391,10 @@ static void conn_connect_done(struct tcp_conn *c)
 	if (err) {
 		char addr[SD_ADDRSTRLEN];
 
-		pr_info("tcp: connect to %s: %s\n",
-			sd_sockaddr_str(&c->remote, addr, sizeof(addr)),
-			strerror(err));
+		pr_info_ratelimited("tcp: connect to %s: %s\n",
+				    sd_sockaddr_str(&c->remote, addr,
+						    sizeof(addr)),
+				    strerror(err));
 		conn_close(c, &t->stats.connect_failed);
 		return;
 	}
@@ -434,8 +436,8 @@ static ssize_t conn_frame_one(struct tcp_conn *c, size_t off)
 	case SIP_FRAME_PONG:
 		return (ssize_t)len;
 	default:
-		pr_info("tcp: framing error on %u: %s\n", conn_handle(c),
-			sip_err_phrase(err.code));
+		pr_info_ratelimited("tcp: framing error on %u: %s\n",
+				    conn_handle(c), sip_err_phrase(err.code));
 		conn_close(c, &t->stats.framing_errors);
 		return -1;
 	}
@@ -623,7 +625,8 @@ static void on_listener_event(struct evloop *l, struct ev_handler *h,
 		if (errno == EINTR || errno == ECONNABORTED)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			pr_warn("tcp: accept: %s\n", strerror(errno));
+			pr_warn_ratelimited("tcp: accept: %s\n",
+					    strerror(errno));
 		return;
 	}
 }
