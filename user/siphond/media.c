@@ -438,8 +438,7 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 			st->anchored = true;
 			st->rtcp_mux = s->media[i].rtcp_mux;
 		}
-		media_anchor_at(md, &rw.media[i], st->caller_side,
-				st->rtcp_mux);
+		media_anchor_offer(md, &rw.media[i], st->caller_side);
 		n++;
 	}
 	if (!n || media_write_sdp(md, s, &rw, out, cap, body))
@@ -497,8 +496,7 @@ int media_offer(struct media *md, struct sip_msg *m,
 		}
 		st->anchored = true;
 		st->rtcp_mux = s.media[i].rtcp_mux;
-		media_anchor_at(md, &rw.media[i], st->callee_side,
-				st->rtcp_mux);
+		media_anchor_offer(md, &rw.media[i], st->callee_side);
 		n++;
 	}
 	if (!n || media_write_sdp(md, &s, &rw, out, cap, body)) {
@@ -540,7 +538,7 @@ static unsigned int new_stream(struct media *md, struct media_session *ms,
 	st->rtcp_mux = s->media[i].rtcp_mux;
 	if (i >= ms->nstreams)
 		ms->nstreams = (uint8_t)(i + 1);
-	media_anchor_at(md, &rw->media[i], *to_side, st->rtcp_mux);
+	media_anchor_offer(md, &rw->media[i], *to_side);
 	return 1;
 }
 
@@ -571,9 +569,8 @@ static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
 				       c ? &st->callee_rtcp : &st->caller_rtcp,
 				       c ? &st->callee_nat : &st->caller_nat))
 			continue;
-		media_anchor_at(md, &rw->media[i],
-				c ? st->caller_side : st->callee_side,
-				st->rtcp_mux);
+		media_anchor_offer(md, &rw->media[i],
+				   c ? st->caller_side : st->callee_side);
 		media_stream_install(md, ms, st, true);
 		n++;
 	}

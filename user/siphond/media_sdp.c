@@ -95,9 +95,9 @@ bool media_stream_ends(const struct media *md, const struct sdp_session *s,
 	       media_behind_nat(md->nat, rtp, src, &pub);
 	if (*nat)
 		*rtp = pub;
+	/* with rtcp-mux too: an offer's RTCP port is where its RTCP goes
+	 * if the answer declines multiplexing (RFC 5761 5.1.1) */
 	*rtcp = *rtp;
-	if (mm->rtcp_mux)
-		return true;
 	rtcp->port = htons(mm->rtcp.present ? mm->rtcp.port : mm->port + 1);
 	return true;
 }
@@ -173,4 +173,10 @@ void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
 	r->addr = md->relay_text;
 	r->rtp_port = port;
 	r->rtcp_port = mux ? 0 : (uint16_t)(port + 1);
+}
+
+void media_anchor_offer(const struct media *md, struct sdp_media_rewrite *r,
+			uint16_t port)
+{
+	media_anchor_at(md, r, port, false);
 }
