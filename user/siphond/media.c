@@ -571,6 +571,7 @@ static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
 			continue;
 		media_anchor_offer(md, &rw->media[i],
 				   c ? st->caller_side : st->callee_side);
+		media_keep_hold(s, i, &rw->media[i]);
 		media_stream_install(md, ms, st, true);
 		n++;
 	}
@@ -675,6 +676,7 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		st->clock_rate = sdp_media_clock_rate(s, i);
 		/* the offerer is told the port it sends to */
 		media_anchor_at(md, &rw.media[i], *offerer_side, st->rtcp_mux);
+		media_keep_hold(s, i, &rw.media[i]);
 		media_stream_install(md, ms, st, true);
 		st->answered = true;
 		n++;
