@@ -113,18 +113,12 @@ dropped() {
 # call_clean NAME: both phones (and the second fork, when there is one)
 # finished cleanly, the flow map is empty, siphond holds no session and
 # no relay port
-media_idle() {
-	local st
-	st=$("$SIPHONCTL" -s "$SD_SOCK" --json status)
-	jq -e '.media.sessions == 0 and .media.ports_in_use == 0' \
-		<<< "$st" > /dev/null
-}
 call_clean() {
 	local p
 	for p in $CALL_PIDS; do
 		wait "$p" || { diag "$1: a phone failed (pid $p)"; return 1; }
 	done
-	wait_for nflows 0 && wait_for media_idle ||
+	wait_for nflows 0 && wait_for sd_media_idle ||
 		{ diag "$1: left $(flows | jq -c '[.[] | .relay]'), $("$SIPHONCTL" -s "$SD_SOCK" --json status | jq -c .media)"; return 1; }
 }
 # uas NAME PORT SCENARIO [ARGS]: a phone of bob's or erin's waits
