@@ -24,7 +24,7 @@ LOGS=$(mktemp -d /tmp/siphond-media-edge.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sde$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media-edge
-tap_plan 22
+tap_plan 23
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -215,6 +215,22 @@ mux_rtcp_crosses() {
 }
 tap_check "RTP and multiplexed RTCP on the one port cross XDP both ways" \
 	mux_rtcp_crosses
+# what R's kernel stack received over UDP: a packet XDP passed up would
+# count here (to siphond's socket, or to a relay port, where none is)
+udp_in() {
+	ip netns exec "$NS_R" awk '/^Udp:/ && !h { h = 1; next }
+		/^Udp:/ { print $2 + $3 }' /proc/net/snmp
+}
+stack_saw_none() {
+	local before after
+	before=$(udp_in)
+	both_ways $A_IP:40230 $B_IP:40232 || return 1
+	after=$(udp_in)
+	diag "UDP datagrams R's stack received: $before -> $after"
+	[ -n "$before" ] && [ "$before" = "$after" ]
+}
+tap_check "none of 100 more RTP packets reached R's stack or siphond" \
+	stack_saw_none
 # received N FILE: the Nth message a phone's trace says it received
 # (-1: the last)
 received() {
