@@ -143,3 +143,12 @@ reject() {
 		-au alice -ap alicepw -key code "$3" -key alt "$3" \
 		-key maxfwd "${4:-70}" -m 1
 }
+
+# sd_media_idle: siphond holds no media session and no relay port (a
+# call that ended left nothing behind); wait_for it after a call
+sd_media_idle() {
+	local st
+	st=$("$SIPHONCTL" -s "$SD_SOCK" --json status) &&
+		jq -e '.media.sessions == 0 and .media.ports_in_use == 0' \
+			<<< "$st" > /dev/null
+}

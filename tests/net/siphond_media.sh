@@ -97,9 +97,11 @@ held_call() {
 	bg_pid $CALL_UAC
 }
 
-# call_ended: both phones finished cleanly and the flow map is empty
+# call_ended: both phones finished cleanly, the flow map is empty and no
+# session nor relay port is left
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map
+	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map &&
+		wait_for sd_media_idle
 }
 
 # a call held open for 4 s while the tests below send media through it
@@ -223,9 +225,10 @@ tap_check "the caller's answer names the relay (c=, m=, o=), never bob" \
 
 UAS_ARGS="" tap_check "busy: 486 reaches the caller, no flow is left" \
 	eval 'call busy uas_busy.xml uac_reject.xml 1 -key code 486 \
-	      -key alt 486 -key maxfwd 70 && empty_map'
+	      -key alt 486 -key maxfwd 70 && empty_map && wait_for sd_media_idle'
 tap_check "CANCEL: 487, no flow is left" \
-	eval 'call cancel uas_ring_forever.xml uac_cancel.xml 1 && empty_map'
+	eval 'call cancel uas_ring_forever.xml uac_cancel.xml 1 && empty_map &&
+	      wait_for sd_media_idle'
 
 # a phone that goes silent without a BYE: after timeout_s without a
 # packet either way, the call's media is given up, flows and ports

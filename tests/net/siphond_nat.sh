@@ -177,9 +177,11 @@ call_bg() {
 	CALL_UAC=$!
 	bg_pid $CALL_UAC
 }
-# both sipps ended well, and with them the flows
+# both sipps ended well, and with them the flows, the session and its
+# relay ports
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for no_flow
+	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for no_flow &&
+		wait_for sd_media_idle
 }
 # hangs_up NAME CALLER_NS CALLER_IP CALLEE_NS CALLEE_IP CALLEE: a short
 # call the callee ends; its BYE must reach the caller and be answered

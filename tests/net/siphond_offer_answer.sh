@@ -91,7 +91,8 @@ held_call() {
 	bg_pid $CALL_UAC
 }
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map
+	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map &&
+		wait_for sd_media_idle
 }
 
 # ---- UPDATE in the early dialog -------------------------------------------

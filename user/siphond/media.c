@@ -440,8 +440,7 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 			st->anchored = true;
 			st->rtcp_mux = s->media[i].rtcp_mux;
 		}
-		media_anchor_at(md, &rw.media[i], st->caller_side,
-				st->rtcp_mux);
+		media_anchor_offer(md, &rw.media[i], st->caller_side);
 		n++;
 	}
 	if (!n || media_write_sdp(md, s, &rw, out, cap, body))
@@ -499,8 +498,7 @@ int media_offer(struct media *md, struct sip_msg *m,
 		}
 		st->anchored = true;
 		st->rtcp_mux = s.media[i].rtcp_mux;
-		media_anchor_at(md, &rw.media[i], st->callee_side,
-				st->rtcp_mux);
+		media_anchor_offer(md, &rw.media[i], st->callee_side);
 		n++;
 	}
 	if (!n || media_write_sdp(md, &s, &rw, out, cap, body)) {
@@ -542,7 +540,7 @@ static unsigned int new_stream(struct media *md, struct media_session *ms,
 	st->rtcp_mux = s->media[i].rtcp_mux;
 	if (i >= ms->nstreams)
 		ms->nstreams = (uint8_t)(i + 1);
-	media_anchor_at(md, &rw->media[i], *to_side, st->rtcp_mux);
+	media_anchor_offer(md, &rw->media[i], *to_side);
 	return 1;
 }
 
@@ -573,9 +571,9 @@ static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
 				       c ? &st->callee_rtcp : &st->caller_rtcp,
 				       c ? &st->callee_nat : &st->caller_nat))
 			continue;
-		media_anchor_at(md, &rw->media[i],
-				c ? st->caller_side : st->callee_side,
-				st->rtcp_mux);
+		media_anchor_offer(md, &rw->media[i],
+				   c ? st->caller_side : st->callee_side);
+		media_keep_hold(s, i, &rw->media[i]);
 		media_stream_install(md, ms, st, true);
 		n++;
 	}
@@ -680,6 +678,7 @@ static int apply_answer(struct media *md, struct media_session *ms,
 		st->clock_rate = sdp_media_clock_rate(s, i);
 		/* the offerer is told the port it sends to */
 		media_anchor_at(md, &rw.media[i], *offerer_side, st->rtcp_mux);
+		media_keep_hold(s, i, &rw.media[i]);
 		media_stream_install(md, ms, st, true);
 		st->answered = true;
 		n++;

@@ -165,6 +165,20 @@ bool media_update_ends(const struct media *md, const struct sdp_session *s,
 /* stream r names the relay at port (and port + 1 for RTCP unless mux) */
 void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
 		     uint16_t port, bool mux);
+/*
+ * The same in an offer: its RTCP port is port + 1 even with rtcp-mux, for
+ * an answerer that declines it (RFC 5761 5.1.1); the pair is the
+ * stream's either way.
+ */
+void media_anchor_offer(const struct media *md, struct sdp_media_rewrite *r,
+			uint16_t port);
+/*
+ * Stream i of s says c=0.0.0.0 (RFC 2543 hold: send me nothing): r, once
+ * anchored, tells the other phone the same, at the relay's port, instead
+ * of sending it to the relay; the flows keep the ends known before.
+ */
+void media_keep_hold(const struct sdp_session *s, unsigned int i,
+		     struct sdp_media_rewrite *r);
 /* s rewritten as rw says (o= too, as configured) into out: *body, the
  * whole multipart body around it when s was one of its parts */
 int media_write_sdp(const struct media *md, const struct sdp_session *s,

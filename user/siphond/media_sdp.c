@@ -4,6 +4,8 @@
  * from its SDP (and its message's source, for a phone behind NAT), and
  * the SDP it is sent in return, naming the relay. See media_internal.h.
  */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -95,9 +97,9 @@ bool media_stream_ends(const struct media *md, const struct sdp_session *s,
 	       media_behind_nat(md->nat, rtp, src, &pub);
 	if (*nat)
 		*rtp = pub;
+	/* with rtcp-mux too: an offer's RTCP port is where its RTCP goes
+	 * if the answer declines multiplexing (RFC 5761 5.1.1) */
 	*rtcp = *rtp;
-	if (mm->rtcp_mux)
-		return true;
 	rtcp->port = htons(mm->rtcp.present ? mm->rtcp.port : mm->port + 1);
 	return true;
 }
@@ -173,4 +175,38 @@ void media_anchor_at(const struct media *md, struct sdp_media_rewrite *r,
 	r->addr = md->relay_text;
 	r->rtp_port = port;
 	r->rtcp_port = mux ? 0 : (uint16_t)(port + 1);
+}
+
+void media_anchor_offer(const struct media *md, struct sdp_media_rewrite *r,
+			uint16_t port)
+{
+	media_anchor_at(md, r, port, false);
+}
+
+/* stream i's c= is 0.0.0.0 or :: (RFC 2543 hold) */
+static bool conn_unspecified(const struct sdp_session *s, unsigned int i)
+{
+	static const unsigned char zero[16];
+	const struct sdp_conn *c = sdp_media_conn(s, i);
+	char text[SDP_ADDR_TEXT_MAX];
+	unsigned char addr[16];
+	int af;
+
+	if (!c || c->address.len >= sizeof(text))
+		return false;
+	memcpy(text, c->address.p, c->address.len);
+	text[c->address.len] = '\0';
+	af = c->af == SDP_AF_IP6 ? AF_INET6 : AF_INET;
+	if (inet_pton(af, text, addr) != 1)
+		return false;
+	return !memcmp(addr, zero, af == AF_INET6 ? 16 : 4);
+}
+
+void media_keep_hold(const struct sdp_session *s, unsigned int i,
+		     struct sdp_media_rewrite *r)
+{
+	if (!conn_unspecified(s, i))
+		return;
+	snprintf(r->addr.text, sizeof(r->addr.text), "%s",
+		 r->addr.af == SDP_AF_IP6 ? "::" : "0.0.0.0");
 }
