@@ -147,7 +147,8 @@ static int neigh_get(struct nexthop_resolver *nl, __u8 family,
 static int neigh_kick(struct nexthop_resolver *nl, __u8 family,
 		      unsigned int ifindex, const __be32 *addr)
 {
-	struct nlmsghdr *nlh = nl_request(&nl->conn, RTM_NEWNEIGH, NLM_F_CREATE);
+	struct nlmsghdr *nlh =
+		nl_request(&nl->conn, RTM_NEWNEIGH, NLM_F_CREATE);
 	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 
 	ndm->ndm_family = af_of(family);
@@ -215,6 +216,8 @@ static int resolve(struct nexthop_resolver *nl, const struct endpoint *dst,
 	memcpy(nh->smac, l.addr, sizeof(nh->smac));
 
 	next = rt.has_gateway ? rt.gateway : dst->addr;
+	nh->family = dst->family;
+	memcpy(nh->via, next, addr_len(dst->family));
 	err = neigh_get(nl, dst->family, rt.oif, next, &n);
 	if (err)
 		return err;
@@ -224,6 +227,46 @@ static int resolve(struct nexthop_resolver *nl, const struct endpoint *dst,
 		return 0;
 	}
 	return neigh_kick(nl, dst->family, rt.oif, next);
+}
+
+int nexthop_neigh_parse(const struct nlmsghdr *nlh, struct nexthop_neigh *n)
+{
+	const struct ndmsg *ndm;
+	struct {
+		struct neigh lookup;
+		const struct nlattr *dst;
+	} got = { { 0 }, NULL };
+	const struct nlattr *attr;
+	int len;
+
+	if ((nlh->nlmsg_type != RTM_NEWNEIGH &&
+	     nlh->nlmsg_type != RTM_DELNEIGH) ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ndm))
+		return -EINVAL;
+	ndm = mnl_nlmsg_get_payload(nlh);
+	if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)
+		return -EINVAL;
+	memset(n, 0, sizeof(*n));
+	n->family = ndm->ndm_family == AF_INET6 ? SIPHON_AF_INET6 :
+						  SIPHON_AF_INET;
+	n->ifindex = ndm->ndm_ifindex;
+	len = addr_len(n->family);
+	mnl_attr_for_each(attr, nlh, sizeof(*ndm))
+	{
+		if (mnl_attr_get_type(attr) == NDA_DST &&
+		    mnl_attr_get_payload_len(attr) == (unsigned int)len)
+			got.dst = attr;
+		neigh_attr(attr, &got.lookup);
+	}
+	if (!got.dst)
+		return -EINVAL;
+	memcpy(n->addr, mnl_attr_get_payload(got.dst), len);
+	/* a deleted entry sends nowhere, whatever state it last had */
+	n->usable = nlh->nlmsg_type == RTM_NEWNEIGH &&
+		    (ndm->ndm_state & NUD_USABLE) && got.lookup.has_lladdr;
+	if (n->usable)
+		memcpy(n->lladdr, got.lookup.lladdr, sizeof(n->lladdr));
+	return 0;
 }
 
 struct nexthop_resolver *nexthop_resolver_open(int *err)

@@ -18,6 +18,9 @@ struct nexthop_info {
 	__u8 dmac[6];
 	/* false: route found, neighbour not resolved yet (resolution kicked) */
 	bool resolved;
+	/* the neighbour asked: the route's gateway, or the destination */
+	__u8 family; /* enum siphon_family */
+	__be32 via[4];
 };
 
 /*
@@ -35,5 +38,21 @@ void nexthop_resolver_close(struct nexthop_resolver *res);
 /* nexthop_resolve() on an open resolver */
 int nexthop_resolver_query(struct nexthop_resolver *res,
 			   const struct endpoint *dst, struct nexthop_info *nh);
+
+/*
+ * A neighbour as an rtnetlink event (RTM_NEWNEIGH, RTM_DELNEIGH) tells
+ * it: what a cached next hop through it must now say.
+ */
+struct nexthop_neigh {
+	__u8 family; /* enum siphon_family */
+	unsigned int ifindex;
+	__be32 addr[4];
+	bool usable; /* the kernel itself would send to lladdr */
+	__u8 lladdr[6];
+};
+
+struct nlmsghdr;
+/* 0, or -EINVAL when nlh is not an IPv4 or IPv6 neighbour message */
+int nexthop_neigh_parse(const struct nlmsghdr *nlh, struct nexthop_neigh *n);
 
 #endif /* SIPHON_NEXTHOP_H */

@@ -36,6 +36,7 @@ struct pass {
 	int flows_fd;
 	struct nexthop_resolver *res;
 	void *memo_root;
+	const struct refresh_scope *scope;
 	struct refresh_stats *st;
 };
 
@@ -58,6 +59,8 @@ static const struct memo *resolve_memo(struct pass *p,
 		return *found;
 	}
 	m->err = nexthop_resolver_query(p->res, &m->dst, &m->nh);
+	if (!m->err && p->scope->neighs)
+		nexthop_neighs_note(p->scope->neighs, &m->nh);
 	return m;
 }
 
@@ -70,6 +73,8 @@ static int refresh_flow(const struct siphon_flow_key *key,
 	const struct memo *m;
 
 	if (flow->flags & SIPHON_FLOW_NH_FIB)
+		return 0;
+	if (p->scope->want && !p->scope->want(key, p->scope->ctx))
 		return 0;
 	p->st->flows++;
 	memcpy(dst.addr, flow->daddr, sizeof(dst.addr));
@@ -100,12 +105,15 @@ static int refresh_flow(const struct siphon_flow_key *key,
 	return 0;
 }
 
-int nexthop_refresh_all(int flows_fd, struct refresh_stats *st)
+int nexthop_refresh_scoped(int flows_fd, const struct refresh_scope *scope,
+			   struct refresh_stats *st)
 {
-	struct pass p = { .flows_fd = flows_fd, .st = st };
+	struct pass p = { .flows_fd = flows_fd, .scope = scope, .st = st };
 	int err;
 
 	memset(st, 0, sizeof(*st));
+	if (scope->neighs)
+		nexthop_neighs_clear(scope->neighs);
 	p.res = nexthop_resolver_open(&err);
 	if (!p.res)
 		return err;
@@ -113,6 +121,34 @@ int nexthop_refresh_all(int flows_fd, struct refresh_stats *st)
 	tdestroy(p.memo_root, free);
 	nexthop_resolver_close(p.res);
 	return err;
+}
+
+int nexthop_refresh_all(int flows_fd, struct refresh_stats *st)
+{
+	const struct refresh_scope every = { 0 };
+
+	return nexthop_refresh_scoped(flows_fd, &every, st);
+}
+
+bool nexthop_event_moves(const struct nlmsghdr *nlh,
+			 const struct nexthop_neighs *neighs)
+{
+	struct nexthop_neigh ev;
+
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWNEIGH:
+	case RTM_DELNEIGH:
+		if (nexthop_neigh_parse(nlh, &ev))
+			return false;
+		return !neighs || nexthop_neighs_changed(neighs, &ev);
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+	case RTM_NEWLINK: /* a MAC address, or an egress gone */
+	case RTM_DELLINK:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static long now_ms(void)
@@ -127,20 +163,44 @@ static long now_ms(void)
 #define WATCH_GROUPS \
 	(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE)
 
-static int run_pass(int flows_fd, refresh_report_fn report, void *ctx)
+/*
+ * The follower looks at every neighbour event: flows added by `siphonctl
+ * flow add` since its last pass go through neighbours it has not seen.
+ * (siphond, which installs its flows itself, filters with nexthop_neighs.)
+ */
+struct follower {
+	int flows_fd;
+	bool moved; /* an event since the last pass may move a next hop */
+	refresh_report_fn report;
+	void *ctx;
+};
+
+static int run_pass(struct follower *f)
 {
 	struct refresh_stats st;
-	int err = nexthop_refresh_all(flows_fd, &st);
+	int err = nexthop_refresh_all(f->flows_fd, &st);
 
-	if (!err && report && st.updated)
-		report(&st, ctx);
+	if (!err && f->report && st.updated)
+		f->report(&st, f->ctx);
 	return err;
+}
+
+static int on_event(const struct nlmsghdr *nlh, void *data)
+{
+	struct follower *f = data;
+
+	if (nexthop_event_moves(nlh, NULL))
+		f->moved = true;
+	return MNL_CB_OK;
 }
 
 int nexthop_follow(int flows_fd, unsigned int seconds,
 		   const volatile sig_atomic_t *stop, refresh_report_fn report,
 		   void *ctx)
 {
+	struct follower f = { .flows_fd = flows_fd,
+			      .report = report,
+			      .ctx = ctx };
 	long deadline = seconds ? now_ms() + seconds * 1000L : 0;
 	long dirty_since = 0, wait_ms;
 	struct mnl_socket *sock;
@@ -152,19 +212,22 @@ int nexthop_follow(int flows_fd, unsigned int seconds,
 		return -errno;
 	pfd.fd = mnl_socket_get_fd(sock);
 	pfd.events = POLLIN;
-	err = run_pass(flows_fd, report, ctx);
+	err = run_pass(&f);
 
 	while (!err && !(stop && *stop) && (!deadline || now_ms() < deadline)) {
 		wait_ms = dirty_since ? SETTLE_MS : 1000;
 		if (deadline && deadline - now_ms() < wait_ms)
 			wait_ms = deadline - now_ms();
-		/* any event may move a next hop; lost ones (-ENOBUFS) too */
+		/* lost events (-ENOBUFS) may have moved any next hop */
 		if (poll(&pfd, 1, wait_ms > 0 ? (int)wait_ms : 0) > 0 &&
-		    nl_watch_drain(sock, NULL, NULL) != 0 && !dirty_since)
+		    nl_watch_drain(sock, on_event, &f) == -ENOBUFS)
+			f.moved = true;
+		if (f.moved && !dirty_since)
 			dirty_since = now_ms();
+		f.moved = false;
 		if (dirty_since && now_ms() - dirty_since >= SETTLE_MS) {
 			dirty_since = 0;
-			err = run_pass(flows_fd, report, ctx);
+			err = run_pass(&f);
 		}
 	}
 	mnl_socket_close(sock);

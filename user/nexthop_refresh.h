@@ -8,6 +8,12 @@
 #define SIPHON_NEXTHOP_REFRESH_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <linux/netlink.h>
+
+#include "nexthop.h"
+#include "nexthop_neighs.h"
+#include "siphon/flow.h"
 
 struct refresh_stats {
 	unsigned int flows; /* flows looked at (FIB-only ones are skipped) */
@@ -18,6 +24,26 @@ struct refresh_stats {
 
 /* One pass; 0 or -errno. */
 int nexthop_refresh_all(int flows_fd, struct refresh_stats *st);
+
+/* which flows a pass looks at, and who hears what it resolved */
+struct refresh_scope {
+	/* NULL: every flow; else the flows it says yes to (siphond: its own) */
+	bool (*want)(const struct siphon_flow_key *key, void *ctx);
+	void *ctx;
+	/* NULL, or cleared and filled with the neighbours the pass used */
+	struct nexthop_neighs *neighs;
+};
+
+/* One pass over the flows scope wants; 0 or -errno. */
+int nexthop_refresh_scoped(int flows_fd, const struct refresh_scope *scope,
+			   struct refresh_stats *st);
+
+/*
+ * A pass is due after this rtnetlink event: a route or link change, or a
+ * neighbour change that neighs (NULL: any) says moves a next hop.
+ */
+bool nexthop_event_moves(const struct nlmsghdr *nlh,
+			 const struct nexthop_neighs *neighs);
 
 typedef void (*refresh_report_fn)(const struct refresh_stats *st, void *ctx);
 

@@ -122,6 +122,7 @@ TEST_F(conf, empty_file_gives_defaults)
 	EXPECT_STREQ("", c->control_group);
 	EXPECT_EQ(60U, c->control_idle_s);
 	EXPECT_EQ(CFG_NAT_PRIVATE, (int)c->media_nat);
+	EXPECT_EQ(CFG_NEXTHOP_AUTO, (int)c->media_nexthop);
 	EXPECT_STREQ("/run/siphon/registrations", c->registrar_state_file);
 }
 
@@ -133,6 +134,16 @@ TEST_F(conf, media_nat_modes)
 	EXPECT_EQ(CFG_NAT_NO, (int)self->c->media_nat);
 	ASSERT_EQ(0, load(self, "[media]\nnat = Private\n"));
 	EXPECT_EQ(CFG_NAT_PRIVATE, (int)self->c->media_nat);
+}
+
+TEST_F(conf, media_nexthop_modes)
+{
+	ASSERT_EQ(0, load(self, "[media]\nnexthop = cache\n"));
+	EXPECT_EQ(CFG_NEXTHOP_CACHE, (int)self->c->media_nexthop);
+	ASSERT_EQ(0, load(self, "[media]\nnexthop = FIB\n"));
+	EXPECT_EQ(CFG_NEXTHOP_FIB, (int)self->c->media_nexthop);
+	ASSERT_EQ(0, load(self, "[media]\nnexthop = auto\n"));
+	EXPECT_EQ(CFG_NEXTHOP_AUTO, (int)self->c->media_nexthop);
 }
 
 TEST_F(conf, metrics_defaults_and_section)
@@ -432,6 +443,8 @@ TEST_F(conf, errors_name_file_line_and_key)
 		  "[media] anchor: not yes or no: 'maybe'" },
 		{ "[media]\nnat = sometimes\n", 2,
 		  "[media] nat: not no, private or differs: 'sometimes'" },
+		{ "[media]\nnexthop = arp\n", 2,
+		  "[media] nexthop: not auto, cache or fib: 'arp'" },
 		{ "[proxy]\nrecord_route = maybe\n", 2,
 		  "[proxy] record_route: not yes or no: 'maybe'" },
 		{ "[general]\nlog_level = loud\n", 2,

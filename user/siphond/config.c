@@ -278,6 +278,29 @@ static int parse_media_nat(struct load_ctx *ctx, const struct cfg_key *k,
 	return reject(ctx, "not no, private or differs");
 }
 
+static int parse_media_nexthop(struct load_ctx *ctx, const struct cfg_key *k,
+			       const char *value)
+{
+	static const struct {
+		const char *name;
+		enum cfg_media_nexthop nh;
+	} modes[] = {
+		{ "auto", CFG_NEXTHOP_AUTO },
+		{ "cache", CFG_NEXTHOP_CACHE },
+		{ "fib", CFG_NEXTHOP_FIB },
+	};
+	enum cfg_media_nexthop *field = field_of(ctx, k);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (!strcasecmp(value, modes[i].name)) {
+			*field = modes[i].nh;
+			return 0;
+		}
+	}
+	return reject(ctx, "not auto, cache or fib");
+}
+
 /* an absolute path that fits a Unix socket address, or "" for none */
 static int parse_socket_path(struct load_ctx *ctx, const struct cfg_key *k,
 			     const char *value)
@@ -566,6 +589,7 @@ static const struct cfg_key keys[] = {
 	KEY_U32("media", "timeout_s", media_timeout_s),
 	KEY_BOOL("media", "replace_origin", media_replace_origin),
 	{ "media", "nat", parse_media_nat, FIELD(media_nat), 0, 0 },
+	{ "media", "nexthop", parse_media_nexthop, FIELD(media_nexthop), 0, 0 },
 	KEY_BOOL("media", "bye_on_expiry", media_bye_on_expiry),
 
 	KEY_BOOL("xdp", "reattach", xdp_reattach),
@@ -801,6 +825,7 @@ void config_defaults(struct sd_config *c)
 	c->media_timeout_s = 60;
 	c->media_replace_origin = true;
 	c->media_nat = CFG_NAT_PRIVATE;
+	c->media_nexthop = CFG_NEXTHOP_AUTO;
 	c->xdp_reattach = true;
 	c->media_bye_on_expiry = true;
 	snprintf(c->control_socket, sizeof(c->control_socket), "%s",

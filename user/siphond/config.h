@@ -41,6 +41,13 @@ enum cfg_media_nat {
 	CFG_NAT_DIFFERS, /* any SDP address the message did not come from */
 };
 
+/* [media] nexthop: how a flow's packets find their next hop (flows.md) */
+enum cfg_media_nexthop {
+	CFG_NEXTHOP_AUTO, /* cached when the neighbour is known, else FIB */
+	CFG_NEXTHOP_CACHE, /* cached, or the flow is not installed */
+	CFG_NEXTHOP_FIB, /* bpf_fib_lookup per packet, never cached */
+};
+
 enum cfg_route_match {
 	CFG_ROUTE_DOMAIN, /* the Request-URI host, any case */
 	CFG_ROUTE_PREFIX, /* the Request-URI user (or tel: number) starts so */
@@ -108,6 +115,7 @@ struct sd_config {
 	uint32_t media_timeout_s; /* 60: no packet either way, media ends */
 	bool media_replace_origin; /* yes: o= names the relay, not the phone */
 	enum cfg_media_nat media_nat; /* private */
+	enum cfg_media_nexthop media_nexthop; /* auto */
 	/* yes: a call given up (timeout_s, session timer) gets BYE both ways */
 	bool media_bye_on_expiry;
 

@@ -106,7 +106,9 @@ struct media *media_new(const struct sd_config *c, char *err, size_t errlen)
 	}
 	md->maps.flows_fd = md->maps.stats_fd = md->maps.tx_ports_fd = -1;
 	md->store.fd = -1;
+	/* before the tables: calls taken over may install flows again */
 	if (relay_address(md, c, err, errlen) ||
+	    media_nexthop_open(md, c->media_nexthop, err, errlen) ||
 	    open_tables(md, c, err, errlen)) {
 		media_free(md);
 		return NULL;
@@ -188,11 +190,11 @@ void media_flow_install(struct media *md, const struct endpoint *relay,
 		flow.flags |= SIPHON_FLOW_REPLY_FOLLOWS;
 	if (!r && rtp_clock)
 		flow_set_rtp(&flow, rtp_clock);
-	if (!r) {
-		/* no cached next hop: the fast path asks the FIB */
-		flow_set_nexthop(&flow, NULL);
+	/* nexthop = cache and none to cache: not installed (counted) */
+	if (!r && !media_nexthop_apply(md, to, &flow))
+		return;
+	if (!r)
 		r = flow_table_add(md->maps.flows_fd, &key, &flow, replace);
-	}
 	if (r == -EEXIST && !replace)
 		return;
 	if (r) {
@@ -203,6 +205,10 @@ void media_flow_install(struct media *md, const struct endpoint *relay,
 		return;
 	}
 	md->stats.flows_installed++;
+	if (flow.flags & SIPHON_FLOW_NH_CACHED)
+		md->stats.nexthop_cached++;
+	else
+		md->stats.nexthop_fib++;
 }
 
 void media_flow_remove(struct media *md, const struct endpoint *relay,
@@ -389,6 +395,7 @@ void media_free(struct media *md)
 	free(md->undo);
 	free(md->buckets);
 	siphon_maps_close(&md->maps);
+	media_nexthop_close(md);
 	free(md);
 }
 

@@ -50,7 +50,12 @@
 	X(orphan_flows) /* flows on relay ports no call owned, removed */ \
 	X(relay_unavailable) /* 503: the relay address is on no interface */ \
 	X(relay_lost) /* times the relay address disappeared */           \
-	X(relay_up) /* a gauge: 1 while the relay address is there */
+	X(relay_up) /* a gauge: 1 while the relay address is there */   \
+	X(nexthop_cached) /* flows installed with their next hop cached */ \
+	X(nexthop_fib) /* flows installed with a FIB lookup per packet */ \
+	X(nexthop_uncached) /* nexthop = cache: no next hop, no flow */  \
+	X(nexthop_passes) /* refreshes after neighbour, route, link news */ \
+	X(nexthop_refreshed) /* flows whose next hop a refresh changed */
 
 struct media_stats {
 	MEDIA_COUNTERS(SD_COUNTER_FIELD)
@@ -166,6 +171,19 @@ const char *media_relay_text(const struct media *md);
  */
 void media_relay_set_available(struct media *md, bool up);
 bool media_relay_available(const struct media *md);
+/*
+ * media_nexthop.c, for netlink_watch.c: siphond follows neighbours, routes
+ * and links for the next hops cached in its flows ([media] nexthop is not
+ * fib); an event that may move one makes the next refresh run a pass over
+ * siphond's flows (every flow on the relay's address and ports), as do
+ * lost events (resync) and the start (the flows of the last run).
+ */
+struct nlmsghdr;
+bool media_nexthop_follows(const struct media *md);
+void media_nexthop_event(struct media *md, const struct nlmsghdr *nlh);
+void media_nexthop_resync(struct media *md);
+void media_nexthop_refresh(struct media *md);
+
 /*
  * Calls fn for every call, oldest slot first; stops at and returns fn's
  * first non-zero. The view lasts for the call only.

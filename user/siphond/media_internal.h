@@ -101,6 +101,7 @@ struct media {
 	media_hangup_fn hangup;
 	void *hangup_arg;
 	struct dialog_stats dialog; /* the BYEs siphond sends (dialog.h) */
+	struct media_nexthop *nh; /* media_nexthop.c: [media] nexthop */
 };
 
 /*
@@ -146,6 +147,18 @@ struct media_session *media_session_by_call_id(struct media *md,
  * (or fn NULL), their flows are removed and nothing else happens.
  */
 void media_set_hangup(struct media *md, media_hangup_fn fn, void *arg);
+
+/*
+ * media_nexthop.c: [media] nexthop for the flows siphond installs. open:
+ * -1 with a message in err; apply: the next hop of a flow towards `to`
+ * put in flow, false when it must not be installed (nexthop = cache and
+ * none could be cached: counted and logged).
+ */
+int media_nexthop_open(struct media *md, enum cfg_media_nexthop mode,
+		       char *err, size_t errlen);
+void media_nexthop_close(struct media *md);
+bool media_nexthop_apply(struct media *md, const struct endpoint *to,
+			 struct siphon_flow *flow);
 
 /* media_sdp.c: the SDP body of m, or its application/sdp part in a
  * multipart body, parsed into s; false when none */

@@ -2,8 +2,10 @@
 /*
  * The rtnetlink watch on siphond's event loop: link events go to
  * netlink_iface.c, address events make netlink_addr.c look at the relay
- * address again. Lost events (the socket overflowed) make both look at
- * everything afresh. See netlink.h.
+ * address again, and neighbour, route and link events go to
+ * media_nexthop.c, which refreshes the next hops cached in siphond's flows
+ * once the socket is drained. Lost events (the socket overflowed) make
+ * all three look at everything afresh. See netlink.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +47,8 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	struct netlink *nl = data;
 
 	nl->stats.events++;
+	if (nl->d->media)
+		media_nexthop_event(nl->d->media, nlh);
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
@@ -64,6 +68,8 @@ static void resync(struct netlink *nl)
 	if (nl->reattach)
 		netlink_iface_check_all(nl);
 	nl->relay_dirty = true;
+	if (nl->d->media)
+		media_nexthop_resync(nl->d->media);
 }
 
 static void on_readable(struct evloop *l, struct ev_handler *h, uint32_t events)
@@ -86,6 +92,9 @@ static void on_readable(struct evloop *l, struct ev_handler *h, uint32_t events)
 		nl->relay_dirty = false;
 		netlink_relay_check(nl);
 	}
+	/* at once: a flow may be sending to a MAC that is no longer there */
+	if (nl->d->media)
+		media_nexthop_refresh(nl->d->media);
 }
 
 struct netlink *netlink_open(struct siphond *d, char *err, size_t errlen)
@@ -104,6 +113,8 @@ struct netlink *netlink_open(struct siphond *d, char *err, size_t errlen)
 	nl->h.fn = on_readable;
 	if (d->media)
 		groups |= RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+	if (d->media && media_nexthop_follows(d->media))
+		groups |= RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
 	/* subscribed before the first look, so no change falls between */
 	nl->watch = nl_watch_open(groups);
 	r = nl->watch ? nl_open(&nl->ask) : -errno;
@@ -120,6 +131,9 @@ struct netlink *netlink_open(struct siphond *d, char *err, size_t errlen)
 	resync(nl);
 	netlink_relay_check(nl);
 	nl->relay_dirty = false;
+	/* the flows the last run left, now that no change can slip by */
+	if (d->media)
+		media_nexthop_refresh(d->media);
 	return nl;
 }
 
