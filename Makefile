@@ -58,7 +58,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(PARSE_SRCS))
 # a unit test of a siphond module links that module and what it needs
-sd_san = $(patsubst %,$(BUILD)/san/user/siphond/%.o,$(1)) $(BUILD)/san/user/log.o
+sd_san = $(patsubst %,$(BUILD)/san/user/siphond/%.o,$(1)) $(BUILD)/san/user/log.o \
+	$(BUILD)/san/user/log_ratelimit.o
 SAN_EXTRA_test_timer_wheel := $(call sd_san,timer_wheel)
 SAN_EXTRA_test_location := $(call sd_san,location location_store sockaddr)
 SAN_EXTRA_test_registrar := $(call sd_san,registrar location location_store sockaddr)
