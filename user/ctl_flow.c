@@ -453,8 +453,8 @@ static json_t *flow_show_json(const struct siphon_flow_key *key,
 			t.relay, "peer", t.peer, "src", t.src, "dst", t.dst,
 			"packets", (json_int_t)flow->packets, "bytes",
 			(json_int_t)flow->bytes, "idle_seconds",
-			t.idle_s < 0 ? json_null() : json_real(t.idle_s),
-			"rtp", rtp_stats_json(flow));
+			t.idle_s < 0 ? json_null() : json_real(t.idle_s), "rtp",
+			rtp_stats_json(flow));
 	if (obj && r && r->before) {
 		show_rate_of(r, key, flow, &rate);
 		json_object_set_new(obj, "pps", rate_json(rate.pps));
@@ -588,9 +588,10 @@ static int parse_show_args(int argc, char **argv, struct show_args *a)
 			if (rc)
 				return rc;
 		} else if (argv[i][0] == '-' || a->relay) {
-			return ctl_fail(CTL_USAGE,
-					"flow show: use 'flow show [RELAY:PORT] "
-					"[--interval MS | --rate]'");
+			return ctl_fail(
+				CTL_USAGE,
+				"flow show: use 'flow show [RELAY:PORT] "
+				"[--interval MS | --rate]'");
 		} else {
 			a->relay = argv[i];
 		}

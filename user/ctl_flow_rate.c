@@ -68,8 +68,8 @@ void flow_samples_free(struct flow_samples *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void flow_rate_of(const struct flow_sample *before, __u64 packets,
-		  __u64 bytes, double seconds, struct flow_rate *rate)
+void flow_rate_of(const struct flow_sample *before, __u64 packets, __u64 bytes,
+		  double seconds, struct flow_rate *rate)
 {
 	double byte_rate;
 

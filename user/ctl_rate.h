@@ -73,7 +73,7 @@ struct flow_rate {
 	double bps; /* bits per second, as the relay counts bytes */
 };
 
-void flow_rate_of(const struct flow_sample *before, __u64 packets,
-		  __u64 bytes, double seconds, struct flow_rate *rate);
+void flow_rate_of(const struct flow_sample *before, __u64 packets, __u64 bytes,
+		  double seconds, struct flow_rate *rate);
 
 #endif /* SIPHON_CTL_RATE_H */

@@ -92,17 +92,17 @@ static json_t *xdp_json(const struct top_sample *a, const struct top_sample *b,
 	}
 	pps = json_object();
 	for (i = 0; i < VERDICT_MAX; i++)
-		json_object_set_new(pps, verdict_names[i],
-				    rate_json(ctl_rate(before[i], after[i],
-						       secs)));
-	return json_pack(
-		"{s:b, s:i, s:o, s:o, s:o}", "loaded", 1, "flows", b->flows,
-		"pps", pps, "relayed_pps",
-		rate_json(ctl_rate(before[VERDICT_TX] + before[VERDICT_REDIRECT],
-				   after[VERDICT_TX] + after[VERDICT_REDIRECT],
-				   secs)),
-		"shield_drops_per_second",
-		rate_json(ctl_rate(shield[0], shield[1], secs)));
+		json_object_set_new(
+			pps, verdict_names[i],
+			rate_json(ctl_rate(before[i], after[i], secs)));
+	return json_pack("{s:b, s:i, s:o, s:o, s:o}", "loaded", 1, "flows",
+			 b->flows, "pps", pps, "relayed_pps",
+			 rate_json(ctl_rate(
+				 before[VERDICT_TX] + before[VERDICT_REDIRECT],
+				 after[VERDICT_TX] + after[VERDICT_REDIRECT],
+				 secs)),
+			 "shield_drops_per_second",
+			 rate_json(ctl_rate(shield[0], shield[1], secs)));
 }
 
 static const struct top_iface *iface_find(const struct top_sample *s,
@@ -320,6 +320,17 @@ static long long num(json_t *obj, const char *key)
 	return (long long)json_integer_value(json_object_get(obj, key));
 }
 
+/* a count, or "-" when siphond did not give it */
+static const char *int_of(json_t *obj, const char *key, char *buf, size_t len)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v))
+		return "-";
+	snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
 static void print_header(json_t *snap)
 {
 	json_t *sd = json_object_get(snap, "siphond");
@@ -335,17 +346,12 @@ static void print_header(json_t *snap)
 		       json_string_value(json_object_get(sd, "state")),
 		       json_string_value(json_object_get(sd, "socket")));
 	else
-		printf("siphond   running: %s%s calls, %lld registrations "
-		       "(%lld AORs), %lld transactions\n",
-		       json_is_integer(json_object_get(sd, "calls")) ? "" :
-								       "? ",
-		       json_is_integer(json_object_get(sd, "calls")) ?
-			       (snprintf(r1, sizeof(r1), "%lld",
-					 num(sd, "calls")),
-				r1) :
-			       "",
+		printf("siphond   running; calls %s, registrations %lld (AORs "
+		       "%lld), transactions %lld, media sessions %s\n",
+		       int_of(sd, "calls", r1, sizeof(r1)),
 		       num(sd, "registrations"), num(sd, "aors"),
-		       num(sd, "transactions"));
+		       num(sd, "transactions"),
+		       int_of(sd, "media_sessions", r2, sizeof(r2)));
 	if (!json_is_true(json_object_get(x, "loaded"))) {
 		printf("XDP       not loaded (no pinned maps)\n");
 		return;
@@ -369,6 +375,7 @@ static void print_ifaces(json_t *ifaces)
 	printf("\n%-16s %9s %9s %9s %9s %9s\n", "IFACE", "RX_PPS", "TX_PPS",
 	       "RX_BIT/S", "TX_BIT/S", "SIP/S");
 	json_array_foreach(ifaces, k, i)
+	{
 		printf("%-16s %9s %9s %9s %9s %9s%s\n",
 		       json_string_value(json_object_get(i, "name")),
 		       rate_of(i, "rx_pps", r[0], 16),
@@ -378,6 +385,7 @@ static void print_ifaces(json_t *ifaces)
 		       rate_of(i, "sip_per_second", r[4], 16),
 		       json_is_true(json_object_get(i, "present")) ? "" :
 								     " (gone)");
+	}
 }
 
 static void print_call(json_t *c)
@@ -402,8 +410,8 @@ static void print_call(json_t *c)
 	       json_string_value(json_object_get(c, "call_id")),
 	       json_string_value(json_object_get(c, "state")), age,
 	       rate_of(w[0], "pps", r[0], 16), rate_of(w[1], "pps", r[1], 16),
-	       rate_of(c, "bps", r[2], 16), num(w[0], "lost") + num(w[1], "lost"),
-	       jit);
+	       rate_of(c, "bps", r[2], 16),
+	       num(w[0], "lost") + num(w[1], "lost"), jit);
 }
 
 static void print_calls(json_t *snap)
@@ -415,8 +423,8 @@ static void print_calls(json_t *snap)
 	if (!json_is_true(json_object_get(sd, "running")))
 		return;
 	if (json_is_string(json_object_get(sd, "calls_error"))) {
-		printf("\ncalls: %s\n", json_string_value(json_object_get(
-						sd, "calls_error")));
+		printf("\ncalls: %s\n",
+		       json_string_value(json_object_get(sd, "calls_error")));
 		return;
 	}
 	if (!json_array_size(calls)) {
@@ -424,10 +432,11 @@ static void print_calls(json_t *snap)
 		return;
 	}
 	printf("\n%-32s %-9s %6s %10s %10s %9s %8s %9s\n", "CALL-ID", "STATE",
-	       "AGE", "CALLER_PPS", "CALLEE_PPS", "BIT/S", "LOST",
-	       "JITTER_MS");
+	       "AGE", "CALLER_PPS", "CALLEE_PPS", "BIT/S", "LOST", "JITTER_MS");
 	json_array_foreach(calls, k, c)
+	{
 		print_call(c);
+	}
 }
 
 static int show(json_t *snap, bool json, bool redraw)

@@ -195,8 +195,10 @@ static void calls_of(json_t *ans, struct top_sample *s)
 		return;
 	}
 	json_array_foreach(calls, k, c)
+	{
 		if (!call_of(c, &s->calls[s->n_calls]))
 			s->n_calls++;
+	}
 	qsort(s->calls, s->n_calls, sizeof(*s->calls), call_cmp);
 }
 
@@ -252,6 +254,5 @@ const struct top_call *top_call_find(const struct top_sample *s,
 
 	if (!s->n_calls)
 		return NULL;
-	return bsearch(&key, s->calls, s->n_calls, sizeof(*s->calls),
-		       call_cmp);
+	return bsearch(&key, s->calls, s->n_calls, sizeof(*s->calls), call_cmp);
 }
