@@ -140,28 +140,40 @@ static json_t *iface_json(const struct top_iface *a, const struct top_iface *b,
 		rate_json(a ? ctl_rate(a->sip, b->sip, secs) : -1));
 }
 
-/* how busy a row is, for sorting: its packets per second, -1 unknown */
-static double busy(json_t *row, const char *k1, const char *k2)
+static double number_or(json_t *obj, const char *key, double none)
 {
-	json_t *v1 = json_object_get(row, k1), *v2 = json_object_get(row, k2);
+	json_t *v = json_object_get(obj, key);
 
-	if (!json_is_number(v1) && !json_is_number(v2))
-		return -1;
-	return json_number_value(v1) + json_number_value(v2);
+	return json_is_number(v) ? json_number_value(v) : none;
+}
+
+/*
+ * How busy a row is, for sorting: a call's packets per second, an
+ * interface's both ways together; -1 while unknown.
+ */
+static double busy(json_t *row)
+{
+	if (json_object_get(row, "call_id"))
+		return number_or(row, "pps", -1);
+	return number_or(row, "rx_pps", -1) + number_or(row, "tx_pps", 0);
+}
+
+/* the name of a row, interface or call, to break ties */
+static const char *row_name(json_t *row)
+{
+	const char *name = json_string_value(json_object_get(row, "name"));
+
+	return name ? name : json_string_value(json_object_get(row, "call_id"));
 }
 
 static int by_pps(const void *x, const void *y)
 {
 	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	double pa = busy(a, "pps", "rx_pps") + busy(a, "tx_pps", NULL);
-	double pb = busy(b, "pps", "rx_pps") + busy(b, "tx_pps", NULL);
+	double pa = busy(a), pb = busy(b);
 
 	if (pa != pb)
 		return pa < pb ? 1 : -1;
-	return strcmp(json_string_value(json_object_get(a, "name")) ?:
-			      json_string_value(json_object_get(a, "call_id")),
-		      json_string_value(json_object_get(b, "name")) ?:
-			      json_string_value(json_object_get(b, "call_id")));
+	return strcmp(row_name(a) ?: "", row_name(b) ?: "");
 }
 
 /* rows sorted busiest first, at most max of them, as a JSON array */
@@ -263,27 +275,25 @@ static const char *daemon_state(int rc)
 static json_t *siphond_json(const struct top_sample *b, const char *socket)
 {
 	json_t *st = b->status, *media = json_object_get(st, "media");
-	json_t *obj;
+	json_t *obj, *counts;
 
 	obj = json_pack("{s:b, s:s, s:s}", "running", b->daemon_rc == CTL_OK,
 			"state", daemon_state(b->daemon_rc), "socket", socket);
 	if (!obj || b->daemon_rc)
 		return obj;
-	json_object_update(
-		obj,
-		json_pack("{s:O?, s:O?, s:O?, s:O?, s:o}", "registrations",
-			  json_object_get(json_object_get(st, "registrations"),
-					  "bindings"),
-			  "aors",
-			  json_object_get(json_object_get(st, "registrations"),
-					  "aors"),
-			  "transactions",
-			  json_object_get(json_object_get(st, "transactions"),
-					  "active"),
-			  "media_sessions", json_object_get(media, "sessions"),
-			  "calls",
-			  b->calls_error[0] ? json_null() :
-					      json_integer(b->n_calls)));
+	counts = json_pack(
+		"{s:O?, s:O?, s:O?, s:O?, s:o}", "registrations",
+		json_object_get(json_object_get(st, "registrations"),
+				"bindings"),
+		"aors",
+		json_object_get(json_object_get(st, "registrations"), "aors"),
+		"transactions",
+		json_object_get(json_object_get(st, "transactions"), "active"),
+		"media_sessions", json_object_get(media, "sessions"), "calls",
+		b->calls_error[0] ? json_null() : json_integer(b->n_calls));
+	/* update copies the members: counts is still ours to free */
+	json_object_update(obj, counts);
+	json_decref(counts);
 	if (b->calls_error[0])
 		json_object_set_new(obj, "calls_error",
 				    json_string(b->calls_error));
