@@ -44,6 +44,8 @@ int ctl_registrations(struct ctl *ctl, int argc, char **argv);
 int ctl_calls(struct ctl *ctl, int argc, char **argv);
 int ctl_reload(struct ctl *ctl, int argc, char **argv);
 int ctl_log_level(struct ctl *ctl, int argc, char **argv);
+/* ctl_top.c: the live view of calls and interfaces */
+int ctl_top(struct ctl *ctl, int argc, char **argv);
 
 /*
  * ctl_daemon.c: send one request to siphond (req is freed) and read its

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "ctl.h"
+#include "ctl_flow.h"
 #include "flow_table.h"
 #include "nexthop.h"
 #include "nexthop_refresh.h"
@@ -28,8 +29,8 @@ struct flow_args {
 	__u32 clock_rate; /* Hz; 0: the default */
 };
 
-static int parse_endpoint(const char *what, const char *text,
-			  bool port_optional, struct endpoint *ep)
+int flow_parse_endpoint(const char *what, const char *text, bool port_optional,
+			struct endpoint *ep)
 {
 	if (!endpoint_parse(text, port_optional, ep))
 		return 0;
@@ -81,7 +82,7 @@ static int parse_flow_args(int argc, char **argv, struct flow_args *args)
 	memset(args, 0, sizeof(*args));
 	if (argc < 1)
 		return ctl_fail(CTL_USAGE, "flow add: missing RELAY:PORT");
-	rc = parse_endpoint("relay address", argv[0], false, &spec->relay);
+	rc = flow_parse_endpoint("relay address", argv[0], false, &spec->relay);
 	for (i = 1; !rc && i < argc; i++) {
 		const char *word = argv[i];
 
@@ -97,16 +98,16 @@ static int parse_flow_args(int argc, char **argv, struct flow_args *args)
 			return ctl_fail(CTL_USAGE,
 					"flow add: '%s' needs a value", word);
 		if (!strcmp(word, "from")) {
-			rc = parse_endpoint("peer", argv[++i], true,
-					    &spec->peer);
+			rc = flow_parse_endpoint("peer", argv[++i], true,
+						 &spec->peer);
 			have_from = true;
 		} else if (!strcmp(word, "to")) {
-			rc = parse_endpoint("destination", argv[++i], false,
-					    &spec->out_dst);
+			rc = flow_parse_endpoint("destination", argv[++i],
+						 false, &spec->out_dst);
 			have_to = true;
 		} else if (!strcmp(word, "src")) {
-			rc = parse_endpoint("source", argv[++i], false,
-					    &spec->out_src);
+			rc = flow_parse_endpoint("source", argv[++i], false,
+						 &spec->out_src);
 			have_src = true;
 		} else if (!strcmp(word, "nexthop")) {
 			rc = parse_nexthop(argv[++i], &args->nexthop);
@@ -255,7 +256,7 @@ static int flow_del(struct ctl *ctl, int argc, char **argv)
 
 	if (argc != 1)
 		return ctl_fail(CTL_USAGE, "flow del: give exactly RELAY:PORT");
-	rc = parse_endpoint("relay address", argv[0], false, &relay);
+	rc = flow_parse_endpoint("relay address", argv[0], false, &relay);
 	if (rc)
 		return rc;
 	rc = ctl_open_maps(ctl, &maps);
@@ -276,19 +277,8 @@ static int flow_del(struct ctl *ctl, int argc, char **argv)
 	return CTL_OK;
 }
 
-/* the endpoints of a flow's value, as text */
-struct flow_text {
-	char relay[ENDPOINT_STRLEN];
-	char peer[ENDPOINT_STRLEN];
-	char src[ENDPOINT_STRLEN];
-	char dst[ENDPOINT_STRLEN];
-	char nexthop[IF_NAMESIZE + 8];
-	char nexthop_mac[18]; /* empty with a FIB lookup per packet */
-	double idle_s; /* seconds since the last packet; -1: never */
-};
-
-static void flow_to_text(const struct siphon_flow_key *key,
-			 const struct siphon_flow *flow, struct flow_text *t)
+void flow_to_text(const struct siphon_flow_key *key,
+		  const struct siphon_flow *flow, struct flow_text *t)
 {
 	struct endpoint ep = { .family = key->family };
 	struct timespec now;
@@ -330,7 +320,7 @@ static void flow_to_text(const struct siphon_flow_key *key,
 			    1e9;
 }
 
-static const char *latch_name(const struct siphon_flow *flow)
+const char *flow_latch_name(const struct siphon_flow *flow)
 {
 	if (flow->latch == SIPHON_LATCH_EXACT)
 		return "exact";
@@ -348,7 +338,7 @@ static int print_flow_row(const struct siphon_flow_key *key,
 	if (t.idle_s >= 0)
 		snprintf(idle, sizeof(idle), "%.1fs", t.idle_s);
 	printf("%-22s %-22s %-8s %-22s %-22s %-8s %10llu %12llu %8s\n", t.relay,
-	       t.peer, latch_name(flow), t.src, t.dst, t.nexthop,
+	       t.peer, flow_latch_name(flow), t.src, t.dst, t.nexthop,
 	       (unsigned long long)flow->packets,
 	       (unsigned long long)flow->bytes, idle);
 	return 0;
@@ -365,7 +355,7 @@ static int add_flow_json(const struct siphon_flow_key *key,
 		list,
 		json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o}",
 			  "relay", t.relay, "peer", t.peer, "latch",
-			  latch_name(flow), "src", t.src, "dst", t.dst,
+			  flow_latch_name(flow), "src", t.src, "dst", t.dst,
 			  "nexthop", t.nexthop, "nexthop_mac", t.nexthop_mac,
 			  "packets", (json_int_t)flow->packets, "bytes",
 			  (json_int_t)flow->bytes, "idle_seconds",
@@ -394,168 +384,6 @@ static int flow_list(struct ctl *ctl)
 	if (err) {
 		json_decref(list);
 		return ctl_fail(CTL_FAILED, "flow list: %s", strerror(-err));
-	}
-	return ctl->json ? ctl_print_json(list) : CTL_OK;
-}
-
-/* ---- flow show: what the relay measured, per flow (one direction) ---- */
-
-static json_t *rtp_stats_json(const struct siphon_flow *flow)
-{
-	struct flow_rtp_stats st;
-
-	flow_rtp_stats_of(flow, &st);
-	if (!st.rtp)
-		return json_null();
-	return json_pack("{s:b, s:i, s:I, s:I, s:I, s:f, s:f, s:I, s:i, "
-			 "s:i, s:i}",
-			 "measured", st.measured, "clock_rate",
-			 (int)st.clock_rate, "received",
-			 (json_int_t)st.received, "expected",
-			 (json_int_t)st.expected, "lost", (json_int_t)st.lost,
-			 "loss_percent", st.loss_pct, "jitter_ms", st.jitter_ms,
-			 "highest_seq", (json_int_t)st.highest_seq,
-			 "duplicates", (int)st.duplicates, "restarts",
-			 (int)st.resyncs, "not_rtp", (int)st.not_rtp);
-}
-
-static json_t *flow_show_json(const struct siphon_flow_key *key,
-			      const struct siphon_flow *flow)
-{
-	struct flow_text t;
-
-	flow_to_text(key, flow, &t);
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "relay",
-			 t.relay, "peer", t.peer, "src", t.src, "dst", t.dst,
-			 "packets", (json_int_t)flow->packets, "bytes",
-			 (json_int_t)flow->bytes, "idle_seconds",
-			 t.idle_s < 0 ? json_null() : json_real(t.idle_s),
-			 "rtp", rtp_stats_json(flow));
-}
-
-static int add_show_json(const struct siphon_flow_key *key,
-			 const struct siphon_flow *flow, void *ctx)
-{
-	return json_array_append_new(ctx, flow_show_json(key, flow));
-}
-
-#define SHOW_HEAD_FMT "%-22s %-22s %-4s %10s %10s %8s %8s %10s %8s\n"
-#define SHOW_ROW_FMT "%-22s %-22s %-4s %10llu %10s %8s %8s %10s %8s\n"
-
-static int print_show_row(const struct siphon_flow_key *key,
-			  const struct siphon_flow *flow, void *ctx)
-{
-	char rx[16] = "-", lost[16] = "-", pct[16] = "-", jit[16] = "-";
-	char idle[16] = "-";
-	struct flow_rtp_stats st;
-	struct flow_text t;
-
-	(void)ctx;
-	flow_to_text(key, flow, &t);
-	flow_rtp_stats_of(flow, &st);
-	if (t.idle_s >= 0)
-		snprintf(idle, sizeof(idle), "%.1fs", t.idle_s);
-	if (st.measured) {
-		snprintf(rx, sizeof(rx), "%llu",
-			 (unsigned long long)st.received);
-		snprintf(lost, sizeof(lost), "%llu",
-			 (unsigned long long)st.lost);
-		snprintf(pct, sizeof(pct), "%.2f%%", st.loss_pct);
-		snprintf(jit, sizeof(jit), "%.2f", st.jitter_ms);
-	}
-	printf(SHOW_ROW_FMT, t.relay, t.peer, st.rtp ? "rtp" : "-",
-	       (unsigned long long)flow->packets, rx, lost, pct, jit, idle);
-	return 0;
-}
-
-/* flow show RELAY:PORT: one flow, a line per value */
-static void print_show_one(const struct siphon_flow_key *key,
-			   const struct siphon_flow *flow)
-{
-	struct flow_rtp_stats st;
-	struct flow_text t;
-
-	flow_to_text(key, flow, &t);
-	flow_rtp_stats_of(flow, &st);
-	printf("relay        %s\npeer         %s (%s)\nsends         %s -> %s\n"
-	       "packets      %llu\nbytes        %llu\n",
-	       t.relay, t.peer, latch_name(flow), t.src, t.dst,
-	       (unsigned long long)flow->packets,
-	       (unsigned long long)flow->bytes);
-	if (t.idle_s >= 0)
-		printf("idle         %.1fs\n", t.idle_s);
-	if (!st.rtp) {
-		printf("rtp          not measured (not an RTP flow)\n");
-		return;
-	}
-	printf("clock rate   %u Hz\n", st.clock_rate);
-	if (!st.measured) {
-		printf("rtp          no RTP packet yet (%u not RTP)\n",
-		       st.not_rtp);
-		return;
-	}
-	printf("received     %llu of %llu expected\n"
-	       "lost         %llu (%.2f%%)\njitter       %.2f ms\n"
-	       "highest seq  %u\nduplicates   %u\nrestarts     %u\n"
-	       "not rtp      %u\n",
-	       (unsigned long long)st.received, (unsigned long long)st.expected,
-	       (unsigned long long)st.lost, st.loss_pct, st.jitter_ms,
-	       st.highest_seq, st.duplicates, st.resyncs, st.not_rtp);
-}
-
-static int flow_show_one(struct ctl *ctl, int flows_fd, const char *text)
-{
-	struct siphon_flow_key key;
-	struct siphon_flow flow;
-	struct endpoint relay;
-	int rc, err;
-
-	rc = parse_endpoint("relay address", text, false, &relay);
-	if (rc)
-		return rc;
-	flow_key_of(&relay, &key);
-	err = flow_table_get(flows_fd, &key, &flow);
-	if (err == -ENOENT)
-		return ctl_fail(CTL_FAILED, "flow show %s: no such flow", text);
-	if (err)
-		return ctl_fail(CTL_FAILED, "flow show %s: %s", text,
-				strerror(-err));
-	if (ctl->json)
-		return ctl_print_json(flow_show_json(&key, &flow));
-	print_show_one(&key, &flow);
-	return CTL_OK;
-}
-
-/* flow show [RELAY:PORT] */
-static int flow_show(struct ctl *ctl, int argc, char **argv)
-{
-	struct siphon_maps maps;
-	json_t *list = NULL;
-	int rc, err;
-
-	if (argc > 1)
-		return ctl_fail(CTL_USAGE,
-				"flow show: use 'flow show [RELAY:PORT]'");
-	rc = ctl_open_maps(ctl, &maps);
-	if (rc)
-		return rc;
-	if (argc == 1) {
-		rc = flow_show_one(ctl, maps.flows_fd, argv[0]);
-		siphon_maps_close(&maps);
-		return rc;
-	}
-	if (ctl->json) {
-		list = json_array();
-		err = flow_table_walk(maps.flows_fd, add_show_json, list);
-	} else {
-		printf(SHOW_HEAD_FMT, "RELAY", "PEER", "RTP", "PACKETS",
-		       "RECEIVED", "LOST", "LOSS", "JITTER_MS", "IDLE");
-		err = flow_table_walk(maps.flows_fd, print_show_row, NULL);
-	}
-	siphon_maps_close(&maps);
-	if (err) {
-		json_decref(list);
-		return ctl_fail(CTL_FAILED, "flow show: %s", strerror(-err));
 	}
 	return ctl->json ? ctl_print_json(list) : CTL_OK;
 }
@@ -670,7 +498,7 @@ int ctl_flow(struct ctl *ctl, int argc, char **argv)
 	if (argc == 2 && !strcmp(sub, "list"))
 		return flow_list(ctl);
 	if (!strcmp(sub, "show"))
-		return flow_show(ctl, argc - 2, argv + 2);
+		return ctl_flow_show(ctl, argc - 2, argv + 2);
 	if (argc == 2 && !strcmp(sub, "flush"))
 		return flow_flush(ctl);
 	if (!strcmp(sub, "refresh"))

@@ -31,10 +31,12 @@ static const struct ctl_command commands[] = {
 	  "\t\t[nexthop auto|cache|fib] [replace] [rtp] [clock HZ]\n"
 	  "  flow del RELAY:PORT\n"
 	  "  flow list\n"
-	  "  flow show [RELAY:PORT]\n"
+	  "  flow show [RELAY:PORT] [--interval MS | --rate]\n"
 	  "  flow flush\n"
 	  "  flow refresh [--follow [SECONDS]]" },
 	{ "stats", ctl_stats, "stats" },
+	{ "top", ctl_top,
+	  "top [--interval SECONDS] [--count N] [--calls N]" },
 	{ "shield", ctl_shield,
 	  "shield [show]\n"
 	  "  shield rule classify|not-sip|bad-start|scanner|block|rate on|off\n"
@@ -77,7 +79,9 @@ static void usage(FILE *out)
 	fprintf(out, "\nstatus, registrations, calls, reload and log-level ask "
 		     "siphond over its socket;\n"
 		     "stats reads the XDP maps, and siphond's counters when "
-		     "it answers.\n");
+		     "it answers;\n"
+		     "top shows both live, and only the XDP side when "
+		     "siphond is down.\n");
 	fprintf(out, "\nexit status: 0 done, 1 failed, 2 bad command line, "
 		     "3 siphond not running,\n"
 		     "             4 permission denied on siphond's socket, "
