@@ -74,6 +74,7 @@ SAN_EXTRA_test_control_peer := $(call sd_san,control_peer)
 SAN_EXTRA_test_txn := $(call sd_san,txn_table txn_server txn_client evloop timer_wheel)
 SAN_EXTRA_test_metrics := $(call sd_san,metrics_text stats)
 SAN_EXTRA_test_dialog_bye := $(call sd_san,dialog_bye_build)
+SAN_EXTRA_test_media_convert := $(call sd_san,media_convert media_store)
 # libFuzzer targets (clang), over the same parser sources
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))

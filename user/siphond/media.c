@@ -19,6 +19,7 @@
 #include "flow_table.h"
 #include "hash.h"
 #include "log.h"
+#include "media_convert.h"
 #include "media_internal.h"
 
 /* the relay address: [media] address, else the first listener's */
@@ -81,7 +82,8 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 	for (i = 0; i < md->nbuckets; i++)
 		md->buckets[i] = -1;
 	r = media_store_open(&md->store, c->media_pin_dir, md->max,
-			     sizeof(struct media_session), &info, err, errlen);
+			     sizeof(struct media_session), media_record_convert,
+			     &info, err, errlen);
 	if (r)
 		return -1;
 	md->slots = md->store.base;
