@@ -145,7 +145,7 @@ static int snapshot_read(int old_fd, __u32 old_size, struct flow_snapshot *s)
 
 static int snapshot_write(int new_fd, const struct flow_snapshot *s)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_NOEXIST);
+	LIBBPF_OPTS(bpf_map_batch_opts, opts); /* elem_flags: BPF_F_LOCK only */
 	__u32 done, count;
 
 	for (done = 0; done < s->n; done += count) {
