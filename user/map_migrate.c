@@ -265,8 +265,9 @@ int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
 	usleep(2000);
 	caught = catch_up(old_fd, new_fd, &s);
 	err = rename(tmp, path) ? -errno : 0;
-	if (!err)
-		err = xdp_prog_pin(pin_dir, prog_fd);
+	/* siphond re-attaches a returning interface with this program */
+	if (!err && xdp_prog_pin(pin_dir, prog_fd))
+		pr_warn("cannot pin the new program for siphond\n");
 	if (err) {
 		pr_warn("every interface runs the new program with its flows, "
 			"but its flow table could not be pinned in place of "
