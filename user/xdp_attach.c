@@ -267,6 +267,31 @@ struct swap_list {
 	unsigned int n;
 };
 
+static unsigned int prog_id_of(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
+
+/*
+ * The program att's link runs, to put back should the switch fail: the
+ * pinned one when it is that (siphon-attach.service has no CAP_SYS_ADMIN
+ * to open a program by id), else by id; -1 when neither can be had.
+ */
+static int link_prog_open(const char *pin_dir, const struct attachment *att)
+{
+	int fd = xdp_prog_open(pin_dir, NULL);
+
+	if (fd >= 0 && prog_id_of(fd) == att->prog_id)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_prog_get_fd_by_id(att->prog_id);
+	return fd < 0 ? -1 : fd;
+}
+
 /* open the links of the interfaces that are still there */
 static int note_link(const struct attachment *att, void *ctx)
 {
@@ -287,12 +312,7 @@ static int note_link(const struct attachment *att, void *ctx)
 	s->link_fd = bpf_obj_get(path);
 	if (s->link_fd < 0)
 		return -errno;
-	s->old_prog_fd = bpf_prog_get_fd_by_id(att->prog_id);
-	if (s->old_prog_fd < 0) {
-		err = -errno;
-		close(s->link_fd);
-		return err;
-	}
+	s->old_prog_fd = link_prog_open(l->pin_dir, att);
 	l->n++;
 	return 0;
 }
@@ -301,7 +321,8 @@ static void swap_list_close(struct swap_list *l)
 {
 	while (l->n--) {
 		close(l->s[l->n].link_fd);
-		close(l->s[l->n].old_prog_fd);
+		if (l->s[l->n].old_prog_fd >= 0)
+			close(l->s[l->n].old_prog_fd);
 	}
 }
 
@@ -326,8 +347,9 @@ int xdp_replace_all(const char *pin_dir, int prog_fd, unsigned int *replaced)
 	if (err) {
 		/* all or none: those switched already go back */
 		while (i--)
-			bpf_link_update(l->s[i].link_fd, l->s[i].old_prog_fd,
-					NULL);
+			if (l->s[i].old_prog_fd >= 0)
+				bpf_link_update(l->s[i].link_fd,
+						l->s[i].old_prog_fd, NULL);
 		*replaced = 0;
 	}
 	swap_list_close(l);
