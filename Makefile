@@ -77,6 +77,7 @@ SAN_EXTRA_test_metrics := $(call sd_san,metrics_text stats)
 SAN_EXTRA_test_dialog_bye := $(call sd_san,dialog_bye_build)
 SAN_EXTRA_test_log_ratelimit := $(BUILD)/san/user/log_ratelimit.o \
 	$(BUILD)/san/user/log.o
+SAN_EXTRA_test_media_convert := $(call sd_san,media_convert media_store)
 # libFuzzer targets (clang), over the same parser sources
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))

@@ -14,6 +14,8 @@
 #include "bpf/siphon_xdp.skel.h"
 #include "bpf_loader.h"
 #include "log.h"
+#include "map_migrate.h"
+#include "siphon/flow.h"
 #include "siphon/maps.h"
 
 static int pin_path(char *buf, size_t len, const char *dir, const char *name)
@@ -60,13 +62,55 @@ int siphon_pin_dir_prepare(const char *pin_dir)
 	return 0;
 }
 
+/* the pinned flow table of an older layout, carried over after the load */
+struct flows_carry {
+	int old_fd; /* -1: nothing to carry */
+	__u32 old_size;
+};
+
+static bool same_layout(const struct bpf_map_info *info,
+			const struct bpf_map *map)
+{
+	return info->type == bpf_map__type(map) &&
+	       info->key_size == bpf_map__key_size(map) &&
+	       info->value_size == bpf_map__value_size(map);
+}
+
 /*
- * Adopt the map pinned at path, if any: 1 adopted, 0 nothing pinned there.
- * Adopting by fd rather than by pin path sidesteps libbpf 1.1's check,
- * which trips over the flag the kernel adds to every devmap
- * (BPF_F_RDONLY_PROG); the check that matters, the layout, is made here.
+ * The pinned flow table is of an older siphon whose flow value is a prefix
+ * of this one's (map_migrate.c): it is kept aside, to be carried over
+ * once the new program is loaded, and the new table is not pinned yet.
  */
-static int adopt_pinned(struct bpf_map *map, const char *path)
+static bool flows_carried(const struct bpf_map *map,
+			  const struct bpf_map_info *info, int fd,
+			  struct flows_carry *carry)
+{
+	const char *older;
+
+	if (strcmp(bpf_map__name(map), SIPHON_MAP_FLOWS) ||
+	    info->type != bpf_map__type(map) ||
+	    info->key_size != bpf_map__key_size(map))
+		return false;
+	older = flow_layout_older(info->value_size);
+	if (!older)
+		return false;
+	pr_info("%s: the flow table of an older %s: its flows are carried "
+		"over to this layout\n",
+		bpf_map__name(map), older);
+	carry->old_fd = dup(fd);
+	carry->old_size = info->value_size;
+	return carry->old_fd >= 0;
+}
+
+/*
+ * Adopt the map pinned at path, if any: 1 adopted, 0 nothing pinned there,
+ * 2 an older flow table kept in carry. Adopting by fd rather than by pin
+ * path sidesteps libbpf 1.1's check, which trips over the flag the kernel
+ * adds to every devmap (BPF_F_RDONLY_PROG); the check that matters, the
+ * layout, is made here.
+ */
+static int adopt_pinned(struct bpf_map *map, const char *path,
+			struct flows_carry *carry)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -76,13 +120,21 @@ static int adopt_pinned(struct bpf_map *map, const char *path)
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	if (!err && (info.type != bpf_map__type(map) ||
-		     info.key_size != bpf_map__key_size(map) ||
-		     info.value_size != bpf_map__value_size(map))) {
+	if (!err && !same_layout(&info, map)) {
+		if (flows_carried(map, &info, fd, carry)) {
+			close(fd);
+			return 2;
+		}
 		pr_warn("%s has another layout than this siphon expects (left "
-			"by another version?): remove it to start afresh, which "
-			"drops what it holds\n",
-			path);
+			"by another version: type %u, key %u, value %u bytes, "
+			"this siphon's %u, %u, %u), which it cannot carry "
+			"over: detach siphon from every interface (siphonctl "
+			"detach) and remove it to start afresh, which drops "
+			"what it holds (for the flow table: every call's "
+			"media)\n",
+			path, info.type, info.key_size, info.value_size,
+			bpf_map__type(map), bpf_map__key_size(map),
+			bpf_map__value_size(map));
 		err = -EBADSLT;
 	}
 	/* a newer siphon counts more reasons: counters may start afresh,
@@ -101,8 +153,12 @@ static int adopt_pinned(struct bpf_map *map, const char *path)
 	return err ? err : 1;
 }
 
-/* pinned maps are adopted (flows live on); new ones are pinned by libbpf */
-static int adopt_or_pin_maps(struct siphon_xdp *obj, const char *pin_dir)
+/*
+ * Pinned maps are adopted (flows live on); new ones are pinned by libbpf;
+ * an older flow table is kept in carry and its successor pinned later.
+ */
+static int adopt_or_pin_maps(struct siphon_xdp *obj, const char *pin_dir,
+			     struct flows_carry *carry)
 {
 	struct bpf_map *map;
 	char path[PATH_MAX];
@@ -115,8 +171,10 @@ static int adopt_or_pin_maps(struct siphon_xdp *obj, const char *pin_dir)
 			continue;
 		err = pin_path(path, sizeof(path), pin_dir, bpf_map__name(map));
 		if (!err)
-			err = adopt_pinned(map, path);
-		if (!err)
+			err = adopt_pinned(map, path, carry);
+		if (err == 2)
+			continue;
+		if (err >= 0)
 			err = bpf_map__set_pin_path(map, path);
 		if (err < 0)
 			return err;
@@ -161,6 +219,7 @@ static int flows_size_for_pin(const char *pin_dir, __u32 *max_flows)
 struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 				   int *err)
 {
+	struct flows_carry carry = { .old_fd = -1 };
 	struct siphon_xdp *obj;
 
 	obj = siphon_xdp__open();
@@ -182,16 +241,25 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 			goto fail;
 	}
 	if (pin_dir) {
-		*err = adopt_or_pin_maps(obj, pin_dir);
+		*err = adopt_or_pin_maps(obj, pin_dir, &carry);
 		if (*err)
 			goto fail;
 	}
 	*err = siphon_xdp__load(obj);
+	if (!*err && carry.old_fd >= 0)
+		*err = flow_table_migrate(
+			carry.old_fd, carry.old_size,
+			bpf_map__fd(obj->maps.siphon_flows),
+			bpf_program__fd(obj->progs.siphon_xdp), pin_dir);
 	if (*err)
 		goto fail;
+	if (carry.old_fd >= 0)
+		close(carry.old_fd);
 	return obj;
 
 fail:
+	if (carry.old_fd >= 0)
+		close(carry.old_fd);
 	siphon_xdp__destroy(obj);
 	return NULL;
 }
@@ -213,11 +281,42 @@ int siphon_map_open(const char *pin_dir, const char *name)
 	return open_pinned(pin_dir, name);
 }
 
+/*
+ * A flow table left by an older siphon is read by nobody until the new
+ * siphonctl attach carried it over: its values would be read at the wrong
+ * offsets. -EBADSLT, explained.
+ */
+static int flows_layout_check(int fd, const char *pin_dir)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (fd < 0)
+		return fd;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.value_size == sizeof(struct siphon_flow) &&
+	    info.key_size == sizeof(struct siphon_flow_key))
+		return 0;
+	pr_warn("%s/%s holds flows of %u bytes, this siphon's are %zu: "
+		"it was left by %s; run this version's siphonctl attach, "
+		"which carries the flows over\n",
+		pin_dir, SIPHON_MAP_FLOWS, info.value_size,
+		sizeof(struct siphon_flow),
+		flow_layout_older(info.value_size) ?: "another version");
+	return -EBADSLT;
+}
+
 int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps)
 {
 	int err;
 
 	maps->flows_fd = open_pinned(pin_dir, SIPHON_MAP_FLOWS);
+	err = flows_layout_check(maps->flows_fd, pin_dir);
+	if (err && maps->flows_fd >= 0) {
+		close(maps->flows_fd);
+		maps->flows_fd = err;
+	}
 	maps->stats_fd = open_pinned(pin_dir, SIPHON_MAP_STATS);
 	maps->tx_ports_fd = open_pinned(pin_dir, SIPHON_MAP_TX_PORTS);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <bpf/libbpf.h>
 
@@ -12,6 +13,7 @@
 #include "bpf_loader.h"
 #include "ctl.h"
 #include "shield.h"
+#include "siphon/maps.h"
 #include "xdp_attach.h"
 #include "xdp_wish.h"
 
@@ -204,24 +206,30 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 
 int ctl_detach(struct ctl *ctl, int argc, char **argv)
 {
-	struct siphon_maps maps;
 	json_t *done;
-	int i, err, rc;
+	int i, err, rc = CTL_OK, tx_ports_fd;
 
 	if (argc < 2)
 		return ctl_fail(CTL_USAGE,
 				"detach: name at least one interface");
-	rc = ctl_open_maps(ctl, &maps);
-	if (rc)
-		return rc;
+	/* the tx port map alone: a flow table of another layout (left by
+	 * another version) must not stop a detach */
+	tx_ports_fd = siphon_map_open(ctl->pin_dir, SIPHON_MAP_TX_PORTS);
+	if (tx_ports_fd == -ENOENT)
+		return ctl_fail(CTL_FAILED,
+				"siphon is not loaded in %s (a pinned map is "
+				"missing): run 'siphonctl attach IFACE' first",
+				ctl->pin_dir);
+	if (tx_ports_fd < 0)
+		return ctl_fail(CTL_FAILED, "cannot open maps in %s: %s",
+				ctl->pin_dir, strerror(-tx_ports_fd));
 	done = json_array();
 	for (i = 1; i < argc; i++) {
 		/* the wish goes first: siphond, seeing the program leave,
 		 * must not attach it again */
 		err = xdp_wish_clear(ctl->pin_dir, argv[i]);
 		if (!err)
-			err = xdp_detach(ctl->pin_dir, argv[i],
-					 maps.tx_ports_fd);
+			err = xdp_detach(ctl->pin_dir, argv[i], tx_ports_fd);
 		if (err == -ENOENT)
 			rc = ctl_fail(CTL_FAILED,
 				      "detach %s: siphon is not attached there",
@@ -234,7 +242,7 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv)
 		else
 			printf("%s: detached\n", argv[i]);
 	}
-	siphon_maps_close(&maps);
+	close(tx_ports_fd);
 	if (ctl->json)
 		ctl_print_json(json_pack("{s:o}", "detached", done));
 	else

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/if_link.h>
@@ -252,4 +253,106 @@ int xdp_prog_open(const char *pin_dir, const struct attachment *att)
 		return -ENOENT;
 	fd = bpf_prog_get_fd_by_id(att->prog_id);
 	return fd < 0 ? -errno : fd;
+}
+
+/* one live link of xdp_replace_all(), and the program it ran before */
+struct link_swap {
+	int link_fd;
+	int old_prog_fd;
+};
+
+struct swap_list {
+	const char *pin_dir;
+	struct link_swap s[XDP_LINKS_MAX];
+	unsigned int n;
+};
+
+static unsigned int prog_id_of(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? 0 : info.id;
+}
+
+/*
+ * The program att's link runs, to put back should the switch fail: the
+ * pinned one when it is that (siphon-attach.service has no CAP_SYS_ADMIN
+ * to open a program by id), else by id; -1 when neither can be had.
+ */
+static int link_prog_open(const char *pin_dir, const struct attachment *att)
+{
+	int fd = xdp_prog_open(pin_dir, NULL);
+
+	if (fd >= 0 && prog_id_of(fd) == att->prog_id)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_prog_get_fd_by_id(att->prog_id);
+	return fd < 0 ? -1 : fd;
+}
+
+/* open the links of the interfaces that are still there */
+static int note_link(const struct attachment *att, void *ctx)
+{
+	struct swap_list *l = ctx;
+	struct link_swap *s;
+	char path[PATH_MAX];
+	int err;
+
+	/* a link whose interface went away runs nothing: leave it */
+	if (!att->ifindex)
+		return 0;
+	if (l->n == XDP_LINKS_MAX)
+		return -E2BIG;
+	err = link_pin_path(path, sizeof(path), l->pin_dir, att->ifname);
+	if (err)
+		return err;
+	s = &l->s[l->n];
+	s->link_fd = bpf_obj_get(path);
+	if (s->link_fd < 0)
+		return -errno;
+	s->old_prog_fd = link_prog_open(l->pin_dir, att);
+	l->n++;
+	return 0;
+}
+
+static void swap_list_close(struct swap_list *l)
+{
+	while (l->n--) {
+		close(l->s[l->n].link_fd);
+		if (l->s[l->n].old_prog_fd >= 0)
+			close(l->s[l->n].old_prog_fd);
+	}
+}
+
+int xdp_replace_all(const char *pin_dir, int prog_fd, unsigned int *replaced)
+{
+	struct swap_list *l;
+	unsigned int i;
+	int err;
+
+	*replaced = 0;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->pin_dir = pin_dir;
+	err = xdp_attachments_walk(pin_dir, note_link, l);
+	for (i = 0; !err && i < l->n; i++) {
+		if (!bpf_link_update(l->s[i].link_fd, prog_fd, NULL))
+			(*replaced)++;
+		else if (errno != ENOLINK) /* ENOLINK: its interface left */
+			err = -errno;
+	}
+	if (err) {
+		/* all or none: those switched already go back */
+		while (i--)
+			if (l->s[i].old_prog_fd >= 0)
+				bpf_link_update(l->s[i].link_fd,
+						l->s[i].old_prog_fd, NULL);
+		*replaced = 0;
+	}
+	swap_list_close(l);
+	free(l);
+	return err;
 }

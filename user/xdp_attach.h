@@ -66,4 +66,14 @@ int xdp_prog_pin(const char *pin_dir, int prog_fd);
 /* An fd of that program; else of att's (by id: CAP_SYS_ADMIN). -errno. */
 int xdp_prog_open(const char *pin_dir, const struct attachment *att);
 
+/*
+ * Put prog_fd in place of the program of every live siphon link under
+ * pin_dir, each interface switched atomically (bpf_link_update), and all
+ * or none: a failure puts back what was switched (the program pinned as
+ * XDP_PROG_PIN, or by id with CAP_SYS_ADMIN). *replaced counts the links.
+ * Links whose interface is gone are left alone.
+ */
+#define XDP_LINKS_MAX 256 /* SIPHON_TX_PORTS_MAX: one per interface */
+int xdp_replace_all(const char *pin_dir, int prog_fd, unsigned int *replaced);
+
 #endif /* SIPHON_XDP_ATTACH_H */

@@ -20,6 +20,7 @@
 #include "hash.h"
 #include "log.h"
 #include "log_ratelimit.h"
+#include "media_convert.h"
 #include "media_internal.h"
 
 /* the relay address: [media] address, else the first listener's */
@@ -82,7 +83,8 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 	for (i = 0; i < md->nbuckets; i++)
 		md->buckets[i] = -1;
 	r = media_store_open(&md->store, c->media_pin_dir, md->max,
-			     sizeof(struct media_session), &info, err, errlen);
+			     sizeof(struct media_session), media_record_convert,
+			     &info, err, errlen);
 	if (r)
 		return -1;
 	md->slots = md->store.base;

@@ -46,7 +46,9 @@ struct media_stream {
 /*
  * One call's media. These records live in the pinned store
  * (media_store.h), so a field written here is kept for the next siphond
- * at once; a change of layout must change MEDIA_SESSION_MAGIC.
+ * at once; a change of layout must change MEDIA_SESSION_MAGIC, and
+ * media_convert.h must learn the layout it replaces, so an upgrade keeps
+ * the calls.
  */
 struct media_session {
 	uint32_t gen; /* 0: the slot is free; first, as the store asks */

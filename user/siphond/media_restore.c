@@ -18,6 +18,7 @@
 #include "flow_table.h"
 #include "hash.h"
 #include "log.h"
+#include "media_convert.h"
 #include "media_internal.h"
 
 static bool same_relay(const struct endpoint *a, const struct endpoint *b)
@@ -193,20 +194,57 @@ static void sweep_orphans(struct media *md)
 	free(o.keys);
 }
 
-void media_restore(struct media *md, const struct media_store_open_info *info)
+/*
+ * A record of this size whose magic is another layout's (a change that
+ * kept the size): converted in place when a converter knows it. The store
+ * converts records of another size as it opens (media_store.h).
+ */
+static bool convert_in_place(struct media_session *ms, const char **name)
 {
-	uint32_t i;
+	struct media_session *copy;
+	bool done;
 
-	if (info->relaid)
+	if (ms->magic == MEDIA_SESSION_MAGIC)
+		return false;
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return false;
+	memcpy(copy, ms, sizeof(*copy));
+	done = media_record_convert(copy, sizeof(*copy), ms, name);
+	free(copy);
+	return done;
+}
+
+static void report_store(const struct media *md,
+			 const struct media_store_open_info *info)
+{
+	if (info->relaid && info->was_rec_size != sizeof(struct media_session))
+		pr_warn("media: the call store was of another siphond "
+			"(%u-byte records, now %zu): %u calls converted from "
+			"%s, %u dropped\n",
+			info->was_rec_size, sizeof(struct media_session),
+			info->converted,
+			info->was_layout ? info->was_layout : "no known layout",
+			info->lost);
+	else if (info->relaid)
 		pr_warn("media: the call store held %u calls, now %u: %u calls "
 			"carried over, %u dropped\n",
 			info->was_nrec, md->max, info->adopted, info->lost);
+}
+
+void media_restore(struct media *md, const struct media_store_open_info *info)
+{
+	const char *layout = NULL;
+	uint32_t i, converted = 0;
+
+	report_store(md, info);
 	md->next_gen = 1;
 	for (i = 0; i < md->max; i++) {
 		struct media_session *ms = &md->slots[i];
 
 		if (!ms->gen)
 			continue;
+		converted += convert_in_place(ms, &layout);
 		if (can_go_on(md, ms)) {
 			ms->hash = (uint32_t)sd_hash_str(
 				SD_HASH_INIT,
@@ -216,6 +254,9 @@ void media_restore(struct media *md, const struct media_store_open_info *info)
 			drop(md, ms);
 		}
 	}
+	if (converted)
+		pr_warn("media: %u calls of the store converted from %s\n",
+			converted, layout);
 	md->stats.restore_dropped += info->lost;
 	media_ports_claims_done(&md->ports);
 	chain_free_slots(md);

@@ -60,7 +60,7 @@ static int pin_over(int fd, const char *path)
 {
 	char tmp[PATH_MAX];
 
-	if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
+	if (snprintf(tmp, sizeof(tmp), "%s_new", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	unlink(tmp);
 	if (bpf_obj_pin(fd, tmp))
@@ -74,14 +74,19 @@ static int pin_over(int fd, const char *path)
 	return 0;
 }
 
-/* copy the live records of old into st, packed from record 0 */
+/*
+ * Copy the live records of old into st, packed from record 0; records of
+ * another size through convert.
+ */
 static void copy_live(struct media_store *st, const struct media_store *old,
+		      media_store_convert_fn convert,
 		      struct media_store_open_info *info)
 {
 	uint32_t i, next = 0;
 
 	for (i = 0; i < old->nrec; i++) {
 		const void *rec = media_store_rec(old, i);
+		void *to;
 
 		if (!rec_live(rec))
 			continue;
@@ -89,7 +94,18 @@ static void copy_live(struct media_store *st, const struct media_store *old,
 			info->lost++;
 			continue;
 		}
-		memcpy(media_store_rec(st, next++), rec, st->rec_size);
+		to = media_store_rec(st, next);
+		if (old->rec_size == st->rec_size) {
+			memcpy(to, rec, st->rec_size);
+		} else if (convert &&
+			   convert(rec, old->rec_size, to, &info->was_layout)) {
+			info->converted++;
+		} else {
+			memset(to, 0, st->rec_size);
+			info->lost++;
+			continue;
+		}
+		next++;
 		info->adopted++;
 	}
 }
@@ -110,13 +126,15 @@ static uint32_t count_live(const struct media_store *st)
  */
 static int replace_store(struct media_store *st, const char *path, int old_fd,
 			 const struct bpf_map_info *old_info, uint32_t nrec,
-			 uint32_t rec_size, struct media_store_open_info *info)
+			 uint32_t rec_size, media_store_convert_fn convert,
+			 struct media_store_open_info *info)
 {
 	struct media_store old = { .fd = -1 };
 	int fd, err;
 
 	info->relaid = true;
 	info->was_nrec = old_info->max_entries;
+	info->was_rec_size = old_info->value_size;
 	fd = create_map(nrec, rec_size);
 	if (fd < 0)
 		return fd;
@@ -127,10 +145,7 @@ static int replace_store(struct media_store *st, const char *path, int old_fd,
 	}
 	if (!map_into(&old, old_fd, old_info->max_entries,
 		      old_info->value_size)) {
-		if (old_info->value_size == rec_size)
-			copy_live(st, &old, info);
-		else
-			info->lost = count_live(&old);
+		copy_live(st, &old, convert, info);
 		munmap(old.base, old.len);
 	}
 	err = pin_over(fd, path);
@@ -148,6 +163,7 @@ static bool our_kind(const struct bpf_map_info *mi)
 
 static int open_pinned(struct media_store *st, const char *path, int fd,
 		       uint32_t nrec, uint32_t rec_size,
+		       media_store_convert_fn convert,
 		       struct media_store_open_info *info, char *err,
 		       size_t errlen)
 {
@@ -172,7 +188,8 @@ static int open_pinned(struct media_store *st, const char *path, int fd,
 		if (!r)
 			info->adopted = count_live(st);
 	} else {
-		r = replace_store(st, path, fd, &mi, nrec, rec_size, info);
+		r = replace_store(st, path, fd, &mi, nrec, rec_size, convert,
+				  info);
 	}
 	if (r)
 		snprintf(err, errlen, "%s: %s", path, strerror(-r));
@@ -207,8 +224,9 @@ static int create_pinned(struct media_store *st, const char *path,
 }
 
 int media_store_open(struct media_store *st, const char *pin_dir, uint32_t nrec,
-		     uint32_t rec_size, struct media_store_open_info *info,
-		     char *err, size_t errlen)
+		     uint32_t rec_size, media_store_convert_fn convert,
+		     struct media_store_open_info *info, char *err,
+		     size_t errlen)
 {
 	char path[PATH_MAX];
 	int fd, r;
@@ -234,7 +252,8 @@ int media_store_open(struct media_store *st, const char *pin_dir, uint32_t nrec,
 		snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	r = open_pinned(st, path, fd, nrec, rec_size, info, err, errlen);
+	r = open_pinned(st, path, fd, nrec, rec_size, convert, info, err,
+			errlen);
 	/* a new map took the place of the old one, or nothing worked */
 	if (st->fd != fd)
 		close(fd);

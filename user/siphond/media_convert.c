@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Older call records in this siphond's layout; see media_convert.h. */
+#include <string.h>
+
+#include "media_convert.h"
+
+/* SCL5 to SCL6: each stream gained clock_rate; 0 leaves the flows of a
+ * call set up before unmeasured, as they were */
+static void from_scl5(const void *old, struct media_session *ms)
+{
+	const struct media_session_scl5 *o = old;
+	unsigned int i;
+
+	ms->gen = o->gen;
+	ms->hnext = o->hnext;
+	ms->hash = o->hash;
+	ms->relay = o->relay;
+	ms->call_id_len = o->call_id_len;
+	ms->tag_len = o->tag_len;
+	memcpy(ms->call_id, o->call_id, sizeof(ms->call_id));
+	memcpy(ms->tag, o->tag, sizeof(ms->tag));
+	ms->nstreams = o->nstreams;
+	ms->late_offer = o->late_offer;
+	ms->ack_answer = o->ack_answer;
+	ms->answered_ms = o->answered_ms;
+	ms->expires_at_ms = o->expires_at_ms;
+	for (i = 0; i < SDP_MEDIA_MAX; i++) {
+		const struct media_stream_scl5 *os = &o->s[i];
+		struct media_stream *s = &ms->s[i];
+
+		s->anchored = os->anchored;
+		s->answered = os->answered;
+		s->rtcp_mux = os->rtcp_mux;
+		s->caller_nat = os->caller_nat;
+		s->callee_nat = os->callee_nat;
+		s->caller_side = os->caller_side;
+		s->callee_side = os->callee_side;
+		s->caller_rtp = os->caller_rtp;
+		s->caller_rtcp = os->caller_rtcp;
+		s->callee_rtp = os->callee_rtp;
+		s->callee_rtcp = os->callee_rtcp;
+		s->clock_rate = 0;
+	}
+	ms->dialog = o->dialog;
+}
+
+/* every layout that shipped before this one, by magic and size */
+static const struct media_layout {
+	uint32_t magic, size;
+	const char *name;
+	void (*convert)(const void *old, struct media_session *ms);
+} older[] = {
+	{ MEDIA_SESSION_MAGIC_SCL5, MEDIA_SESSION_SIZE_SCL5,
+	  "SCL5 (before RTP clock rates)", from_scl5 },
+};
+
+bool media_record_convert(const void *old, uint32_t old_size, void *rec,
+			  const char **name)
+{
+	struct media_session *ms = rec;
+	uint32_t magic;
+	size_t i;
+
+	if (old_size < 2 * sizeof(uint32_t))
+		return false;
+	memcpy(&magic, (const char *)old + sizeof(uint32_t), sizeof(magic));
+	if (magic == MEDIA_SESSION_MAGIC && old_size == sizeof(*ms)) {
+		memmove(ms, old, sizeof(*ms));
+		if (name)
+			*name = "current";
+		return true;
+	}
+	for (i = 0; i < sizeof(older) / sizeof(older[0]); i++) {
+		if (older[i].magic != magic || older[i].size != old_size)
+			continue;
+		memset(ms, 0, sizeof(*ms));
+		older[i].convert(old, ms);
+		ms->magic = MEDIA_SESSION_MAGIC;
+		if (name)
+			*name = older[i].name;
+		return true;
+	}
+	return false;
+}
