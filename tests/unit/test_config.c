@@ -848,4 +848,31 @@ TEST_F(conf, shipped_example_loads)
 	EXPECT_LT(0U, self->c->ntrusted);
 }
 
+/* addresses print as inet_ntop() prints them, IPv4 written by hand */
+TEST(sockaddr_host_text)
+{
+	static const char *const texts[] = {
+		"0.0.0.0", "255.255.255.255", "198.18.1.2", "10.0.100.9",
+		"1.20.255.0", "::1", "2001:db8::5", "::ffff:198.18.0.1",
+	};
+	char want[INET6_ADDRSTRLEN], got[INET6_ADDRSTRLEN];
+	union sd_sockaddr a;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		a = addr(texts[i]);
+		ASSERT_NE(NULL,
+			  inet_ntop(a.sa.sa_family,
+				    a.sa.sa_family == AF_INET6 ?
+					    (void *)&a.in6.sin6_addr :
+					    (void *)&a.in.sin_addr,
+				    want, sizeof(want)));
+		EXPECT_STREQ(want, sd_sockaddr_host(&a, got, sizeof(got)));
+		EXPECT_STREQ(texts[i], got);
+	}
+	/* a buffer too short for a dotted quad gets inet_ntop()'s "?" */
+	a = addr("198.18.1.2");
+	EXPECT_STREQ("?", sd_sockaddr_host(&a, got, 8));
+}
+
 TEST_HARNESS_MAIN

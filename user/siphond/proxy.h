@@ -146,6 +146,9 @@ void proxy_check_done(struct pcall *pc);
 /* a response to st's request, through st; extra: whole header lines */
 void proxy_reply(struct siphond *d, struct txn *st, int status,
 		 const char *reason, const char *extra);
+/* the same, from st's request already parsed as req: no second parse */
+void proxy_reply_to(struct siphond *d, struct txn *st, struct sip_msg *req,
+		    int status, const char *reason, const char *extra);
 /* a response to m with no transaction (table full, unparseable) */
 void proxy_reply_stateless(struct siphond *d, struct sip_msg *m,
 			   const struct sd_peer *from, int status,

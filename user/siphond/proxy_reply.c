@@ -51,21 +51,27 @@ static int build(struct siphond *d, struct sip_msg *req, int status,
 	return n;
 }
 
+void proxy_reply_to(struct siphond *d, struct txn *st, struct sip_msg *req,
+		    int status, const char *reason, const char *extra)
+{
+	static char out[SIP_MSG_MAX];
+	int n;
+
+	n = build(d, req, status, reason, extra, out, sizeof(out));
+	if (n > 0)
+		txn_server_respond(st, out, (size_t)n, status);
+}
+
 void proxy_reply(struct siphond *d, struct txn *st, int status,
 		 const char *reason, const char *extra)
 {
 	struct sip_msg *req = malloc(sizeof(*req));
-	static char out[SIP_MSG_MAX];
 	struct sip_error e;
-	int n;
 
 	if (!req)
 		return;
-	if (!sip_msg_parse(req, st->req, st->req_len, &e)) {
-		n = build(d, req, status, reason, extra, out, sizeof(out));
-		if (n > 0)
-			txn_server_respond(st, out, (size_t)n, status);
-	}
+	if (!sip_msg_parse(req, st->req, st->req_len, &e))
+		proxy_reply_to(d, st, req, status, reason, extra);
 	free(req);
 }
 

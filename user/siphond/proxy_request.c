@@ -384,8 +384,9 @@ void proxy_request(struct siphond *d, struct sip_msg *m,
 		return;
 	}
 	d->stats.requests++;
+	/* m is st's request, fresh from the parser: no need to parse it again */
 	if (m->method == SIP_METHOD_INVITE)
-		proxy_reply(d, st, 100, NULL, NULL);
+		proxy_reply_to(d, st, m, 100, NULL, NULL);
 	if (refuse_unfit(d, st, m))
 		return;
 	if (m->method == SIP_METHOD_CANCEL) {

@@ -62,6 +62,9 @@ static void send_cancel(struct pcall *pc, struct pbranch *b)
 	struct sip_wr w;
 	int n;
 
+	/* answered finally: its request is gone, and nothing to cancel */
+	if (!ct->req)
+		return;
 	req = malloc(sizeof(*req));
 	if (!req)
 		return;

@@ -99,9 +99,12 @@ struct txn {
 	char branch[TXN_BRANCH_MAX];
 	char sent_by[TXN_SENTBY_MAX]; /* server: top Via "host:port" */
 	uint64_t rfc2543_key; /* server, branch without the cookie */
-	char *req; /* server: the request received; client: the one sent */
+	/* server: the request received; client: the one sent, until a
+	 * final response (never sent again after it) */
+	char *req;
 	uint32_t req_len;
-	char *resp; /* server: the last response sent */
+	/* server: the last response sent, but not an INVITE's 2xx */
+	char *resp;
 	uint32_t resp_len;
 	uint16_t status; /* the last response sent or received */
 	char *ack; /* client INVITE: the ACK for a 3xx-6xx */

@@ -149,6 +149,8 @@ static int build_ack(struct txn *t, struct sip_msg *resp, char *out, size_t cap)
 	const struct sip_cseq *cs;
 	int n = -1;
 
+	if (!t->req)
+		return -1;
 	req = malloc(sizeof(*req));
 	if (!req)
 		return -1;
@@ -193,6 +195,18 @@ static void send_ack(struct txn *t, struct sip_msg *resp)
 	txn_send(t, t->ack, t->ack_len);
 }
 
+/*
+ * After a final response the request is never sent again (the ACK for a
+ * 3xx-6xx is built first): a transaction waiting out timer D, K or M
+ * keeps only what matching needs, not a copy of the request for 5-32 s.
+ */
+static void drop_request(struct txn *t)
+{
+	free(t->req);
+	t->req = NULL;
+	t->req_len = 0;
+}
+
 static void pass_up(struct txn *t, struct sip_msg *m)
 {
 	if (t->owner)
@@ -217,12 +231,14 @@ static void invite_response(struct txn *t, struct sip_msg *m)
 		} else if (status < 300) {
 			evloop_cancel(tab->loop, &t->t_fail);
 			t->state = TXN_ACCEPTED;
+			drop_request(t);
 			txn_arm(t, &t->t_end, 64ull * tab->conf.t1_ms);
 			pass_up(t, m);
 		} else {
 			evloop_cancel(tab->loop, &t->t_fail);
 			t->state = TXN_COMPLETED;
 			send_ack(t, m);
+			drop_request(t);
 			txn_arm(t, &t->t_end, t->reliable ? 0 : TXN_TIMER_D_MS);
 			pass_up(t, m);
 		}
@@ -263,6 +279,7 @@ static void non_invite_response(struct txn *t, struct sip_msg *m)
 	evloop_cancel(tab->loop, &t->t_retx);
 	evloop_cancel(tab->loop, &t->t_fail);
 	t->state = TXN_COMPLETED;
+	drop_request(t);
 	txn_arm(t, &t->t_end, t->reliable ? 0 : tab->conf.t4_ms);
 	pass_up(t, m);
 }

@@ -274,6 +274,25 @@ fail:
 	return NULL;
 }
 
+/*
+ * An INVITE server transaction never sends its 2xx again: in Accepted it
+ * absorbs the INVITE's retransmissions (RFC 6026 section 7.1) and the
+ * 2xx's own come from the UAS, end to end. Whatever else it answers is
+ * kept to answer a retransmitted request with.
+ */
+static bool resent_later(const struct txn *t, int status)
+{
+	return t->kind != TXN_SERVER_INVITE || status < 200 || status >= 300;
+}
+
+/* Accepted keeps no response: 32 s of the call's memory the less */
+static void drop_response(struct txn *t)
+{
+	free(t->resp);
+	t->resp = NULL;
+	t->resp_len = 0;
+}
+
 static int keep_response(struct txn *t, const char *buf, size_t len)
 {
 	char *copy = txn_dup(buf, len);
@@ -316,9 +335,13 @@ int txn_server_respond(struct txn *t, const char *buf, size_t len, int status)
 	if (t->state == TXN_ACCEPTED)
 		return status < 300 && status >= 200 ? txn_send(t, buf, len) :
 						       -EALREADY;
-	err = keep_response(t, buf, len);
-	if (err)
-		return err;
+	if (resent_later(t, status)) {
+		err = keep_response(t, buf, len);
+		if (err)
+			return err;
+	} else {
+		drop_response(t);
+	}
 	t->status = (uint16_t)status;
 	err = txn_send(t, buf, len);
 	if (status < 200) {
