@@ -43,10 +43,11 @@ wanted() {
 # reporting, exits non-zero with no failure reported, or runs another
 # number of tests than its plan says, counts as a failure
 run_suite() {
-	local suite=$1 name out rc p f s plan
+	local suite=$1 name out rc p f s plan start
 	name=$(basename "$suite" .sh)
 	wanted "$name" || return 0
 	echo "# === $name"
+	start=$SECONDS
 	out=$(mktemp)
 	timeout --kill-after=10 "$SUITE_TIMEOUT" bash -c '
 		if [ "${1%.sh}" != "$1" ]; then exec bash "$1"; else exec "$1"; fi
@@ -70,6 +71,7 @@ run_suite() {
 		echo "# $name: planned $plan tests, ran $((p + f + s))"
 		f=$((f + 1))
 	fi
+	echo "# $name: $((SECONDS - start)) s"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
