@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Every libFuzzer target in build/fuzz/ runs for FUZZ_SECONDS (default 10:
+# Every libFuzzer target in build/fuzz/ runs for FUZZ_SECONDS (default 5:
 # a smoke run in make check; `make fuzz` runs them longer), starting from
 # its seed corpus in tests/corpus/NAME/ (fuzz_sip_msg -> tests/corpus/sip_msg).
 # FUZZ_SEED (default 1) fixes the random sequence, so the smoke run in make
@@ -12,7 +12,7 @@
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
-SECONDS_EACH=${FUZZ_SECONDS:-10}
+SECONDS_EACH=${FUZZ_SECONDS:-5}
 SEED=${FUZZ_SEED:-1}
 
 targets=("$BUILD"/fuzz/fuzz_*)
