@@ -121,7 +121,7 @@ static __always_inline __u32 opt_put_dec(struct sip_opt_regs *r, __u32 at,
 #pragma unroll
 	for (i = 0; i < 5; i++) {
 		d = v / step[i] % 10;
-		r->gen[(at + n) & 95] = '0' + d;
+		r->gen[(at + n) & 127] = '0' + d;
 		/* a digit counts once a significant one came, and the last;
 		 * (v + 2^17 - k) >> 17 is v >= k for v, k up to 2^16 */
 		n += i == 4 ? 1 : (v + (1u << 17) - step[i]) >> 17;
@@ -137,7 +137,7 @@ static __always_inline void opt_put_hex16(struct sip_opt_regs *r, __u32 at,
 
 #pragma unroll
 	for (i = 0; i < 4; i++)
-		r->gen[(at + i) & 95] = opt_hex(v >> (12 - 4 * i));
+		r->gen[(at + i) & 127] = opt_hex(v >> (12 - 4 * i));
 }
 
 /* ";received=" and the source address; its length */
@@ -153,7 +153,7 @@ static __always_inline __u32 opt_put_received(struct sip_opt_regs *r,
 #pragma unroll
 		for (i = 0; i < 4; i++) {
 			if (i)
-				r->gen[(GEN_RECEIVED + n++) & 95] = '.';
+				r->gen[(GEN_RECEIVED + n++) & 127] = '.';
 			n += opt_put_dec(r, GEN_RECEIVED + n,
 					 (a >> (24 - 8 * i)) & 0xff);
 		}
@@ -165,7 +165,7 @@ static __always_inline __u32 opt_put_received(struct sip_opt_regs *r,
 		__u32 w = bpf_ntohl(pkt->saddr[i / 2]);
 
 		if (i)
-			r->gen[(GEN_RECEIVED + n++) & 95] = ':';
+			r->gen[(GEN_RECEIVED + n++) & 127] = ':';
 		opt_put_hex16(r, GEN_RECEIVED + n,
 			      i & 1 ? w & 0xffff : w >> 16);
 		n += 4;

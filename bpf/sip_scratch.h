@@ -102,7 +102,7 @@ struct sip_opt_regs {
 	__u64 vpname; /* the param name, packed (up to 8 bytes) */
 	__u8 vbad, vhas_rport, vrport_val, vpad;
 	__u32 olen; /* bytes written to out */
-	__u8 gen[96]; /* generated text: rport, received, tag */
+	__u8 gen[128]; /* generated text: rport, received, tag */
 };
 
 #define SIP_OPT_OUT_MAX 2048
