@@ -11,6 +11,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "siphon/shield.h"
+#include "siphon/sip.h"
 
 /* sources that skip every shield drop and every rate limit */
 struct {
@@ -68,6 +69,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, SIPHON_SHIELD_EVENTS_BYTES);
 } siphon_shevents SEC(".maps");
+
+/* OPTIONS to siphon itself: who that is, and siphond's heartbeat */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct siphon_options_cfg);
+} siphon_options SEC(".maps");
 
 /* enum siphon_shield_counter, per CPU */
 struct {

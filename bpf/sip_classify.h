@@ -28,6 +28,7 @@
 #include "packet.h"
 #include "shield_lists.h"
 #include "shield_rate.h"
+#include "sip_options.h"
 #include "sip_scan.h"
 #include "sip_ua.h"
 #include "verdict.h"
@@ -167,8 +168,21 @@ static __always_inline int sip_read(struct xdp_md *ctx,
 		return SIPHON_PASS_SIP_KEEPALIVE;
 	}
 	__builtin_memset(&x->sc, 0, sizeof(x->sc));
+	__builtin_memset(&x->ol, 0, sizeof(x->ol));
 	bpf_loop(n, scan_byte, &arg, 0);
 	return sip_decide(ctx, cfg, x, n == len);
+}
+
+/* a request within its budget: an OPTIONS to siphon is answered here */
+static __always_inline int sip_answer(struct xdp_md *ctx,
+				      const struct siphon_shield_cfg *cfg,
+				      const struct packet *pkt,
+				      struct sip_scratch *x, int reason)
+{
+	if (reason != SIPHON_PASS_SIP_REQUEST ||
+	    x->scan.info.method != SIPHON_SIP_METHOD_OPTIONS)
+		return reason;
+	return siphon_sip_options(ctx);
 }
 
 /*
@@ -186,14 +200,14 @@ static __always_inline int sip_judge(struct xdp_md *ctx,
 
 	if (allowed)
 		return reason_is_drop(reason) ? SIPHON_PASS_SIP_ALLOWED :
-						reason;
+						sip_answer(ctx, cfg, pkt, x, reason);
 	if (x->scan.info.kind != SIPHON_SIP_KIND_REQUEST ||
 	    (reason != SIPHON_PASS_SIP_REQUEST &&
 	     reason != SIPHON_PASS_SIP_TOO_LONG))
 		return reason;
 	limited = shield_rate(key, &x->scan.info);
 	if (limited == SIPHON_CONTINUE)
-		return reason;
+		return sip_answer(ctx, cfg, pkt, x, reason);
 	if (limited == SIPHON_PASS_SIP_LIVE_CALL)
 		return limited;
 	return sip_rule(cfg, SIPHON_SHIELD_OFF_RATE, limited);
@@ -223,6 +237,12 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 	__builtin_memset(&x->scan.info, 0, sizeof(x->scan.info));
 	x->scan.info.payload_len =
 		bpf_ntohs(pkt->udp->len) - sizeof(struct udphdr);
+	/* kept as plain numbers in the scratch: packet pointers live
+	 * through the scan would multiply the verifier's states */
+	x->v4 = pkt->ip4 != NULL;
+	x->l3_off = x->v4 ? (void *)pkt->ip4 - (void *)pkt->eth :
+			    (void *)pkt->ip6 - (void *)pkt->eth;
+	x->l4_off = (void *)pkt->udp - (void *)pkt->eth;
 	shield_key_of(pkt, &key);
 	allowed = shield_allowed(&key);
 	if (!allowed && shield_blocked(&key))

@@ -70,6 +70,10 @@ enum sip_scan_hdr {
 	SH_TO,
 	SH_CONTENT_LENGTH,
 	SH_USER_AGENT,
+	/* only where they are for an OPTIONS answer (sip_opt_lines) */
+	SH_MAX_FORWARDS,
+	SH_ROUTE,
+	SH_REQUIRE, /* Require or Proxy-Require */
 };
 
 /* a ";name=value" parameter of Via (branch) or From/To (tag) */
@@ -192,11 +196,21 @@ static __always_inline __u8 scan_hdr_of(const struct siphon_sip_scan *s,
 		return scan_ieq(s, off, "cseq", 4) ? SH_CSEQ :
 		       scan_ieq(s, off, "from", 4) ? SH_FROM :
 						     SH_OTHER;
+	case 5:
+		return scan_ieq(s, off, "route", 5) ? SH_ROUTE : SH_OTHER;
 	case 7:
-		return scan_ieq(s, off, "call-id", 7) ? SH_CALL_ID : SH_OTHER;
+		return scan_ieq(s, off, "call-id", 7) ? SH_CALL_ID :
+		       scan_ieq(s, off, "require", 7) ? SH_REQUIRE :
+							SH_OTHER;
 	case 10:
 		return scan_ieq(s, off, "user-agent", 10) ? SH_USER_AGENT :
 							    SH_OTHER;
+	case 12:
+		return scan_ieq(s, off, "max-forwards", 12) ? SH_MAX_FORWARDS :
+							      SH_OTHER;
+	case 13:
+		return scan_ieq(s, off, "proxy-require", 13) ? SH_REQUIRE :
+							       SH_OTHER;
 	case 14:
 		return scan_ieq(s, off, "content-length", 14) ?
 			       SH_CONTENT_LENGTH :
@@ -211,8 +225,10 @@ static __always_inline void scan_hdr_begin(struct sip_scratch *x)
 	struct sip_scan_ctx *sc = &x->sc;
 
 	sc->hdr = scan_hdr_of(&x->scan, sc->name_off, sc->name_len);
+	sc->line_hdr = sc->hdr;
+	sc->line_dup = (sc->seen >> sc->hdr) & 1;
 	/* only the first line of each header is read */
-	if (sc->seen & (1 << sc->hdr))
+	if (sc->line_dup)
 		sc->hdr = SH_OTHER;
 	sc->val_start = 0;
 	sc->val_end = 0;
@@ -224,6 +240,64 @@ static __always_inline void scan_hdr_begin(struct sip_scratch *x)
 	sc->pm_esc = 0;
 	sc->pm_angle = 0;
 	sc->cl_bad = 0;
+}
+
+/*
+ * Where the lines an OPTIONS answer copies are. A line runs from its name
+ * (name_off) to end, before its CRLF; kept for every request, as the
+ * method alone does not say yet whether the answer is XDP's.
+ */
+static __always_inline void scan_opt_line(struct sip_scratch *x, __u32 end)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+	struct sip_opt_lines *ol = &x->ol;
+	__u32 k = SIP_LINES, n = ol->nvia;
+
+	switch (sc->line_hdr) {
+	case SH_VIA:
+		if (n < SIPHON_OPTIONS_VIAS_MAX) {
+			ol->via_off[n] = sc->name_off;
+			ol->via_end[n] = end;
+		}
+		if (!n)
+			ol->top_via_val = sc->val_start;
+		if (n < 255)
+			ol->nvia = n + 1;
+		return;
+	case SH_MAX_FORWARDS:
+		if (!sc->line_dup && !sc->cl_bad && sc->val_end) {
+			ol->max_forwards = sc->num;
+			ol->flags |= SIP_OPT_MAX_FORWARDS;
+		}
+		return;
+	case SH_ROUTE:
+		ol->flags |= SIP_OPT_ROUTE;
+		return;
+	case SH_REQUIRE:
+		ol->flags |= SIP_OPT_REQUIRE;
+		return;
+	case SH_FROM:
+		k = SIP_LINE_FROM;
+		break;
+	case SH_TO:
+		k = SIP_LINE_TO;
+		ol->to_val_end = sc->val_end;
+		break;
+	case SH_CALL_ID:
+		k = SIP_LINE_CALL_ID;
+		break;
+	case SH_CSEQ:
+		k = SIP_LINE_CSEQ;
+		break;
+	}
+	if (k >= SIP_LINES)
+		return;
+	if (sc->line_dup) {
+		ol->flags |= SIP_OPT_DUP;
+		return;
+	}
+	ol->line_off[k] = sc->name_off;
+	ol->line_end[k] = end;
 }
 
 /* the header line (folds included) has ended: keep what it said */
@@ -441,6 +515,7 @@ static __always_inline void scan_value(struct sip_scratch *x, __u32 i, __u8 c)
 		scan_cseq(x, i, c);
 		break;
 	case SH_CONTENT_LENGTH:
+	case SH_MAX_FORWARDS:
 		if (sip_is_digit(c) && sc->num <= SIP_CL_CAP)
 			sc->num = sc->num * 10 + (c - '0');
 		else if (!sip_is_ws(c))
@@ -490,10 +565,12 @@ static __always_inline __u8 scan_start(struct sip_scratch *x, __u32 i, __u8 c)
 		return c == '\n' ? SC_LEAD : SC_NOT_SIP;
 	case SC_URI_FIRST:
 		sc->has_colon = 0;
+		sc->uri_off = i;
 		return sip_is_alpha(c) ? SC_URI : SC_BAD_START;
 	case SC_URI:
 		if (c == ' ') {
 			sc->k = 0;
+			sc->uri_end = i;
 			return sc->has_colon ? SC_QVERSION : SC_BAD_START;
 		}
 		if (c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"')
@@ -563,8 +640,11 @@ static __always_inline __u8 scan_headers(struct sip_scratch *x, __u32 i, __u8 c)
 			scan_value(x, i, c);
 			return SC_VALUE;
 		}
-		if (sc->name_len)
+		if (sc->name_len) {
+			/* i is past the CRLF that ended the line */
+			scan_opt_line(x, i - 2);
 			scan_hdr_end(x);
+		}
 		if (c == '\r')
 			return SC_END_LF;
 		if (!sip_is_token(c))

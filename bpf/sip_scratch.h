@@ -30,10 +30,14 @@ struct sip_scan_ctx {
 	__u32 cs_mlen;
 	__u32 cseq_moff; /* the CSeq method taken, for the classifier */
 	__u32 cseq_mlen;
+	__u32 uri_off; /* the Request-URI */
+	__u32 uri_end;
+	__u16 seen; /* headers already taken: the first of each counts */
+	__u8 line_hdr; /* enum sip_scan_hdr of this line, even a repeated one */
+	__u8 line_dup; /* this line repeats a header already seen */
 	__u8 state; /* enum sip_scan_state */
 	__u8 k; /* characters of a literal matched so far */
 	__u8 hdr; /* enum sip_scan_hdr of the current header */
-	__u8 seen; /* headers already taken: the first of each counts */
 	__u8 has_colon; /* the Request-URI has its ':' */
 	__u8 resp; /* the start line is a status line */
 	__u8 sub; /* enum sip_cseq_state or enum sip_param_state */
@@ -45,10 +49,78 @@ struct sip_scan_ctx {
 	__u8 cl_bad; /* Content-Length is not a number */
 };
 
+/* sip_opt_lines.flags */
+enum {
+	SIP_OPT_MAX_FORWARDS = 1 << 0, /* a Max-Forwards number was read */
+	SIP_OPT_ROUTE = 1 << 1, /* a Route header */
+	SIP_OPT_REQUIRE = 1 << 2, /* Require or Proxy-Require */
+	SIP_OPT_DUP = 1 << 3, /* a second From, To, Call-ID or CSeq line */
+};
+
+/* the copied lines of an OPTIONS reply: where the request has them */
+enum { SIP_LINE_FROM, SIP_LINE_TO, SIP_LINE_CALL_ID, SIP_LINE_CSEQ,
+       SIP_LINES };
+
+/*
+ * Where the header lines an answer to OPTIONS copies are, found by the
+ * scan of every request (bpf/sip_scan.h), used by bpf/sip_options.h.
+ * Offsets into the copy; a line runs from its name to before its CRLF.
+ */
+struct sip_opt_lines {
+	__u32 via_off[SIPHON_OPTIONS_VIAS_MAX];
+	__u32 via_end[SIPHON_OPTIONS_VIAS_MAX];
+	__u32 nvia; /* Via lines, also those past VIAS_MAX */
+	__u32 top_via_val; /* where the top Via's value starts */
+	__u32 line_off[SIP_LINES];
+	__u32 line_end[SIP_LINES];
+	__u32 to_val_end; /* To's value, trailing white space left out */
+	__u32 max_forwards;
+	__u32 flags; /* SIP_OPT_* */
+};
+
+/* what the answer needs of the frame's headers */
+struct opt_pkt {
+	__be32 saddr[4];
+	__be32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u32 v4;
+};
+
+/* what the OPTIONS answer reads and writes (bpf/sip_options.h) */
+struct sip_opt_regs {
+	struct opt_pkt pkt;
+	/* the Request-URI */
+	__u32 user_hash, user_len, host_hash, host_len, port;
+	__u32 v4, v4_octet, v4_dots; /* an IPv4 literal host */
+	__u8 part, v4_ok, bad, v6;
+	/* the top Via */
+	__u32 via_first_end; /* end of its first value, trimmed */
+	__u32 rport_end; /* after "rport" with no value, 0: none */
+	__u32 sb_v4, sb_oct, sb_dots; /* sent-by host as an IPv4 literal */
+	__u8 vstate, sb_v4_ok, vquote, vpk; /* vpk: param name bytes */
+	__u64 vpname; /* the param name, packed (up to 8 bytes) */
+	__u8 vbad, vhas_rport, vrport_val, vpad;
+	__u32 olen; /* bytes written to out */
+	__u8 gen[128]; /* generated text: rport, received, tag */
+};
+
+#define SIP_OPT_OUT_MAX 2048
+#define SIP_OPT_OUT_MASK (SIP_OPT_OUT_MAX - 1)
+
 /* the value of siphon_sip_scan: what userspace reads, then the registers */
 struct sip_scratch {
 	struct siphon_sip_scan scan;
 	struct sip_scan_ctx sc;
+	struct sip_opt_lines ol;
+	struct sip_opt_regs or;
+	/* the frame's IP and UDP headers, for the answer */
+	__u32 l3_off;
+	__u32 l4_off;
+	__u32 v4;
+	/* the OPTIONS answer; twice its bound so that every masked copy
+	 * the verifier sees stays inside */
+	__u8 out[2 * SIP_OPT_OUT_MAX];
 };
 
 /* what bpf_loop hands the callbacks: the scratch */

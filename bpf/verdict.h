@@ -10,8 +10,13 @@
 #include "maps.h"
 
 #define SIPHON_REASON_XDP(name, verdict, help) [SIPHON_##name] = XDP_##verdict,
+/*
+ * In .rodata by name: at exactly 32 reasons clang would put the table in
+ * a mergeable .rodata.cst32, whose BTF the kernel refuses (two variables
+ * at offset 0 of one DATASEC).
+ */
 /* clang-format off */
-static const __u8 reason_xdp[SIPHON_REASON_MAX] = {
+static const __u8 reason_xdp[SIPHON_REASON_MAX] SEC(".rodata") = {
 	SIPHON_XDP_REASONS(SIPHON_REASON_XDP)
 };
 /* clang-format on */

@@ -120,6 +120,13 @@ static int adopt_pinned(struct bpf_map *map, const char *path,
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	/* the SIP scan's per-CPU scratch holds nothing worth keeping: a
+	 * newer siphon's larger one simply replaces it */
+	if (!err && !strcmp(bpf_map__name(map), SIPHON_MAP_SIP_SCAN) &&
+	    info.value_size != bpf_map__value_size(map)) {
+		close(fd);
+		return unlink(path) ? -errno : 0;
+	}
 	if (!err && !same_layout(&info, map)) {
 		if (flows_carried(map, &info, fd, carry)) {
 			close(fd);

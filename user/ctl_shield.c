@@ -100,7 +100,7 @@ static int set_rule(struct shield_maps *m, const char *name, const char *on)
 	if (i == shield_rules_count || (strcmp(on, "on") && strcmp(on, "off")))
 		return ctl_fail(CTL_USAGE,
 				"shield rule classify|not-sip|bad-start|"
-				"scanner|block|rate on|off");
+				"scanner|block|rate|options on|off");
 	err = shield_cfg_read(m->shield_fd, &cfg);
 	if (!err) {
 		if (!strcmp(on, "on"))

@@ -28,6 +28,8 @@ const struct shield_rule shield_rules[] = {
 	  "drop what comes from the block list's prefixes" },
 	{ "rate", SIPHON_SHIELD_OFF_RATE,
 	  "drop requests over their source's budget, and while banned" },
+	{ "options", SIPHON_SHIELD_OFF_OPTIONS,
+	  "answer OPTIONS to siphon in XDP while siphond runs" },
 };
 const unsigned int shield_rules_count =
 	sizeof(shield_rules) / sizeof(shield_rules[0]);

@@ -39,7 +39,7 @@ static const struct ctl_command commands[] = {
 	  "top [--interval SECONDS] [--count N] [--calls N]" },
 	{ "shield", ctl_shield,
 	  "shield [show]\n"
-	  "  shield rule classify|not-sip|bad-start|scanner|block|rate on|off\n"
+	  "  shield rule classify|not-sip|bad-start|scanner|block|rate|options on|off\n"
 	  "  shield ports PORT[,PORT...]|default\n"
 	  "  shield scanners list|add TEXT|del TEXT|reset\n"
 	  "  shield allow|block [list] | add PREFIX | del PREFIX\n"

@@ -49,7 +49,17 @@
 	X(PASS_SIP_ALLOWED, PASS,                                            \
 	  "a shield rule matched, but the source is on the allow list")      \
 	X(PASS_SIP_LIVE_CALL, PASS,                                          \
-	  "request of a live call: never rate-limited")
+	  "request of a live call: never rate-limited")                      \
+	X(TX_SIP_OPTIONS, TX,                                                \
+	  "OPTIONS to siphon answered 200 OK in XDP (XDP_TX)")               \
+	X(PASS_SIP_OPTIONS_NOT_US, PASS,                                     \
+	  "OPTIONS for another user, host or port: passed to siphond")       \
+	X(PASS_SIP_OPTIONS_COMPLEX, PASS,                                    \
+	  "OPTIONS XDP does not answer (body, To tag, Route, Require, ...)") \
+	X(PASS_SIP_OPTIONS_VIAS, PASS,                                       \
+	  "OPTIONS with more Via lines than XDP copies: passed to siphond")  \
+	X(PASS_SIP_OPTIONS_TOO_BIG, PASS,                                    \
+	  "OPTIONS whose answer would not fit the MTU or the frame")
 
 #define SIPHON_REASON_ENUM(name, verdict, help) SIPHON_##name,
 enum siphon_reason { SIPHON_XDP_REASONS(SIPHON_REASON_ENUM) SIPHON_REASON_MAX };

@@ -133,6 +133,7 @@ enum {
 	SIPHON_SHIELD_OFF_SCANNER = 1 << 3, /* pass scanner User-Agents */
 	SIPHON_SHIELD_OFF_BLOCK = 1 << 4, /* pass the block list's sources */
 	SIPHON_SHIELD_OFF_RATE = 1 << 5, /* no budgets, no bans */
+	SIPHON_SHIELD_OFF_OPTIONS = 1 << 6, /* never answer OPTIONS in XDP */
 };
 
 /* siphon_shield_cfg.state: bookkeeping of the one userspace writer */
@@ -160,6 +161,56 @@ struct siphon_scanner {
 };
 
 _Static_assert(sizeof(struct siphon_scanner) == 32, "scanner layout");
+
+/*
+ * OPTIONS to siphon itself, answered in XDP (bpf/sip_options.h). siphond
+ * writes the single value of siphon_options: what "itself" means (its
+ * UDP ports, the hosts it answers for, the user part it accepts) and a
+ * heartbeat. XDP answers only while the heartbeat is fresh, so a
+ * stopped siphond is never claimed alive by a keepalive's 200.
+ */
+#define SIPHON_MAP_OPTIONS "siphon_options"
+#define SIPHON_OPTIONS_HOSTS_MAX 16
+#define SIPHON_OPTIONS_PORTS_MAX 8
+/* Via header lines the reply copies; more pass to siphond */
+#define SIPHON_OPTIONS_VIAS_MAX 8
+/* the reply's IP packet: no bigger than a 1500-byte MTU */
+#define SIPHON_OPTIONS_IP_MAX 1500
+/* the Request-URI and top Via value lengths read */
+#define SIPHON_OPTIONS_URI_MAX 256
+/* the heartbeat siphond refreshes each second stays good this long */
+#define SIPHON_OPTIONS_ALIVE_NS (3ull * 1000000000ull)
+
+/* the methods siphond handles, as its OPTIONS answers list them */
+#define SIPHON_SIP_ALLOW                                               \
+	"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, " \
+	"PRACK, INFO, MESSAGE, SUBSCRIBE, NOTIFY, REFER\r\n"
+
+/* siphon_options_cfg.flags */
+enum {
+	/* siphond listens on a wildcard address: an IPv4 Request-URI host
+	 * equal to the packet's destination address is siphond's own */
+	SIPHON_OPTIONS_DEST_ANY = 1 << 0,
+};
+
+/* a host siphond answers for: FNV-1a of its lower-case text, and length */
+struct siphon_options_host {
+	__u32 hash;
+	__u32 len; /* 0: unused */
+};
+
+struct siphon_options_cfg {
+	__u64 alive_until_ns; /* CLOCK_MONOTONIC; 0: siphond never armed it */
+	__u32 tag_secret; /* mixed into the To tag */
+	__u32 flags; /* SIPHON_OPTIONS_* */
+	__u32 user_hash; /* the accepted user part, user_len 0: none */
+	__u32 user_len;
+	__be16 ports[SIPHON_OPTIONS_PORTS_MAX]; /* UDP ports siphond listens on */
+	struct siphon_options_host hosts[SIPHON_OPTIONS_HOSTS_MAX];
+};
+
+_Static_assert(sizeof(struct siphon_options_cfg) == 168,
+	       "options cfg layout");
 
 /* FNV-1a, 32 bits: the Call-ID and branch hashes of siphon_sip_info */
 #define SIPHON_FNV_BASIS 2166136261u

@@ -15,10 +15,10 @@
 #include "sip/sip_build.h"
 #include "sip/sip_lex.h"
 #include "sip/sip_uri.h"
+#include "siphon/sip.h"
 
-#define ALLOW_LINE                                                     \
-	"Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, UPDATE, " \
-	"PRACK, INFO, MESSAGE, SUBSCRIBE, NOTIFY, REFER\r\n"
+/* the XDP answer to OPTIONS (bpf/sip_options.h) sends the same */
+#define ALLOW_LINE SIPHON_SIP_ALLOW
 
 /* the header sip_msg_validate() found missing (section 8.1.1, 20.15) */
 static const char *missing_header(const struct sip_msg *m)

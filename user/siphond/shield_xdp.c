@@ -3,6 +3,7 @@
  * siphond and the XDP shield (shield_xdp.h): the [shield] section into
  * the pinned maps, bans logged once each, live calls' Call-IDs.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,8 @@ struct sd_shield {
 	unsigned int nbans;
 	struct tracked_ban bans[BANS_TRACKED_MAX];
 	struct shield_stats stats;
+	int opt_fd; /* siphon_options: absent in an older attached siphon */
+	__u32 tag_secret;
 };
 
 static const char *source_str(const struct siphon_source_key *s, char *buf,
@@ -169,9 +172,75 @@ static void age_live_calls(struct sd_shield *sh, __u64 now)
 	}
 }
 
+/* a host siphond answers OPTIONS for, as XDP compares it */
+static void options_host(struct siphon_options_cfg *oc, unsigned int *n,
+			 const char *host)
+{
+	__u32 h = SIPHON_FNV_BASIS, len = 0;
+
+	if (!host[0] || *n >= SIPHON_OPTIONS_HOSTS_MAX)
+		return;
+	for (; host[len]; len++)
+		h = siphon_fnv1a(h, (__u8)tolower((unsigned char)host[len]));
+	oc->hosts[*n].hash = h;
+	oc->hosts[*n].len = len;
+	++*n;
+}
+
+/*
+ * Who siphond is, for the XDP answer to OPTIONS (bpf/sip_options.h), and
+ * a heartbeat: the answer stops SIPHON_OPTIONS_ALIVE_NS after the last
+ * one, so a siphond that is gone is not claimed alive. until 0 disarms.
+ */
+static void options_arm(struct sd_shield *sh, __u64 until)
+{
+	const struct sd_config *c = sh->cfg;
+	struct siphon_options_cfg oc = { .alive_until_ns = until,
+					 .tag_secret = sh->tag_secret };
+	unsigned int i, nh = 0, np = 0;
+	char text[INET6_ADDRSTRLEN + 2];
+	__u32 key = 0;
+
+	if (sh->opt_fd < 0)
+		return;
+	for (i = 0; i < c->ndomains; i++)
+		options_host(&oc, &nh, c->domains[i]);
+	options_host(&oc, &nh, c->advertise);
+	for (i = 0; i < c->nlisten; i++) {
+		const union sd_sockaddr *a = &c->listen[i].addr;
+
+		if (c->listen[i].proto != SD_PROTO_UDP)
+			continue;
+		if (np < SIPHON_OPTIONS_PORTS_MAX)
+			oc.ports[np++] = htons(sd_sockaddr_port(a));
+		options_host(&oc, &nh, c->listen[i].host);
+		if (a->sa.sa_family == AF_INET6 &&
+		    inet_ntop(AF_INET6, &a->in6.sin6_addr, text + 1,
+			      sizeof(text) - 2)) {
+			text[0] = '[';
+			strcat(text, "]");
+			options_host(&oc, &nh, text);
+		}
+		if ((a->sa.sa_family == AF_INET &&
+		     a->in.sin_addr.s_addr == htonl(INADDR_ANY)) ||
+		    (a->sa.sa_family == AF_INET6 &&
+		     IN6_IS_ADDR_UNSPECIFIED(&a->in6.sin6_addr)))
+			oc.flags |= SIPHON_OPTIONS_DEST_ANY;
+	}
+	if (bpf_map_update_elem(sh->opt_fd, &key, &oc, BPF_ANY))
+		pr_debug("shield: siphon_options not written: %s\n",
+			 strerror(errno));
+}
+
 static void close_maps(struct sd_shield *sh)
 {
 	int i;
+
+	if (sh->opt_fd >= 0) {
+		options_arm(sh, 0);
+		close(sh->opt_fd);
+		sh->opt_fd = -1;
+	}
 
 	if (sh->rb) {
 		evloop_del(sh->loop, &sh->h);
@@ -220,6 +289,7 @@ static int open_maps(struct sd_shield *sh)
 		return err;
 	}
 	sh->open = true;
+	sh->opt_fd = siphon_map_open(dir, SIPHON_MAP_OPTIONS);
 	if (sh->said_missing)
 		pr_info("shield: XDP shield found in %s\n", dir);
 	return 0;
@@ -327,6 +397,7 @@ void sd_shield_apply(struct sd_shield *sh)
 		return;
 	}
 	sh->stats.applied++;
+	options_arm(sh, shield_now_ns() + SIPHON_OPTIONS_ALIVE_NS);
 	pr_info("shield: budgets INVITE %u/s burst %u, REGISTER %u/s burst "
 		"%u, other %u/s burst %u, ban %u s; %u allowed (trusted peers "
 		"included) and %u blocked prefixes from the config\n",
@@ -345,6 +416,7 @@ static void on_sweep(struct tw_timer *t)
 		sd_shield_apply(sh);
 	if (sh->open) {
 		ring_buffer__consume(sh->rb);
+		options_arm(sh, now + SIPHON_OPTIONS_ALIVE_NS);
 		end_bans(sh, now);
 		if (++sh->sweeps % AGE_EVERY_SWEEPS == 0) {
 			age_live_calls(sh, now);
@@ -366,6 +438,8 @@ struct sd_shield *sd_shield_new(struct evloop *loop,
 	sh->cfg = cfg;
 	for (i = 0; i < F_N; i++)
 		sh->fd[i] = -1;
+	sh->opt_fd = -1;
+	sh->tag_secret = (__u32)random() ^ (__u32)shield_now_ns();
 	open_maps(sh);
 	sd_shield_apply(sh);
 	tw_timer_init(&sh->sweep, on_sweep);
