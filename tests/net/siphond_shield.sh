@@ -102,8 +102,9 @@ tap_check "sipp's OPTIONS pings to siphon.test get their 200" \
 tx=$(($(reason tx_sip_options) - tx0))
 big=$(($(reason pass_sip_options_too_big) - big0))
 diag "answered in XDP: $tx, passed as too big for the frame: $big"
+# at least 5: sipp resends a ping whose 200 was slow on a busy machine
 tap_check "... each answered in XDP or passed to siphond as too big" \
-	eval '[ $((tx + big)) -eq 5 ]'
+	eval '[ $((tx + big)) -ge 5 ]'
 tap_check "... siphond received exactly those XDP did not answer" \
 	eval '[ $(($(sd_rx) - rx0)) -eq $big ]'
 
