@@ -13,32 +13,23 @@
 #include "siphon/shield.h"
 #include "siphon/sip.h"
 
-/* sources that skip every shield drop and every rate limit */
-struct {
+/* the allow, block and ban lists share one layout: IPv4 and IPv6 prefixes */
+struct prefix_trie {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, SIPHON_PREFIXES_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct siphon_prefix_key);
 	__type(value, struct siphon_prefix_val);
-} siphon_allow SEC(".maps");
+};
+
+/* sources that skip every shield drop and every rate limit */
+struct prefix_trie siphon_allow SEC(".maps");
 
 /* sources whose every packet to a SIP port is dropped */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, SIPHON_PREFIXES_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct siphon_prefix_key);
-	__type(value, struct siphon_prefix_val);
-} siphon_block SEC(".maps");
+struct prefix_trie siphon_block SEC(".maps");
 
 /* bans an operator set (siphonctl shield ban), with their end */
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, SIPHON_PREFIXES_MAX);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct siphon_prefix_key);
-	__type(value, struct siphon_prefix_val);
-} siphon_bans SEC(".maps");
+struct prefix_trie siphon_bans SEC(".maps");
 
 /* one token bucket per class and a ban per source address, bounded */
 struct {
