@@ -171,8 +171,7 @@ static int adopt_or_pin_maps(struct siphon_xdp *obj, const char *pin_dir,
 	char path[PATH_MAX];
 	int err;
 
-	bpf_object__for_each_map(map, obj->obj)
-	{
+	bpf_object__for_each_map(map, obj->obj) {
 		/* .rodata and friends stay private to each program */
 		if (bpf_map__is_internal(map))
 			continue;

@@ -30,8 +30,7 @@ static int link_stats_cb(const struct nlmsghdr *nlh, void *data)
 	struct rtnl_link_stats64 st;
 	struct nlattr *a;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
-	{
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
 		if (mnl_attr_get_type(a) != IFLA_STATS64 ||
 		    mnl_attr_get_payload_len(a) < sizeof(st))
 			continue;

@@ -251,8 +251,7 @@ int nexthop_neigh_parse(const struct nlmsghdr *nlh, struct nexthop_neigh *n)
 						  SIPHON_AF_INET;
 	n->ifindex = ndm->ndm_ifindex;
 	len = addr_len(n->family);
-	mnl_attr_for_each(attr, nlh, sizeof(*ndm))
-	{
+	mnl_attr_for_each(attr, nlh, sizeof(*ndm)) {
 		if (mnl_attr_get_type(attr) == NDA_DST &&
 		    mnl_attr_get_payload_len(attr) == (unsigned int)len)
 			got.dst = attr;

@@ -751,4 +751,70 @@ TEST_F(latch, no_flag_no_follow)
 	EXPECT_EQ(guess.port, dport_of(_metadata, &self->l, &reply));
 }
 
+/*
+ * The program is loaded once per test binary (tests/lib/xdp_lab.h); what
+ * lets the tests share it is that the reset gives every map back empty.
+ */
+static bool array_is_zero(const struct bpf_map *map)
+{
+	size_t stride = (bpf_map__value_size(map) + 7) & ~(size_t)7;
+	size_t bytes = bpf_map__value_size(map), i;
+	int fd = bpf_map__fd(map);
+	bool zero = true;
+	__u32 slot;
+	__u8 *value;
+
+	if (bpf_map__type(map) == BPF_MAP_TYPE_PERCPU_ARRAY)
+		bytes = stride * libbpf_num_possible_cpus();
+	value = malloc(bytes);
+	if (!value)
+		return false;
+	for (slot = 0; zero && slot < bpf_map__max_entries(map); slot++) {
+		zero = !bpf_map_lookup_elem(fd, &slot, value);
+		for (i = 0; zero && i < bytes; i++)
+			zero = !value[i];
+	}
+	free(value);
+	return zero;
+}
+
+static bool map_is_fresh(const struct bpf_map *map)
+{
+	__u8 key[64];
+
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		return bpf_map__is_internal(map) || array_is_zero(map);
+	case BPF_MAP_TYPE_RINGBUF:
+		return lab_ring_drain(bpf_map__fd(map)) == 0;
+	default:
+		if (bpf_map__key_size(map) > sizeof(key))
+			return false;
+		return bpf_map_get_next_key(bpf_map__fd(map), NULL, key) &&
+		       errno == ENOENT;
+	}
+}
+
+TEST_F(latch, a_reset_leaves_every_map_as_loaded)
+{
+	struct siphon_xdp *obj = self->l.b.lab.obj;
+	struct bpf_map *map;
+	bool dirty = false;
+
+	latch_step(_metadata, &self->l, &self->l.peer, XDP_REDIRECT,
+		   SIPHON_REDIRECT, SIPHON_LEARNED_BIT | self->l.peer.port);
+	/* the flow, the tx port and the counters are there to be reset */
+	bpf_object__for_each_map(map, obj->obj)
+		dirty |= !map_is_fresh(map);
+	ASSERT_TRUE(dirty);
+	ASSERT_EQ(0, lab_maps_reset(obj));
+	bpf_object__for_each_map(map, obj->obj) {
+		EXPECT_TRUE(map_is_fresh(map))
+		{
+			TH_LOG("%s kept something", bpf_map__name(map));
+		}
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -8,6 +8,12 @@
  * routes and sysctls disappear when the test's process exits, on any path,
  * and nothing reaches the root namespace.
  *
+ * Loading and verifying the program takes most of a second, so the test
+ * binary's parent process loads it once, before the harness forks, and
+ * every test gets that one program with its maps put back as they were
+ * right after the load (lab_maps_reset): each test still starts from the
+ * empty maps a fresh load gives, whatever the test before it left.
+ *
  * Functions return 0 or a negative errno; the tests assert on them.
  */
 #ifndef SIPHON_TESTS_XDP_LAB_H
@@ -114,14 +120,134 @@ static inline int lab_ifindex(const char *name)
 	return ifindex ? (int)ifindex : -errno;
 }
 
-/* Load the XDP program, its maps private to this process. */
+/* the object the parent loaded before the harness forked, or NULL */
+static struct siphon_xdp *lab_loaded_once;
+
+/* Every key of a hash-like map deleted. */
+static inline int lab_map_empty(int fd, __u32 key_size)
+{
+	__u8 key[key_size];
+
+	/* deleting the first key each time walks a map that shrinks */
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key))
+			return -errno;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+/* Every slot of an array zeroed; per-CPU arrays on every CPU. */
+static inline int lab_array_zero(int fd, __u32 entries, size_t value_bytes)
+{
+	void *zero = calloc(1, value_bytes);
+	int err = 0;
+	__u32 i;
+
+	if (!zero)
+		return -ENOMEM;
+	for (i = 0; i < entries && !err; i++)
+		if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
+			err = -errno;
+	free(zero);
+	return err;
+}
+
+static inline int lab_ring_discard(void *ctx, void *data, size_t len)
+{
+	(void)ctx, (void)data, (void)len;
+	return 0;
+}
+
+/* Whatever records a ring buffer holds, read and thrown away: how many. */
+static inline int lab_ring_drain(int fd)
+{
+	struct ring_buffer *rb;
+	int err;
+
+	rb = ring_buffer__new(fd, lab_ring_discard, NULL, NULL);
+	if (!rb)
+		return -errno;
+	err = ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	return err;
+}
+
+/* One map back to its state after a fresh load. */
+static inline int lab_map_reset(const struct bpf_map *map)
+{
+	int fd = bpf_map__fd(map), ncpus, err;
+	size_t value = bpf_map__value_size(map);
+
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_LPM_TRIE:
+	case BPF_MAP_TYPE_DEVMAP_HASH:
+		return lab_map_empty(fd, bpf_map__key_size(map));
+	case BPF_MAP_TYPE_ARRAY:
+		/* .rodata and friends are frozen and never change */
+		if (bpf_map__is_internal(map))
+			return 0;
+		return lab_array_zero(fd, bpf_map__max_entries(map), value);
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		ncpus = libbpf_num_possible_cpus();
+		if (ncpus < 0)
+			return ncpus;
+		value = ((value + 7) & ~(size_t)7) * ncpus;
+		return lab_array_zero(fd, bpf_map__max_entries(map), value);
+	case BPF_MAP_TYPE_RINGBUF:
+		err = lab_ring_drain(fd);
+		return err < 0 ? err : 0;
+	default:
+		/* a map type this file does not know how to reset */
+		return -EOPNOTSUPP;
+	}
+}
+
+static inline int lab_maps_reset(struct siphon_xdp *obj)
+{
+	struct bpf_map *map;
+	int err;
+
+	bpf_object__for_each_map(map, obj->obj) {
+		err = lab_map_reset(map);
+		if (err) {
+			fprintf(stderr, "# resetting map %s: %s\n",
+				bpf_map__name(map), strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Runs in the test binary's parent before main(). Without root or with a
+ * program that does not load, nothing happens here and each test loads
+ * for itself, so the failure is reported by the test that needs it.
+ */
+__attribute__((constructor)) static void lab_load_once(void)
+{
+	int err = 0;
+
+	lab_loaded_once = siphon_xdp_load(NULL, 0, &err);
+}
+
+/* The XDP program, its maps private to this test binary and empty. */
 static inline int lab_load(struct lab *lab)
 {
 	int err = 0;
 
-	lab->obj = siphon_xdp_load(NULL, 0, &err);
-	if (!lab->obj)
-		return err ?: -EINVAL;
+	if (lab_loaded_once) {
+		lab->obj = lab_loaded_once;
+		err = lab_maps_reset(lab->obj);
+	} else {
+		lab->obj = siphon_xdp_load(NULL, 0, &err);
+		if (!lab->obj)
+			return err ?: -EINVAL;
+	}
+	if (err)
+		return err;
 	siphon_maps_of(lab->obj, &lab->maps);
 	lab->prog_fd = bpf_program__fd(lab->obj->progs.siphon_xdp);
 	return lab->prog_fd < 0 ? lab->prog_fd : 0;
@@ -129,8 +255,8 @@ static inline int lab_load(struct lab *lab)
 
 static inline void lab_unload(struct lab *lab)
 {
-	/* the map fds belong to the object */
-	if (lab->obj)
+	/* the map fds belong to the object; the parent's stays loaded */
+	if (lab->obj && lab->obj != lab_loaded_once)
 		siphon_xdp__destroy(lab->obj);
 	lab->obj = NULL;
 }
