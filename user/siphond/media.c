@@ -337,6 +337,9 @@ static void refuse_stream(struct media *md, struct media_stream *st,
 	memset(st, 0, sizeof(*st));
 	r->refuse = true;
 	md->stats.streams_refused++;
+	pr_warn_ratelimited("media: all %u relay port pairs in use: a stream "
+			    "offered in a call is declined (port 0)\n",
+			    md->ports.npairs);
 }
 
 /* the tag of the phone that sent a response: its To tag */
@@ -354,8 +357,12 @@ static int late_offer(struct media *md, struct sip_str call_id,
 {
 	struct media_session *ms = media_session_new(md, call_id, tag);
 
-	if (!ms)
+	if (!ms) {
+		pr_warn_ratelimited("media: %u calls up, [media] max_sessions: "
+				    "a new call gets 503 Media Relay Full\n",
+				    md->max);
 		return MEDIA_TABLE_FULL;
+	}
 	ms->late_offer = true;
 	ref->slot = (uint32_t)(ms - md->slots);
 	ref->gen = ms->gen;
@@ -436,8 +443,12 @@ int media_offer(struct media *md, struct sip_msg *m,
 	if (!media_sdp_of(md, m, &s))
 		return 0;
 	ms = media_session_new(md, *cid, from->tag);
-	if (!ms)
+	if (!ms) {
+		pr_warn_ratelimited("media: %u calls up, [media] max_sessions: "
+				    "a new call gets 503 Media Relay Full\n",
+				    md->max);
 		return MEDIA_TABLE_FULL;
+	}
 	for (i = 0; i < s.n_media && i < SDP_MEDIA_MAX; i++) {
 		struct media_stream *st = &ms->s[i];
 
@@ -449,6 +460,12 @@ int media_offer(struct media *md, struct sip_msg *m,
 		 * go back, its slot too, and it never counts as ended */
 		if (!take_ports(md, st)) {
 			media_session_free(md, ms);
+			pr_warn_ratelimited(
+				"media: %u of %u relay port pairs in use "
+				"([media] port_min..port_max): a new call "
+				"gets 503 Media Relay Ports Exhausted\n",
+				media_ports_in_use(&md->ports),
+				md->ports.npairs);
 			return MEDIA_NO_PORTS;
 		}
 		st->anchored = true;

@@ -43,7 +43,7 @@
 	X(streams_removed) /* port 0 in a dialog's offer and answer */    \
 	X(forks) /* 2xx of another fork of a call: media stays with the first */ \
 	X(fork_takeovers) /* the first's dialog ended, a fork's took over */ \
-	X(forks_untracked) /* forks past the bound of a call: as it came */ \
+	X(forks_untracked) /* 2xx of forks past MEDIA_FORKS_MAX: not kept */ \
 	X(sdp_errors) /* a body that does not parse: passed as it came */ \
 	X(ids_too_long) /* Call-ID or tag too long to keep: as it came */ \
 	X(flows_installed)                                                \

@@ -20,6 +20,7 @@
 
 #include "hash.h"
 #include "log.h"
+#include "log_ratelimit.h"
 #include "media_internal.h"
 
 /* one stream as the fork's phone answered it */
@@ -93,8 +94,7 @@ static struct media_fork *fork_find(struct media_forks *fs, uint64_t tag)
 }
 
 static struct media_fork *fork_add(struct media *md,
-				   const struct media_session *ms,
-				   uint64_t tag)
+				   const struct media_session *ms, uint64_t tag)
 {
 	struct media_forks *fs = forks_of(md, ms, true);
 	struct media_fork *f = fork_find(fs, tag);
@@ -105,9 +105,11 @@ static struct media_fork *fork_add(struct media *md,
 		f = calloc(1, sizeof(*f));
 	if (!f) {
 		md->stats.forks_untracked++;
-		pr_info("media: call %.*s: one more phone answered than "
-			"siphond keeps (%d): its dialog is left as it came\n",
-			(int)ms->call_id_len, ms->call_id, MEDIA_FORKS_MAX);
+		pr_info_ratelimited("media: call %.*s: more phones answered "
+				    "than siphond keeps (%d): this one's "
+				    "answer cannot take the media over\n",
+				    (int)ms->call_id_len, ms->call_id,
+				    MEDIA_FORKS_MAX);
 		return NULL;
 	}
 	f->tag = tag;
@@ -148,10 +150,9 @@ static bool fork_stream_of(struct media *md, const struct media_stream *st,
 	return true;
 }
 
-int media_fork_answer(struct media *md, struct media_session *ms,
-		      uint64_t tag, const struct sdp_session *s,
-		      const union sd_sockaddr *src, char *out, size_t cap,
-		      struct sip_str *body)
+int media_fork_answer(struct media *md, struct media_session *ms, uint64_t tag,
+		      const struct sdp_session *s, const union sd_sockaddr *src,
+		      char *out, size_t cap, struct sip_str *body)
 {
 	struct media_fork *f = fork_add(md, ms, tag);
 	struct sdp_rewrite rw = { 0 };

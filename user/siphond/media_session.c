@@ -22,9 +22,8 @@ void media_session_link(struct media *md, struct media_session *ms)
 	md->buckets[bucket_of(md, ms->hash)] = slot;
 }
 
-struct media_session *media_session_new(struct media *md,
-					struct sip_str call_id,
-					struct sip_str tag)
+struct media_session *
+media_session_new(struct media *md, struct sip_str call_id, struct sip_str tag)
 {
 	struct media_session *ms;
 	int32_t slot = md->free_head;
@@ -90,8 +89,7 @@ struct media_session *media_session_of(struct media *md, struct media_ref r)
 }
 
 struct media_session *media_session_find(struct media *md, struct sip_msg *m,
-					 bool *by_callee,
-					 uint64_t *dialog_tag)
+					 bool *by_callee, uint64_t *dialog_tag)
 {
 	struct sip_error e;
 	const struct sip_str *cid = sip_msg_call_id(m, &e);
@@ -118,8 +116,8 @@ struct media_session *media_session_find(struct media *md, struct sip_msg *m,
 		if (by_callee)
 			*by_callee = callee;
 		if (dialog_tag)
-			*dialog_tag = media_tag_hash(callee ? from->tag :
-							      to->tag);
+			*dialog_tag =
+				media_tag_hash(callee ? from->tag : to->tag);
 		return ms;
 	}
 	return NULL;
