@@ -16,7 +16,8 @@
 # - one INVITE answered 200 by two phones (a forking proxy behind
 #   siphond, RFC 3261 13.2.2.4): the media follows the first 2xx; the
 #   caller's BYE of the unwanted dialog leaves it, or, when the caller
-#   keeps the second, hands the flows to it.
+#   keeps the second, hands the flows to it; a siphond killed and started
+#   again in between still knows which dialog the flows follow.
 # The calls are held up by their sipp scenarios until the test says (an
 # OPTIONS in the call), so no step depends on timing. After every
 # scenario the flow map is empty and siphond holds no session and no port.
@@ -37,7 +38,7 @@ LOGS=$(mktemp -d /tmp/siphond-media-limits.XXXXXX)
 cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
 sd_topology "sdl$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
 make_pin_dir media-limits
-tap_plan 28
+tap_plan 31
 
 ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
@@ -88,11 +89,13 @@ has_flow_from() {
 # from FROM to the relay reach RBIND, every one from EXPECT_FROM
 rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-50} out pid
+	# the last receiver's "ready" must not pass for this one's
+	rm -f "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
 		> "$LOGS/recv.out" &
 	pid=$!
 	bg_pid $pid
-	wait_for grep -q ready "$LOGS/recv.out"
+	wait_for grep -qs ready "$LOGS/recv.out"
 	ip netns exec "$ns" "$UDP_PEER" send "$from" "$to" "$n" $SIZE rtp \
 		> /dev/null
 	wait "$pid"
@@ -115,11 +118,12 @@ both_ways() {
 # without a flow reach nobody
 nothing_through() {
 	local out pid
+	rm -f "$LOGS/recv.out"
 	ip netns exec "$4" "$UDP_PEER" recv "$5" "$2" 20 500 \
 		> "$LOGS/recv.out" &
 	pid=$!
 	bg_pid $pid
-	wait_for grep -q ready "$LOGS/recv.out"
+	wait_for grep -qs ready "$LOGS/recv.out"
 	ip netns exec "$1" "$UDP_PEER" send "$2" "$3" 20 $SIZE rtp > /dev/null
 	wait "$pid"
 	out=$(tail -n 1 "$LOGS/recv.out")
@@ -350,10 +354,13 @@ fork() {
 byes() {
 	[ "$(got_count "$LOGS/$1-uas-msgs.log" "^BYE ")" -ge "$2" ]
 }
+# acks NAME N: the callee of call NAME got N ACKs
+acks() {
+	[ "$(got_count "$LOGS/$1-uas-msgs.log" "^ACK ")" = "$2" ]
+}
 fork kept-first first
 first_answer_rules() {
-	wait_for eval '[ "$(got_count "$LOGS/kept-first-uas-msgs.log" "^ACK ")" = 2 ]' &&
-		wait_for nflows 4 || return 1
+	wait_for acks kept-first 2 && wait_for nflows 4 || return 1
 	has_flow_from $FORK_1 && ! has_flow_from $FORK_2 && media_is 1 2 &&
 		[ "$(counter forks)" = 1 ] && both_ways $FORK_A $FORK_1
 }
@@ -381,12 +388,12 @@ tap_check "BYE in the first dialog: no flow, no session, no port" \
 	clean kept-first kept-first-uas
 
 fork kept-second second
+# poke_when_up NAME: both 200 OKs of call NAME are ACKed, the flows in
 poke_when_up() {
-	wait_for eval '[ "$(got_count "$LOGS/kept-second-uas-msgs.log" "^ACK ")" = 2 ]' &&
-		wait_for nflows 4 && has_flow_from $FORK_1
+	wait_for acks "$1" 2 && wait_for nflows 4 && has_flow_from $FORK_1
 }
 taken_over() {
-	poke_when_up || return 1
+	poke_when_up kept-second || return 1
 	poke kept-second
 	wait_for byes kept-second 1 && wait_for has_flow_from $FORK_2 ||
 		return 1
@@ -401,10 +408,31 @@ poke kept-second
 tap_check "BYE in the second dialog: no flow, no session, no port" \
 	clean kept-second kept-second-uas
 
-tap_check "siphond counted 2 forks, 2 streams removed and refused, no leak" \
+tap_check "siphond counted 2 forks, 1 stream removed, 1 refused, no leak" \
 	eval '[ "$(counter forks)" = 2 ] && [ "$(counter streams_removed)" = 1 ] &&
 	      [ "$(counter streams_refused)" = 1 ] && [ "$(counter sessions)" = 0 ] &&
 	      [ "$(counter ports_in_use)" = 0 ] && sd_alive'
+
+# the dialog the flows follow is in the call's pinned record: a siphond
+# killed while two dialogs are up, and started again, still tells them
+# apart (the other one's BYE leaves the call), though it forgot the other
+fork restarted first
+restarted() {
+	poke_when_up restarted || return 1
+	kill -KILL "$SD_PID"
+	wait "$SD_PID" 2> /dev/null
+	mkdir -p "$LOGS/second" && sd_start "$LOGS/second" &&
+		grep -q "media: 1 calls taken over from the last run" \
+			"$LOGS/second/siphond.log" && nflows 4 && media_is 1 2
+}
+tap_check "siphond killed (SIGKILL) with both dialogs up, started again: call taken over" \
+	restarted
+tap_check "after the restart, BYE in the second dialog leaves the first's media" \
+	eval 'poke restarted && wait_for byes restarted 1 && nflows 4 &&
+	      media_is 1 2 && both_ways $FORK_A $FORK_1'
+poke restarted
+tap_check "BYE in the first dialog: no flow, no session, no port" \
+	eval 'clean restarted restarted-uas && sd_alive'
 
 if [ "$_tap_failed" -ne 0 ]; then
 	diag "siphond log tail:"
