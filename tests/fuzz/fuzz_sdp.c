@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target for sdp_parse() and sdp_rewrite(). Whatever parses is
- * anchored stream by stream to a fixed relay (IPv4 and IPv6 in turn), and
+ * anchored stream by stream to a fixed relay (IPv4 and IPv6 in turn), some
+ * streams refused (port 0) as a byte of the input says, and
  * the rewritten body must parse again and read back what was written: a
  * body siphond forwards must never be one it would itself refuse.
  */
@@ -23,6 +24,7 @@ static void fill_rewrite(struct sdp_rewrite *rw, const uint8_t *data,
 		struct sdp_media_rewrite *mr = &rw->media[i];
 
 		mr->anchor = true;
+		mr->refuse = size > 1 && (data[size - 2] >> (i % 8)) & 1;
 		mr->add_rtcp = i % 3 == 0;
 		mr->rtp_port = (uint16_t)(30000 + 2 * i);
 		mr->addr.af = i % 2 ? SDP_AF_IP6 : SDP_AF_IP4;
@@ -41,7 +43,7 @@ static void check_stream(const struct sdp_rewrite *rw, unsigned int i)
 	const struct sdp_media *m = &back.media[i];
 	const struct sdp_conn *c = sdp_media_conn(&back, i);
 
-	if (!in.media[i].port) {
+	if (!in.media[i].port || mr->refuse) {
 		if (m->port)
 			abort();
 		return;

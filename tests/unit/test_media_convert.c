@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Call records of an older siphond in this one's layout: an SCL5 record
- * (the layout before RTP clock rates) keeps its call, its streams and its
- * dialog; an unknown layout is refused and leaves the target alone; and
+ * (the layout before RTP clock rates) and an SCL6 one (before forks and
+ * removed streams) keep their call, their streams and their dialog; an
+ * unknown layout is refused and leaves the target alone; and
  * the pinned store, opened by this siphond over one of SCL5 records, is
  * replaced by a map of the new size holding the converted calls.
  */
@@ -107,8 +108,85 @@ static void expect_converted(struct __test_metadata *_metadata,
 				    sizeof(s->callee_rtcp)));
 		/* the flows of a call set up before were never measured */
 		EXPECT_EQ(0u, s->clock_rate);
+		EXPECT_EQ(os->rtcp_mux, s->offer_mux);
 	}
 	EXPECT_EQ(0, memcmp(&o->dialog, &ms->dialog, sizeof(ms->dialog)));
+	/* no fork known: its first BYE ends it */
+	EXPECT_EQ(0u, ms->callee_tag);
+}
+
+/* the same call as SCL6 wrote it: with RTP clock rates */
+static void fill_scl6(struct media_session_scl6 *o, uint32_t gen)
+{
+	struct media_session_scl5 *five = calloc(1, sizeof(*five));
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	if (!five)
+		return;
+	fill_scl5(five, gen);
+	o->gen = five->gen;
+	o->magic = MEDIA_SESSION_MAGIC_SCL6;
+	o->hnext = five->hnext;
+	o->hash = five->hash;
+	o->relay = five->relay;
+	o->call_id_len = five->call_id_len;
+	o->tag_len = five->tag_len;
+	memcpy(o->call_id, five->call_id, sizeof(o->call_id));
+	memcpy(o->tag, five->tag, sizeof(o->tag));
+	o->nstreams = five->nstreams;
+	o->late_offer = five->late_offer;
+	o->ack_answer = five->ack_answer;
+	o->answered_ms = five->answered_ms;
+	o->expires_at_ms = five->expires_at_ms;
+	for (i = 0; i < SDP_MEDIA_MAX; i++) {
+		memcpy(&o->s[i], &five->s[i], sizeof(five->s[i]));
+		o->s[i].clock_rate = five->s[i].anchored ? 8000 + i : 0;
+	}
+	o->dialog = five->dialog;
+	free(five);
+}
+
+static void expect_converted6(struct __test_metadata *_metadata,
+			      const struct media_session_scl6 *o,
+			      const struct media_session *ms)
+{
+	unsigned int i;
+
+	EXPECT_EQ(o->gen, ms->gen);
+	EXPECT_EQ(MEDIA_SESSION_MAGIC, ms->magic);
+	EXPECT_EQ(o->hnext, ms->hnext);
+	EXPECT_EQ(o->hash, ms->hash);
+	EXPECT_EQ(0, memcmp(&o->relay, &ms->relay, sizeof(ms->relay)));
+	EXPECT_EQ(o->call_id_len, ms->call_id_len);
+	EXPECT_EQ(0, memcmp(o->call_id, ms->call_id, o->call_id_len));
+	EXPECT_EQ(o->tag_len, ms->tag_len);
+	EXPECT_EQ(0, memcmp(o->tag, ms->tag, o->tag_len));
+	EXPECT_EQ(o->nstreams, ms->nstreams);
+	EXPECT_EQ(o->late_offer, ms->late_offer);
+	EXPECT_EQ(o->ack_answer, ms->ack_answer);
+	EXPECT_EQ(o->answered_ms, ms->answered_ms);
+	EXPECT_EQ(o->expires_at_ms, ms->expires_at_ms);
+	for (i = 0; i < SDP_MEDIA_MAX; i++) {
+		const struct media_stream_scl6 *os = &o->s[i];
+		const struct media_stream *s = &ms->s[i];
+
+		EXPECT_EQ(os->anchored, s->anchored);
+		EXPECT_EQ(os->answered, s->answered);
+		EXPECT_EQ(os->rtcp_mux, s->rtcp_mux);
+		EXPECT_EQ(os->rtcp_mux, s->offer_mux);
+		EXPECT_EQ(os->caller_nat, s->caller_nat);
+		EXPECT_EQ(os->callee_nat, s->callee_nat);
+		EXPECT_EQ(os->caller_side, s->caller_side);
+		EXPECT_EQ(os->callee_side, s->callee_side);
+		EXPECT_EQ(0, memcmp(&os->caller_rtp, &s->caller_rtp,
+				    sizeof(s->caller_rtp)));
+		EXPECT_EQ(0, memcmp(&os->callee_rtcp, &s->callee_rtcp,
+				    sizeof(s->callee_rtcp)));
+		EXPECT_EQ(os->clock_rate, s->clock_rate);
+	}
+	EXPECT_EQ(0, memcmp(&o->dialog, &ms->dialog, sizeof(ms->dialog)));
+	EXPECT_EQ(0u, ms->callee_tag);
 }
 
 TEST(scl5_record_keeps_its_call)
@@ -129,6 +207,25 @@ TEST(scl5_record_keeps_its_call)
 	free(ms);
 }
 
+TEST(scl6_record_keeps_its_call)
+{
+	struct media_session_scl6 *o = calloc(1, sizeof(*o));
+	struct media_session *ms = malloc(sizeof(*ms));
+	const char *name = NULL;
+
+	ASSERT_NE(NULL, o);
+	ASSERT_NE(NULL, ms);
+	fill_scl6(o, 43);
+	ASSERT_EQ(MEDIA_SESSION_MAGIC_SCL6, o->magic);
+	memset(ms, 0xa5, sizeof(*ms)); /* what was there is overwritten */
+	ASSERT_TRUE(media_record_convert(o, sizeof(*o), ms, &name));
+	ASSERT_NE(NULL, name);
+	EXPECT_NE(NULL, strstr(name, "SCL6"));
+	expect_converted6(_metadata, o, ms);
+	free(o);
+	free(ms);
+}
+
 TEST(current_record_is_copied)
 {
 	struct media_session *a = calloc(1, sizeof(*a));
@@ -139,6 +236,8 @@ TEST(current_record_is_copied)
 	a->gen = 3;
 	a->magic = MEDIA_SESSION_MAGIC;
 	a->s[0].clock_rate = 48000;
+	a->s[0].offer_mux = true;
+	a->callee_tag = 0x0123456789abcdefull;
 	ASSERT_TRUE(media_record_convert(a, sizeof(*a), b, NULL));
 	EXPECT_EQ(0, memcmp(a, b, sizeof(*a)));
 	free(a);
@@ -155,6 +254,9 @@ TEST(unknown_layouts_are_refused)
 		  2176 }, /* SCL4: before dialogs, never converted */
 		{ MEDIA_SESSION_MAGIC_SCL5, 2240 }, /* a branch's SCL5 */
 		{ MEDIA_SESSION_MAGIC, MEDIA_SESSION_SIZE_SCL5 },
+		{ MEDIA_SESSION_MAGIC, MEDIA_SESSION_SIZE_SCL6 },
+		{ MEDIA_SESSION_MAGIC_SCL6, MEDIA_SESSION_SIZE_SCL5 },
+		{ MEDIA_SESSION_MAGIC_SCL5, MEDIA_SESSION_SIZE_SCL6 },
 		{ 0, MEDIA_SESSION_SIZE_SCL5 },
 		{ MEDIA_SESSION_MAGIC_SCL5, 4 }, /* shorter than a magic */
 	};

@@ -220,6 +220,38 @@ TEST(unanchored_stream_keeps_session_conn)
 	ASSERT_EQ(SDP_DIR_SENDONLY, (int)sdp_media_dir(&back, 2));
 }
 
+/* no relay port for the video: port 0, the audio anchored, the rest kept */
+TEST(refused_stream_gets_port_zero)
+{
+	struct sdp_rewrite rw = { 0 };
+	const struct sdp_media *a = &back.media[0], *v = &back.media[1];
+
+	anchor(&rw, 0, SDP_AF_IP4, "192.0.2.200", 30030);
+	anchor(&rw, 1, SDP_AF_IP4, "192.0.2.200", 30032);
+	rw.media[1].refuse = true; /* refuse wins over anchor */
+	ASSERT_EQ(0, round_trip(av, &rw));
+	ASSERT_TRUE(others_kept(av, false));
+	ASSERT_EQ(2, back.n_media);
+	ASSERT_EQ(30030, a->port);
+	ASSERT_EQ(0, v->port);
+	/* the m= line keeps its type, port count, proto and formats */
+	ASSERT_NE(NULL, memmem(out, out_len, "m=video 0/2 RTP/AVP 96\r\n", 24));
+	/* nothing of the refused stream's section is rewritten */
+	ASSERT_NE(NULL, memmem(out, out_len, "c=IN IP4 233.252.0.5/16", 23));
+	ASSERT_NE(NULL, memmem(out, out_len, "a=rtcp:41007", 12));
+	ASSERT_EQ(NULL, memmem(out, out_len, "30032", 5));
+	ASSERT_EQ(in.media[1].attr_count, back.media[1].attr_count);
+
+	/* a refused stream without its own c= lets the session c= go to
+	 * the relay: it is not live */
+	memset(&rw, 0, sizeof(rw));
+	anchor(&rw, 0, SDP_AF_IP4, "192.0.2.200", 30040);
+	rw.media[1].refuse = true;
+	ASSERT_EQ(0, round_trip(mixed, &rw));
+	ASSERT_EQ(0, back.media[1].port);
+	ASSERT_TRUE(str_is(back.conn.address, "192.0.2.200"));
+}
+
 TEST(origin_bump_carries)
 {
 	struct sdp_rewrite rw = { .bump_version = true };

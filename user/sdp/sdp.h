@@ -170,6 +170,9 @@ struct sdp_addr {
 /* what siphond allocated for one m= line */
 struct sdp_media_rewrite {
 	bool anchor; /* false: the stream is copied as it is */
+	/* the stream is turned down: its m= port becomes 0 (RFC 3264 6,
+	 * 8.2), every other line of it is copied; anchor is then ignored */
+	bool refuse;
 	bool add_rtcp; /* write a=rtcp even when the offer had none */
 	struct sdp_addr addr;
 	uint16_t rtp_port;
@@ -189,8 +192,8 @@ struct sdp_rewrite {
  * with *out_len 0: SIP_ERR_SDP_NO_SPACE when cap is too small,
  * SIP_ERR_SDP_BAD_CONNECTION for an address rw cannot write,
  * SIP_ERR_SDP_BAD_MEDIA for a port that is 0 or an RTCP port past 65535.
- * Rejected streams (port 0) are never anchored. Content-Length is the SIP
- * layer's business.
+ * Rejected streams (port 0) are never anchored; refused ones get port 0.
+ * Content-Length is the SIP layer's business.
  */
 int sdp_rewrite(const struct sdp_session *s, const struct sdp_rewrite *rw,
 		char *out, size_t cap, size_t *out_len, struct sip_error *err);

@@ -73,11 +73,17 @@ static void put_addr(struct rw_ctx *c, const struct sdp_addr *a)
 	put_cstr(&c->o, a->text);
 }
 
+static bool refused(const struct sdp_session *s, const struct sdp_rewrite *rw,
+		    int i)
+{
+	return i >= 0 && i < s->n_media && rw->media[i].refuse;
+}
+
 static bool anchored(const struct sdp_session *s, const struct sdp_rewrite *rw,
 		     int i)
 {
 	return i >= 0 && i < s->n_media && rw->media[i].anchor &&
-	       s->media[i].port;
+	       !rw->media[i].refuse && s->media[i].port;
 }
 
 static uint32_t rtcp_port32(const struct sdp_session *s,
@@ -160,7 +166,8 @@ static const struct sdp_addr *session_conn_addr(const struct sdp_session *s,
 		if (anchored(s, rw, i)) {
 			if (!first)
 				first = &rw->media[i].addr;
-		} else if (s->media[i].port && !s->media[i].conn.present) {
+		} else if (s->media[i].port && !refused(s, rw, i) &&
+			   !s->media[i].conn.present) {
 			return NULL;
 		}
 	}
@@ -220,7 +227,7 @@ static void write_conn(struct rw_ctx *c, const struct sdp_addr *a)
 }
 
 /* "m=<type> <port><everything after the old port>" */
-static void write_media(struct rw_ctx *c)
+static void write_media(struct rw_ctx *c, uint16_t port)
 {
 	const struct sdp_media *m = &c->s->media[c->level];
 	const char *p = m->type.p + m->type.len + 1;
@@ -231,7 +238,7 @@ static void write_media(struct rw_ctx *c)
 	put_cstr(&c->o, "m=");
 	put_str(&c->o, m->type);
 	put_cstr(&c->o, " ");
-	put_uint(&c->o, c->rw->media[c->level].rtp_port);
+	put_uint(&c->o, port);
 	put(&c->o, p, (size_t)(end - p));
 	put_eol(c);
 }
@@ -291,7 +298,7 @@ static bool anchored_line(struct rw_ctx *c, char type, const struct sdp_attr *a)
 	}
 	switch (type) {
 	case 'm':
-		write_media(c);
+		write_media(c, c->rw->media[c->level].rtp_port);
 		return true;
 	case 'c':
 		/* further c= lines would still name the phone */
@@ -319,6 +326,10 @@ static void rewrite_line(struct rw_ctx *c, const struct sdp_line *l)
 		start_media(c);
 	if (type == 'a')
 		a = &c->s->attrs[c->attr++];
+	if (type == 'm' && refused(c->s, c->rw, c->level)) {
+		write_media(c, 0);
+		return;
+	}
 	if (anchored(c->s, c->rw, c->level) && anchored_line(c, type, a))
 		return;
 	if (type == 'o' && (c->rw->set_origin || c->rw->bump_version))

@@ -210,15 +210,19 @@ static bool fill(struct siphond *d, struct media_dialog *dg,
 	       read_record_route(d, ok, &rr) && route_sets(&rr, dg);
 }
 
-/* the first 2xx to the INVITE: the dialog as both phones know it */
+/*
+ * The first 2xx to the INVITE: the dialog as both phones know it, in
+ * dg: the call's, or another fork's (media_fork.c), kept for the day it
+ * takes the call's media over.
+ */
 static void capture(struct siphond *d, struct media_session *ms,
-		    struct sip_msg *inv, const struct sd_peer *caller,
-		    struct sip_msg *ok, const struct sd_peer *callee)
+		    struct media_dialog *dg, struct sip_msg *inv,
+		    const struct sd_peer *caller, struct sip_msg *ok,
+		    const struct sd_peer *callee)
 {
 	struct dialog_stats *st = &d->media->dialog;
-	struct media_dialog *dg = &ms->dialog;
 
-	/* a retransmitted 2xx, or another fork's: the first one holds */
+	/* a retransmitted 2xx: the first one holds */
 	if (dg->state != DIALOG_NONE)
 		return;
 	st->confirmed++;
@@ -258,9 +262,25 @@ static void refresh(struct siphond *d, struct media_session *ms,
 	d->media->dialog.target_refreshes++;
 }
 
+/* where the dialog a 2xx to the INVITE makes is kept: the call's own,
+ * or another fork's (media_answer() told them apart), or nowhere */
+static struct media_dialog *dialog_of_2xx(struct media *md,
+					  struct media_session *ms,
+					  struct sip_msg *ok)
+{
+	struct sip_error e;
+	const struct sip_addr *to = sip_msg_to(ok, &e);
+	uint64_t tag = media_tag_hash(to ? to->tag : SIP_STR_NULL);
+
+	if (!ms->callee_tag || tag == ms->callee_tag)
+		return &ms->dialog;
+	return media_fork_dialog(md, ms, tag);
+}
+
 void dialog_on_2xx(struct pcall *pc, struct sip_msg *ok,
 		   const struct sd_peer *from)
 {
+	struct media_dialog *dg = NULL;
 	struct media_session *ms;
 	struct sip_msg *req;
 	struct sip_error e;
@@ -278,7 +298,9 @@ void dialog_on_2xx(struct pcall *pc, struct sip_msg *ok,
 		goto out;
 	if (!pc->media_reinvite) {
 		if (req->method == SIP_METHOD_INVITE)
-			capture(pc->d, ms, req, &pc->st->peer, ok, from);
+			dg = dialog_of_2xx(pc->d->media, ms, ok);
+		if (dg)
+			capture(pc->d, ms, dg, req, &pc->st->peer, ok, from);
 		goto out;
 	}
 	/* the asker's Contact came in the request, the other's in the 2xx */

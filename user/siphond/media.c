@@ -9,6 +9,10 @@
  * The offer names where the caller wants media and gets callee_side in
  * its place; the answer names where the callee wants it and gets
  * caller_side. RTCP uses the next port of each, or none with rtcp-mux.
+ * Both are taken with the offer: a call that passes it never lacks a port
+ * at the answer, and one that cannot get them is refused with 503.
+ * The session table is media_session.c; calls forked to several phones
+ * that answered, media_fork.c; what siphonctl sees, media_view.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +21,6 @@
 #include <string.h>
 
 #include "flow_table.h"
-#include "hash.h"
 #include "log.h"
 #include "log_ratelimit.h"
 #include "media_convert.h"
@@ -266,116 +269,6 @@ void media_stream_release(struct media *md, struct media_session *ms,
 	memset(s, 0, sizeof(*s));
 }
 
-/* ---- the session table -------------------------------------------------- */
-
-static uint32_t bucket_of(const struct media *md, uint32_t hash)
-{
-	return hash & (md->nbuckets - 1);
-}
-
-void media_session_link(struct media *md, struct media_session *ms)
-{
-	int32_t slot = (int32_t)(ms - md->slots);
-
-	ms->hnext = md->buckets[bucket_of(md, ms->hash)];
-	md->buckets[bucket_of(md, ms->hash)] = slot;
-}
-
-static struct media_session *
-session_new(struct media *md, struct sip_str call_id, struct sip_str tag)
-{
-	struct media_session *ms;
-	int32_t slot = md->free_head;
-
-	if (slot < 0) {
-		md->stats.table_full++;
-		return NULL;
-	}
-	ms = &md->slots[slot];
-	md->free_head = ms->hnext;
-	memset(ms, 0, sizeof(*ms));
-	if (!md->next_gen) /* 0 marks a free slot */
-		md->next_gen = 1;
-	ms->gen = md->next_gen++;
-	ms->hash = (uint32_t)sd_hash_str(SD_HASH_INIT, call_id);
-	ms->call_id_len = (uint8_t)call_id.len;
-	memcpy(ms->call_id, call_id.p, call_id.len);
-	ms->tag_len = (uint8_t)tag.len;
-	memcpy(ms->tag, tag.p, tag.len);
-	ms->relay = md->relay;
-	ms->magic = MEDIA_SESSION_MAGIC;
-	media_session_link(md, ms);
-	md->stats.sessions++;
-	return ms;
-}
-
-void media_session_end(struct media *md, struct media_session *ms)
-{
-	int32_t slot = (int32_t)(ms - md->slots), *pp;
-	unsigned int i;
-
-	for (i = 0; i < ms->nstreams; i++)
-		media_stream_release(md, ms, &ms->s[i]);
-	media_undo_drop(md, ms);
-	for (pp = &md->buckets[bucket_of(md, ms->hash)]; *pp >= 0;
-	     pp = &md->slots[*pp].hnext) {
-		if (*pp == slot) {
-			*pp = ms->hnext;
-			break;
-		}
-	}
-	ms->gen = 0;
-	ms->hnext = md->free_head;
-	md->free_head = slot;
-	md->stats.sessions--;
-	md->stats.ended++;
-}
-
-static struct media_session *session_of(struct media *md, struct media_ref r)
-{
-	struct media_session *ms;
-
-	if (!r.gen || r.slot >= md->max)
-		return NULL;
-	ms = &md->slots[r.slot];
-	return ms->gen == r.gen ? ms : NULL;
-}
-
-/*
- * The session of the dialog an in-dialog request belongs to: its Call-ID,
- * and the caller's tag in From or To, whichever side sent it. *by_callee
- * (when asked) says the request came from the callee.
- */
-static struct media_session *session_find(struct media *md, struct sip_msg *m,
-					  bool *by_callee)
-{
-	struct sip_error e;
-	const struct sip_str *cid = sip_msg_call_id(m, &e);
-	const struct sip_addr *from = sip_msg_from(m, &e);
-	const struct sip_addr *to = sip_msg_to(m, &e);
-	uint32_t hash;
-	int32_t i;
-
-	if (!cid || !from || !to)
-		return NULL;
-	hash = (uint32_t)sd_hash_str(SD_HASH_INIT, *cid);
-	for (i = md->buckets[bucket_of(md, hash)]; i >= 0;
-	     i = md->slots[i].hnext) {
-		struct media_session *ms = &md->slots[i];
-		struct sip_str id = sip_str_of(ms->call_id, ms->call_id_len);
-		struct sip_str tag = sip_str_of(ms->tag, ms->tag_len);
-
-		if (ms->hash != hash || !sip_str_eq(id, *cid))
-			continue;
-		if (sip_str_eq(tag, from->tag) || sip_str_eq(tag, to->tag)) {
-			if (by_callee)
-				*by_callee = !sip_str_eq(tag, from->tag);
-			return ms;
-		}
-	}
-	return NULL;
-}
-
 /*
  * The calls stay: their flows keep forwarding and their records stay in
  * the store for the next siphond, which takes them over (a restart or an
@@ -395,20 +288,84 @@ void media_free(struct media *md)
 	for (i = 0; md->undo && i < md->max; i++)
 		free(md->undo[i]);
 	free(md->undo);
+	for (i = 0; md->forks && i < md->max; i++)
+		if (md->forks[i])
+			media_fork_drop(md, &md->slots[i]);
+	free(md->forks);
 	free(md->buckets);
 	siphon_maps_close(&md->maps);
 	media_nexthop_close(md);
 	free(md);
 }
 
+const char *media_refusal_phrase(int r)
+{
+	switch (r) {
+	case MEDIA_RELAY_GONE:
+		return "Media Relay Address Unavailable";
+	case MEDIA_NO_PORTS:
+		return "Media Relay Ports Exhausted";
+	default:
+		return "Media Relay Full";
+	}
+}
+
+/*
+ * Both relay ports of a stream, taken with its offer: a call that has
+ * them never lacks one at the answer, when it is too late to refuse it.
+ * false, none kept, when the range has not two pairs left.
+ */
+static bool take_ports(struct media *md, struct media_stream *st)
+{
+	if (!st->callee_side)
+		st->callee_side = media_ports_get(&md->ports);
+	if (!st->caller_side)
+		st->caller_side = media_ports_get(&md->ports);
+	if (st->callee_side && st->caller_side)
+		return true;
+	md->stats.ports_exhausted++;
+	if (st->callee_side)
+		media_ports_put(&md->ports, st->callee_side);
+	if (st->caller_side)
+		media_ports_put(&md->ports, st->caller_side);
+	st->callee_side = st->caller_side = 0;
+	return false;
+}
+
+/* a stream offered in a call without ports for it: port 0, both phones
+ * see it declined rather than media sent around the relay */
+static void refuse_stream(struct media *md, struct media_stream *st,
+			  struct sdp_media_rewrite *r)
+{
+	memset(st, 0, sizeof(*st));
+	r->refuse = true;
+	md->stats.streams_refused++;
+	pr_warn_ratelimited("media: all %u relay port pairs in use: a stream "
+			    "offered in a call is declined (port 0)\n",
+			    md->ports.npairs);
+}
+
+/* the tag of the phone that sent a response: its To tag */
+static uint64_t callee_tag_of(struct sip_msg *m)
+{
+	struct sip_error e;
+	const struct sip_addr *to = sip_msg_to(m, &e);
+
+	return media_tag_hash(to ? to->tag : SIP_STR_NULL);
+}
+
 /* an INVITE without a body: a session waits for the offer in the 2xx */
 static int late_offer(struct media *md, struct sip_str call_id,
 		      struct sip_str tag, struct media_ref *ref)
 {
-	struct media_session *ms = session_new(md, call_id, tag);
+	struct media_session *ms = media_session_new(md, call_id, tag);
 
-	if (!ms)
-		return -1;
+	if (!ms) {
+		pr_warn_ratelimited("media: %u calls up, [media] max_sessions: "
+				    "a new call gets 503 Media Relay Full\n",
+				    md->max);
+		return MEDIA_TABLE_FULL;
+	}
 	ms->late_offer = true;
 	ref->slot = (uint32_t)(ms - md->slots);
 	ref->gen = ms->gen;
@@ -437,20 +394,19 @@ static int offer_in_answer(struct media *md, struct media_session *ms,
 		if (!media_stream_ends(md, s, i, src, &st->callee_rtp,
 				       &st->callee_rtcp, &st->callee_nat))
 			continue;
-		/* a retransmitted 2xx is rewritten with the same ports */
+		n++;
+		/* a retransmitted 2xx is rewritten with the same ports; too
+		 * late for a 503: a stream without ports is declined */
+		if (!st->anchored && !take_ports(md, st)) {
+			refuse_stream(md, st, &rw.media[i]);
+			continue;
+		}
 		if (!st->anchored) {
-			st->caller_side = media_ports_get(&md->ports);
-			st->callee_side = media_ports_get(&md->ports);
-			if (!st->caller_side || !st->callee_side) {
-				md->stats.ports_exhausted++;
-				media_stream_release(md, ms, st);
-				continue;
-			}
 			st->anchored = true;
 			st->rtcp_mux = s->media[i].rtcp_mux;
+			st->offer_mux = st->rtcp_mux;
 		}
 		media_anchor_offer(md, &rw.media[i], st->caller_side);
-		n++;
 	}
 	if (!n || media_write_sdp(md, s, &rw, out, cap, body))
 		return 0;
@@ -489,9 +445,13 @@ int media_offer(struct media *md, struct sip_msg *m,
 		return late_offer(md, *cid, from->tag, ref);
 	if (!media_sdp_of(md, m, &s))
 		return 0;
-	ms = session_new(md, *cid, from->tag);
-	if (!ms)
-		return -1;
+	ms = media_session_new(md, *cid, from->tag);
+	if (!ms) {
+		pr_warn_ratelimited("media: %u calls up, [media] max_sessions: "
+				    "a new call gets 503 Media Relay Full\n",
+				    md->max);
+		return MEDIA_TABLE_FULL;
+	}
 	for (i = 0; i < s.n_media && i < SDP_MEDIA_MAX; i++) {
 		struct media_stream *st = &ms->s[i];
 
@@ -499,19 +459,26 @@ int media_offer(struct media *md, struct sip_msg *m,
 		if (!media_stream_ends(md, &s, i, src, &st->caller_rtp,
 				       &st->caller_rtcp, &st->caller_nat))
 			continue;
-		st->callee_side = media_ports_get(&md->ports);
-		if (!st->callee_side) {
-			md->stats.ports_exhausted++;
-			media_session_end(md, ms);
-			return -1;
+		/* a call is anchored whole or refused whole: its ports
+		 * go back, its slot too, and it never counts as ended */
+		if (!take_ports(md, st)) {
+			media_session_free(md, ms);
+			pr_warn_ratelimited(
+				"media: %u of %u relay port pairs in use "
+				"([media] port_min..port_max): a new call "
+				"gets 503 Media Relay Ports Exhausted\n",
+				media_ports_in_use(&md->ports),
+				md->ports.npairs);
+			return MEDIA_NO_PORTS;
 		}
 		st->anchored = true;
 		st->rtcp_mux = s.media[i].rtcp_mux;
+		st->offer_mux = st->rtcp_mux;
 		media_anchor_offer(md, &rw.media[i], st->callee_side);
 		n++;
 	}
 	if (!n || media_write_sdp(md, &s, &rw, out, cap, body)) {
-		media_session_end(md, ms);
+		media_session_free(md, ms);
 		return 0;
 	}
 	md->stats.offers++;
@@ -521,9 +488,11 @@ int media_offer(struct media *md, struct sip_msg *m,
 }
 
 /*
- * Stream i is new in an offer in a dialog (video added, say): it is
- * anchored as an initial offer's is, the other side gets a relay port to
- * send to, and the answer brings the rest. 1 when it is anchored.
+ * Stream i is new in an offer in a dialog (video added, or a stream
+ * removed before offered again): it is anchored as an initial offer's
+ * is, both relay ports taken, the other side told the one it sends to,
+ * and the answer brings the rest. Without ports left it is declined (port
+ * 0). 1 when the SDP changes.
  */
 static unsigned int new_stream(struct media *md, struct media_session *ms,
 			       const struct sdp_session *s, unsigned int i,
@@ -531,7 +500,6 @@ static unsigned int new_stream(struct media *md, struct media_session *ms,
 			       struct sdp_rewrite *rw)
 {
 	struct media_stream *st = &ms->s[i];
-	uint16_t *to_side = from_callee ? &st->caller_side : &st->callee_side;
 	bool c = from_callee;
 
 	if (!media_stream_ends(md, s, i, src,
@@ -539,17 +507,17 @@ static unsigned int new_stream(struct media *md, struct media_session *ms,
 			       c ? &st->callee_rtcp : &st->caller_rtcp,
 			       c ? &st->callee_nat : &st->caller_nat))
 		return 0;
-	if (!*to_side)
-		*to_side = media_ports_get(&md->ports);
-	if (!*to_side) {
-		md->stats.ports_exhausted++;
-		return 0;
+	if (i >= ms->nstreams)
+		ms->nstreams = (uint8_t)(i + 1);
+	if (!take_ports(md, st)) {
+		refuse_stream(md, st, &rw->media[i]);
+		return 1;
 	}
 	st->anchored = true;
 	st->rtcp_mux = s->media[i].rtcp_mux;
-	if (i >= ms->nstreams)
-		ms->nstreams = (uint8_t)(i + 1);
-	media_anchor_offer(md, &rw->media[i], *to_side);
+	st->offer_mux = st->rtcp_mux;
+	media_anchor_offer(md, &rw->media[i],
+			   c ? st->caller_side : st->callee_side);
 	return 1;
 }
 
@@ -574,6 +542,13 @@ static unsigned int reoffer_streams(struct media *md, struct media_session *ms,
 			n += new_stream(md, ms, s, i, src, from_callee, rw);
 			continue;
 		}
+		/* removed (RFC 3264 8.2): its flows and ports go when the
+		 * answer says port 0 too, and not before, in case the
+		 * offer fails (apply_answer) */
+		if (!s->media[i].port) {
+			n++;
+			continue;
+		}
 		if (!st->answered ||
 		    !media_update_ends(md, s, i, src,
 				       c ? &st->callee_rtp : &st->caller_rtp,
@@ -596,15 +571,20 @@ int media_reoffer(struct media *md, struct sip_msg *m,
 	static struct sdp_session s;
 	struct sdp_rewrite rw = { 0 };
 	struct media_session *ms;
+	uint64_t dialog;
 	bool callee;
 
 	*ref = (struct media_ref){ 0 };
-	ms = session_find(md, m, &callee);
+	ms = media_session_find(md, m, &callee, &dialog);
 	if (!ms || !ms->answered_ms)
+		return 0;
+	/* the dialog of another fork: the flows are not its (media_fork.c) */
+	if (ms->callee_tag && dialog != ms->callee_tag)
 		return 0;
 	ref->slot = (uint32_t)(ms - md->slots);
 	ref->gen = ms->gen;
 	ref->caller_answers = callee;
+	ref->in_dialog = true;
 	/* a re-INVITE without SDP asks the other side for an offer, in its
 	 * 2xx (RFC 3261 14.2); UPDATE without SDP carries none at all */
 	if (!m->body.len && m->method == SIP_METHOD_INVITE) {
@@ -649,13 +629,30 @@ static int reoffer_in_answer(struct media *md, struct media_session *ms,
 }
 
 /*
+ * A stream the final answer to an offer in a dialog gives port 0 is no
+ * more (RFC 3264 8.2: removed by the offer, or a new one declined): its
+ * flows go and its ports return to the pool, the other streams go on.
+ * The m= line stays, with port 0, as the offer/answer model wants.
+ */
+static void remove_stream(struct media *md, struct media_session *ms,
+			  unsigned int i)
+{
+	media_stream_release(md, ms, &ms->s[i]);
+	md->stats.streams_removed++;
+	pr_debug("media: call %.*s: stream %u removed, its ports are free\n",
+		 (int)ms->call_id_len, ms->call_id, i);
+}
+
+/*
  * The answer to the offer in progress, from the caller when caller
  * (a callee's re-INVITE, or the ACK of a late offer), else from the callee:
  * its ends go into the flows, and it names the port the offerer sends to.
+ * final: it settles an offer made in a dialog (its 2xx, or an ACK after
+ * an offer in a 2xx), so its port-0 streams are removed.
  */
 static int apply_answer(struct media *md, struct media_session *ms,
 			const struct sdp_session *s,
-			const union sd_sockaddr *src, bool caller,
+			const union sd_sockaddr *src, bool caller, bool final,
 			uint64_t now_ms, char *out, size_t cap,
 			struct sip_str *body)
 {
@@ -666,6 +663,13 @@ static int apply_answer(struct media *md, struct media_session *ms,
 	for (i = 0; i < s->n_media && i < ms->nstreams; i++) {
 		struct media_stream *st = &ms->s[i];
 
+		if (st->anchored && !s->media[i].port) {
+			if (final) {
+				remove_stream(md, ms, i);
+				n++;
+			}
+			continue;
+		}
 		if (!st->anchored ||
 		    !media_update_ends(
 			    md, s, i, src,
@@ -706,12 +710,24 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 		 const union sd_sockaddr *src, uint64_t now_ms, char *out,
 		 size_t cap, struct sip_str *body)
 {
-	struct media_session *ms = session_of(md, ref);
+	struct media_session *ms = media_session_of(md, ref);
 	static struct sdp_session s;
 	int r;
 
 	if (!ms)
 		return 0;
+	/* the first 2xx to the INVITE names the dialog the flows follow;
+	 * another phone's is a fork's (media_fork.c) */
+	if (!ref.in_dialog && m->status / 100 == 2) {
+		uint64_t tag = callee_tag_of(m);
+
+		if (!ms->callee_tag)
+			ms->callee_tag = tag;
+		if (tag != ms->callee_tag)
+			return media_fork_answer(
+				md, ms, tag, media_sdp_of(md, m, &s) ? &s : NULL,
+				src, out, cap, body);
+	}
 	/* every 2xx to an INVITE or UPDATE sets the session timer, with or
 	 * without SDP (a refresh often has none) */
 	if (m->status / 100 == 2)
@@ -727,8 +743,9 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 						 ref.caller_answers, out, cap,
 						 body) :
 			       0;
-	r = apply_answer(md, ms, &s, src, ref.caller_answers, now_ms, out, cap,
-			 body);
+	r = apply_answer(md, ms, &s, src, ref.caller_answers,
+			 ref.in_dialog && m->status / 100 == 2, now_ms, out,
+			 cap, body);
 	/* a re-offer accepted: nothing to go back to any more */
 	if (m->status / 100 == 2)
 		media_undo_drop(md, ms);
@@ -737,7 +754,7 @@ int media_answer(struct media *md, struct media_ref ref, struct sip_msg *m,
 
 void media_reoffer_failed(struct media *md, struct media_ref ref)
 {
-	struct media_session *ms = md ? session_of(md, ref) : NULL;
+	struct media_session *ms = md ? media_session_of(md, ref) : NULL;
 
 	if (ms)
 		media_undo_restore(md, ms);
@@ -749,21 +766,28 @@ int media_ack(struct media *md, struct sip_msg *ack,
 {
 	static struct sdp_session s;
 	struct media_session *ms;
+	uint64_t dialog;
 	bool callee;
 	int r;
 
-	ms = session_find(md, ack, &callee);
+	ms = media_session_find(md, ack, &callee, &dialog);
 	if (!ms || !media_sdp_of(md, ack, &s))
 		return 0;
+	/* the caller's answer to another fork's offer in its 2xx */
+	if (ms->callee_tag && dialog != ms->callee_tag)
+		return callee ? 0 :
+				media_fork_ack(md, ms, dialog, &s, out, cap,
+					       body);
 	/* the caller's answer to the callee's offer in the 2xx */
 	if (ms->late_offer && !ms->answered_ms && !callee)
-		return apply_answer(md, ms, &s, src, true, now_ms, out, cap,
-				    body);
+		return apply_answer(md, ms, &s, src, true, false, now_ms, out,
+				    cap, body);
 	/* the answer to an offer in the 2xx of a re-INVITE without SDP */
 	if (ms->ack_answer !=
 	    (callee ? MEDIA_ACK_FROM_CALLEE : MEDIA_ACK_FROM_CALLER))
 		return 0;
-	r = apply_answer(md, ms, &s, src, !callee, now_ms, out, cap, body);
+	r = apply_answer(md, ms, &s, src, !callee, true, now_ms, out, cap,
+			 body);
 	if (r > 0)
 		ms->ack_answer = MEDIA_ACK_NONE;
 	return r;
@@ -771,7 +795,7 @@ int media_ack(struct media *md, struct sip_msg *ack,
 
 void media_end_ref(struct media *md, struct media_ref ref)
 {
-	struct media_session *ms = md ? session_of(md, ref) : NULL;
+	struct media_session *ms = md ? media_session_of(md, ref) : NULL;
 
 	if (ms)
 		media_session_end(md, ms);
@@ -779,108 +803,10 @@ void media_end_ref(struct media *md, struct media_ref ref)
 
 void media_end_dialog(struct media *md, struct sip_msg *bye)
 {
-	struct media_session *ms = session_find(md, bye, NULL);
+	uint64_t dialog;
+	struct media_session *ms = media_session_find(md, bye, NULL, &dialog);
 
-	if (ms)
+	/* a forked call's media outlives the dialogs but its last */
+	if (ms && !media_fork_bye(md, ms, dialog))
 		media_session_end(md, ms);
-}
-
-/* what the fast path counted on the flow that takes relay:port */
-static void flow_view_of(const struct media *md, const struct media_session *ms,
-			 uint16_t port, struct media_flow_view *f)
-{
-	struct siphon_flow_key key;
-	struct siphon_flow flow;
-	struct endpoint ep;
-
-	*f = (struct media_flow_view){ 0 };
-	if (!port)
-		return;
-	ep = relay_at(&ms->relay, port);
-	flow_key_of(&ep, &key);
-	if (flow_table_get(md->maps.flows_fd, &key, &flow))
-		return;
-	f->present = true;
-	f->latched = flow.latch == SIPHON_LATCH_LEARN && flow.learned_port;
-	f->packets = flow.packets;
-	f->bytes = flow.bytes;
-	f->last_seen_ns = flow.last_seen_ns;
-	flow_rtp_stats_of(&flow, &f->quality);
-}
-
-static void view_of(const struct media *md, const struct media_session *ms,
-		    struct media_call_view *v)
-{
-	unsigned int i;
-
-	v->call_id = sip_str_of(ms->call_id, ms->call_id_len);
-	v->tag = sip_str_of(ms->tag, ms->tag_len);
-	v->relay = md->relay_text.text;
-	v->answered_ms = ms->answered_ms;
-	v->late_offer = ms->late_offer;
-	v->nstreams = ms->nstreams;
-	for (i = 0; i < ms->nstreams; i++) {
-		const struct media_stream *s = &ms->s[i];
-
-		v->s[i] = (struct media_stream_view){
-			.answered = s->answered,
-			.rtcp_mux = s->rtcp_mux,
-			.caller_side = s->caller_side,
-			.callee_side = s->callee_side,
-			.caller_rtp = s->caller_rtp,
-			.callee_rtp = s->callee_rtp,
-		};
-		flow_view_of(md, ms, s->caller_side, &v->s[i].rtp[0]);
-		flow_view_of(md, ms, s->callee_side, &v->s[i].rtp[1]);
-	}
-}
-
-int media_walk(struct media *md,
-	       int (*fn)(void *arg, const struct media_call_view *c), void *arg)
-{
-	static struct media_call_view v;
-	uint32_t i;
-	int r;
-
-	for (i = 0; i < md->max; i++) {
-		if (!md->slots[i].gen)
-			continue;
-		view_of(md, &md->slots[i], &v);
-		r = fn(arg, &v);
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-/* ---- for dialog_*.c, whose state lives in the session's record ---------- */
-
-struct media_session *media_session_by_ref(struct media *md,
-					   struct media_ref ref)
-{
-	return md ? session_of(md, ref) : NULL;
-}
-
-struct media_session *media_session_by_msg(struct media *md, struct sip_msg *m,
-					   bool *by_callee)
-{
-	return md ? session_find(md, m, by_callee) : NULL;
-}
-
-struct media_session *media_session_by_call_id(struct media *md,
-					       struct sip_str call_id)
-{
-	uint32_t hash = (uint32_t)sd_hash_str(SD_HASH_INIT, call_id);
-	int32_t i;
-
-	for (i = md->buckets[bucket_of(md, hash)]; i >= 0;
-	     i = md->slots[i].hnext) {
-		struct media_session *ms = &md->slots[i];
-
-		if (ms->hash == hash &&
-		    sip_str_eq(sip_str_of(ms->call_id, ms->call_id_len),
-			       call_id))
-			return ms;
-	}
-	return NULL;
 }

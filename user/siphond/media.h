@@ -38,7 +38,12 @@
 	X(timeouts) /* of those: no packet either way for timeout_s */    \
 	X(session_expired) /* of those: RFC 4028 timer, no refresh */     \
 	X(table_full) /* 503: max_sessions calls already */               \
-	X(ports_exhausted) /* 503: no relay port left */                  \
+	X(ports_exhausted) /* no relay port left: 503, or stream refused */ \
+	X(streams_refused) /* of those: a stream offered in a call, port 0 */ \
+	X(streams_removed) /* port 0 in a dialog's offer and answer */    \
+	X(forks) /* 2xx of another fork of a call: media stays with the first */ \
+	X(fork_takeovers) /* the first's dialog ended, a fork's took over */ \
+	X(forks_untracked) /* 2xx of forks past MEDIA_FORKS_MAX: not kept */ \
 	X(sdp_errors) /* a body that does not parse: passed as it came */ \
 	X(ids_too_long) /* Call-ID or tag too long to keep: as it came */ \
 	X(flows_installed)                                                \
@@ -68,6 +73,9 @@ struct media_ref {
 	/* a re-INVITE without SDP: its 2xx carries the offer, the ACK the
 	 * answer */
 	bool offer_in_answer;
+	/* an offer in a dialog (re-INVITE, UPDATE): a stream its answer
+	 * gives port 0 is removed (RFC 3264 8.2) */
+	bool in_dialog;
 };
 
 struct media;
@@ -110,20 +118,30 @@ const struct media_stats *media_stats(struct media *md);
  * An initial INVITE about to be forwarded. 1: its SDP is anchored and
  * *body is the new one (in out); 0: forward it as it is (an INVITE with
  * no body gets a session, in *ref, that waits for the offer in the 2xx;
- * an SDP that does not parse gets none); -1: no room (table or ports),
- * answer 503; MEDIA_RELAY_GONE: the relay address is on no interface
- * (netlink.h), answer 503 too, for the caller to try another server.
+ * an SDP that does not parse gets none); below 0, answer 503 with
+ * media_refusal_phrase(): MEDIA_TABLE_FULL, [media] max_sessions calls
+ * already; MEDIA_NO_PORTS, too few relay ports left for its streams (both
+ * sides of each are taken at the offer, so a call that passes it never
+ * lacks one at the answer); MEDIA_RELAY_GONE, the relay address is on no
+ * interface (netlink.h), for the caller to try another server. A call
+ * refused leaves nothing behind.
  */
+#define MEDIA_TABLE_FULL (-1)
 #define MEDIA_RELAY_GONE (-2)
+#define MEDIA_NO_PORTS (-3)
+const char *media_refusal_phrase(int r);
 int media_offer(struct media *md, struct sip_msg *m,
 		const union sd_sockaddr *src, struct media_ref *ref, char *out,
 		size_t cap, struct sip_str *body);
 /*
  * A re-INVITE or UPDATE in a dialog with anchored media, from either
  * side: its SDP names the relay again (the ports stay), the sender's new
- * ends replace the old ones in the flows. 1: *body is the new SDP; 0:
- * left alone. Either way *ref, when set, follows the answer; a re-INVITE
- * without SDP gets one whose 2xx carries the offer.
+ * ends replace the old ones in the flows. A stream it adds gets relay
+ * ports of its own, or port 0 when none is left; a stream it removes
+ * (port 0, RFC 3264 8.2) loses its flows and its ports when the 2xx
+ * answers it so. 1: *body is the new SDP; 0: left alone. Either way
+ * *ref, when set, follows the answer; a re-INVITE without SDP gets one
+ * whose 2xx carries the offer.
  */
 int media_reoffer(struct media *md, struct sip_msg *m,
 		  const union sd_sockaddr *src, struct media_ref *ref,
@@ -151,7 +169,13 @@ void media_end_ref(struct media *md, struct media_ref ref);
  * the session is as it was before it (RFC 3261 14.1), flows included.
  */
 void media_reoffer_failed(struct media *md, struct media_ref ref);
-/* a BYE: the dialog's session ends, whichever side sent it */
+/*
+ * A BYE, from either side: the call's session ends with its dialog. In a
+ * call forked to several phones that answered (RFC 3261 13.2.2.4), the
+ * media follows the first 2xx; the BYE of another fork's dialog ends only
+ * that one, and when the first one's ends, a fork still up takes the
+ * flows over (media_fork.c).
+ */
 void media_end_dialog(struct media *md, struct sip_msg *bye);
 /*
  * End the sessions whose flows have seen no packet either way for

@@ -53,6 +53,43 @@ struct media_session_scl5 {
 _Static_assert(sizeof(struct media_session_scl5) == MEDIA_SESSION_SIZE_SCL5,
 	       "the SCL5 record as siphond wrote it: never change it");
 
+/* "SCL6", shipped before forks and removed streams: no offer_mux in a
+ * stream, no callee_tag in the call */
+#define MEDIA_SESSION_MAGIC_SCL6 0x53434c36u
+#define MEDIA_SESSION_SIZE_SCL6 3736
+
+struct media_stream_scl6 {
+	bool anchored;
+	bool answered;
+	bool rtcp_mux;
+	bool caller_nat, callee_nat;
+	uint16_t caller_side, callee_side;
+	struct endpoint caller_rtp, caller_rtcp;
+	struct endpoint callee_rtp, callee_rtcp;
+	uint32_t clock_rate;
+};
+
+struct media_session_scl6 {
+	uint32_t gen;
+	uint32_t magic;
+	int32_t hnext;
+	uint32_t hash;
+	struct endpoint relay;
+	uint8_t call_id_len, tag_len;
+	char call_id[MEDIA_CALL_ID_MAX];
+	char tag[MEDIA_TAG_MAX];
+	uint8_t nstreams;
+	bool late_offer;
+	uint8_t ack_answer;
+	uint64_t answered_ms;
+	uint64_t expires_at_ms;
+	struct media_stream_scl6 s[SDP_MEDIA_MAX];
+	struct media_dialog dialog;
+};
+
+_Static_assert(sizeof(struct media_session_scl6) == MEDIA_SESSION_SIZE_SCL6,
+	       "the SCL6 record as siphond wrote it: never change it");
+
 /*
  * The record old (old_size bytes, live) in this siphond's layout, written
  * into rec (a whole struct media_session). A record of this layout is

@@ -20,8 +20,10 @@
 #define MEDIA_CALL_ID_MAX 256
 #define MEDIA_TAG_MAX 128
 /* a session record of this layout; another value is another version's */
-#define MEDIA_SESSION_MAGIC 0x53434c36u /* "SCL6" */
-#define MEDIA_SESSION_SIZE 3736 /* bytes: pinned with the magic */
+#define MEDIA_SESSION_MAGIC 0x53434c37u /* "SCL7" */
+#define MEDIA_SESSION_SIZE 3744 /* bytes: pinned with the magic */
+/* other dialogs of a forked call remembered (media_fork.c) */
+#define MEDIA_FORKS_MAX 4
 
 /* whose ACK carries the answer to an offer made in a 2xx */
 enum media_ack_answer {
@@ -33,8 +35,9 @@ enum media_ack_answer {
 struct media_stream {
 	bool anchored;
 	bool answered;
-	bool rtcp_mux;
+	bool rtcp_mux; /* the offer's, and once answered the answer's too */
 	bool caller_nat, callee_nat; /* behind NAT: media_nat.h */
+	bool offer_mux; /* the offer's a=rtcp-mux, for another fork's answer */
 	uint16_t caller_side, callee_side; /* relay RTP ports; 0: none */
 	struct endpoint caller_rtp, caller_rtcp; /* from the offer */
 	struct endpoint callee_rtp, callee_rtcp; /* from the answer */
@@ -68,6 +71,10 @@ struct media_session {
 	uint64_t expires_at_ms; /* RFC 4028 session timer; 0: none */
 	struct media_stream s[SDP_MEDIA_MAX];
 	struct media_dialog dialog; /* what a BYE to each phone needs */
+	/* the callee's tag (media_tag_hash) of the dialog whose answer the
+	 * flows carry: a BYE in another fork's dialog leaves them; 0: no
+	 * 2xx yet, or a call of an older siphond */
+	uint64_t callee_tag;
 };
 
 _Static_assert(sizeof(struct media_session) % 8 == 0,
@@ -91,6 +98,7 @@ struct media {
 	int32_t *buckets;
 	struct media_session *slots; /* the store's records */
 	struct media_undo **undo; /* by slot: a re-offer in progress */
+	struct media_forks **forks; /* by slot: other forks' dialogs */
 	/* media_sdp.c: the multipart body (RFC 5621) the SDP last read by
 	 * media_sdp_of() came in, for media_write_sdp() to put the new SDP
 	 * back into; .whole.p NULL: that SDP was the whole body */
@@ -127,12 +135,29 @@ void media_stream_release(struct media *md, struct media_session *ms,
 			  struct media_stream *s);
 /* the session is over: flows out, ports back, slot free */
 void media_session_end(struct media *md, struct media_session *ms);
+/* media_session.c: a new session in a free slot (NULL: table full), and
+ * the slot back without counting a call that ended (one refused) */
+struct media_session *media_session_new(struct media *md,
+					struct sip_str call_id,
+					struct sip_str tag);
+void media_session_free(struct media *md, struct media_session *ms);
+/* the live session a ref names, or NULL */
+struct media_session *media_session_of(struct media *md, struct media_ref r);
+/*
+ * The session of the dialog an in-dialog request belongs to: its Call-ID,
+ * and the caller's tag in From or To, whichever side sent it; NULL when
+ * none. *by_callee says the callee sent it; *dialog_tag (when asked) is
+ * the hash of the other tag, the callee's, which names its fork.
+ */
+struct media_session *media_session_find(struct media *md, struct sip_msg *m,
+					 bool *by_callee,
+					 uint64_t *dialog_tag);
 /* media_expiry.c: a 2xx to an INVITE or UPDATE sets the session timer */
 void media_session_refreshed(struct media *md, struct media_session *ms,
 			     const struct sip_msg *ok, uint64_t now_ms);
 /* ms joins its Call-ID's bucket */
 void media_session_link(struct media *md, struct media_session *ms);
-/* the live session ref names, or NULL */
+/* the live session ref names, or NULL (md NULL too) */
 struct media_session *media_session_by_ref(struct media *md,
 					   struct media_ref ref);
 /*
@@ -208,6 +233,38 @@ int media_write_sdp(const struct media *md, const struct sdp_session *s,
 void media_undo_save(struct media *md, const struct media_session *ms);
 void media_undo_drop(struct media *md, const struct media_session *ms);
 void media_undo_restore(struct media *md, struct media_session *ms);
+
+/*
+ * media_fork.c: the other dialogs of a call forked past siphond, each
+ * phone's 2xx a dialog of its own (RFC 3261 13.2.2.4). The flows follow
+ * the first 2xx; each other fork's answer is kept (in memory, up to
+ * MEDIA_FORKS_MAX a call) with its dialog, so that when the first one's
+ * dialog ends and one of them lives on, it takes the flows over.
+ *
+ * media_tag_hash: a tag as callee_tag keeps it, never 0.
+ * media_fork_answer: the 2xx of a fork whose tag is not callee_tag; its
+ * SDP s (NULL: none) is kept and rewritten towards the relay ports the
+ * caller already sends to. 1: *body is the new SDP; 0: as it came.
+ * media_fork_ack: the ACK in such a dialog of a late offer, with the
+ * caller's answer to that fork's offer: rewritten the same way.
+ * media_fork_dialog: where the dialog of that fork is kept, or NULL.
+ * media_fork_bye: a BYE in the dialog of tag; true when the call's media
+ * goes on (another fork's dialog ended, or one took the flows over).
+ * media_fork_drop: the call ended: its forks are forgotten.
+ */
+uint64_t media_tag_hash(struct sip_str tag);
+int media_fork_answer(struct media *md, struct media_session *ms,
+		      uint64_t tag, const struct sdp_session *s,
+		      const union sd_sockaddr *src, char *out, size_t cap,
+		      struct sip_str *body);
+int media_fork_ack(struct media *md, struct media_session *ms, uint64_t tag,
+		   const struct sdp_session *s, char *out, size_t cap,
+		   struct sip_str *body);
+struct media_dialog *media_fork_dialog(struct media *md,
+				       const struct media_session *ms,
+				       uint64_t tag);
+bool media_fork_bye(struct media *md, struct media_session *ms, uint64_t tag);
+void media_fork_drop(struct media *md, const struct media_session *ms);
 
 /*
  * At start, with the store open and nothing handed out yet: the calls of

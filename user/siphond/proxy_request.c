@@ -244,10 +244,7 @@ static void forward(struct siphond *d, struct txn *st, struct sip_msg *m,
 				      sizeof(sdp), &body);
 		else if ((r = media_offer(d->media, m, &from->addr, &media, sdp,
 					  sizeof(sdp), &body)) < 0) {
-			proxy_reply(d, st, 503,
-				    r == MEDIA_RELAY_GONE ?
-					    "Media Relay Address Unavailable" :
-					    "Media Relay Full",
+			proxy_reply(d, st, 503, media_refusal_phrase(r),
 				    "Retry-After: 5\r\n");
 			return;
 		}
