@@ -123,6 +123,7 @@ bench: | deps
 	$(Q)tools/bench/cps
 	$(Q)tools/bench/cps --media
 	$(Q)tools/bench/calls
+	$(Q)tools/bench/shield
 
 tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
 

@@ -107,8 +107,7 @@ static __always_inline int sip_frame(struct xdp_md *ctx,
 	len = t->len;
 	if (!len || len > XDPGEN_SIP_PAYLOAD_MAX)
 		return XDP_ABORTED;
-	delta = (int)(XDPGEN_HDRS_LEN + len) -
-		(int)(ctx->data_end - ctx->data);
+	delta = (int)(XDPGEN_HDRS_LEN + len) - (int)(ctx->data_end - ctx->data);
 	if (delta >= 0 || bpf_xdp_adjust_tail(ctx, delta))
 		return XDP_ABORTED;
 	if (bpf_xdp_store_bytes(ctx, XDPGEN_HDRS_LEN, (void *)t->payload, len))

@@ -140,8 +140,10 @@ static __u16 fold(__u64 sum)
 	return sum;
 }
 
-/* the headers of flow 0 and the first source for a payload, both
- * checksums complete */
+/*
+ * The headers of flow 0, from the first source, for a payload: both
+ * checksums complete
+ */
 static void fill_hdrs(const struct opts *o, union xdpgen_tmpl *tmpl,
 		      const __u8 *payload, __u32 len)
 {
@@ -213,8 +215,7 @@ static void *build_frame(const struct opts *o, union xdpgen_tmpl *tmpl,
  * the frame in place (an OPTIONS answered with XDP_TX) would otherwise
  * leave its length to the next frame made in that page.
  */
-static void *build_sip(const struct opts *o, struct xdpgen_cfg *cfg,
-		       __u32 *len)
+static void *build_sip(const struct opts *o, struct xdpgen_cfg *cfg, __u32 *len)
 {
 	struct xdpgen_sip_addrs a = { .sport = o->sport,
 				      .dport = o->port_base };
@@ -496,12 +497,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "xdpgen: ports run past 65535\n");
 		return -EINVAL;
 	}
-	if (!o->saddrs || ntohl(o->saddr) + (__u64)o->saddrs - 1 > 0xffffffffULL) {
-		fprintf(stderr, "xdpgen: source addresses run past 255.255.255.255\n");
+	if (!o->saddrs ||
+	    ntohl(o->saddr) + (__u64)o->saddrs - 1 > 0xffffffffULL) {
+		fprintf(stderr,
+			"xdpgen: source addresses run past 255.255.255.255\n");
 		return -EINVAL;
 	}
 	if (o->sip_n && (o->ports != 1 || o->addrs != 1)) {
-		fprintf(stderr, "xdpgen: --sip sends to one address and port\n");
+		fprintf(stderr,
+			"xdpgen: --sip sends to one address and port\n");
 		return -EINVAL;
 	}
 	return 0;
