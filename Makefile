@@ -88,6 +88,8 @@ $(BUILD)/tests/test_sip_osip: SAN_LIBS := $(OSIP_LIBS)
 $(BUILD)/tools/bench/sip_parse: PKG_LIBS += $(OSIP_LIBS)
 TOOL_SRCS := $(filter-out %.bpf.c,$(wildcard tools/gen/*.c tools/net/*.c tools/bench/*.c))
 TOOL_BINS := $(patsubst %.c,$(BUILD)/%,$(TOOL_SRCS))
+# the generator's program and loader share its headers
+$(BUILD)/tools/gen/xdpgen.bpf.o $(BUILD)/tools/gen/xdpgen: $(wildcard tools/gen/*.h)
 
 KSELFTEST_DIR := $(BUILD)/kselftest
 KSELFTEST     := $(KSELFTEST_DIR)/kselftest_harness.h
@@ -121,6 +123,7 @@ bench: | deps
 	$(Q)tools/bench/cps
 	$(Q)tools/bench/cps --media
 	$(Q)tools/bench/calls
+	$(Q)tools/bench/shield
 
 tests: $(TEST_BINS) $(UNIT_BINS) $(FUZZ_BINS)
 

@@ -6,6 +6,10 @@
  * Each call ends with ~20 ms of page-pool teardown, so calls are long (sized
  * to ~100 ms) and two threads overlap one's teardown with the other's
  * sending. It stops by itself after --duration, or after --count frames.
+ *
+ * --sip makes every frame a SIP request instead (xdpgen_sip.h), with
+ * --src-addrs from many (spoofed) sources: a flood of INVITEs and
+ * REGISTERs, or of OPTIONS pings, for tools/bench/shield.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +28,7 @@
 #include "../net/benchnet.h"
 #include "log.h"
 #include "xdpgen.h"
+#include "xdpgen_sip.h"
 /* after xdpgen.h: the skeleton names struct xdpgen_cfg */
 #include "tools/gen/xdpgen.skel.h"
 
@@ -37,6 +42,7 @@
 #define TEST_BATCH_MAX 256 /* the kernel's limit for live frames */
 #define RATE_BURST_SEC 0.025
 #define RATE_BURST_MIN 64ULL
+#define XDPGEN_SIP_SLACK 64
 
 struct opts {
 	const char *netns;
@@ -45,7 +51,10 @@ struct opts {
 	__be32 saddr, daddr;
 	__u16 sport, port_base;
 	__u32 ports, addrs;
+	__u32 saddrs;
 	__u32 payload;
+	int sip[XDPGEN_SIP_MAX]; /* methods, in the order they are sent */
+	__u32 sip_n;
 	unsigned long long rate; /* frames per second, 0: as fast as we can */
 	unsigned long long count; /* frames in total, 0: no limit */
 	double duration;
@@ -90,13 +99,18 @@ static void usage(FILE *f)
 		"  --port-base PORT  first UDP destination port (10000)\n"
 		"  --ports N         destination ports per address (1)\n"
 		"  --size BYTES      UDP payload, %d..%d (172, G.711 RTP)\n"
+		"  --src-addrs N     source addresses src .. src+N-1 (1)\n"
+		"  --sip LIST        SIP requests instead: invite,register,options\n"
+		"                    (comma-separated, sent in turn, each from\n"
+		"                    every source), to sip:DST:PORT; no --size\n"
 		"  --rate PPS        cap the rate (bursty: paced per call)\n"
 		"  --count N         stop after about N frames\n"
 		"  --duration SEC    stop after SEC seconds (5, max %.0f)\n"
 		"  --threads N       sending threads (2, max %d)\n"
 		"  --cpu N           pin every thread to CPU N\n"
 		"  --batch N         frames per test-run batch (64, max %d)\n"
-		"Traffic walks all ports x addrs flows in turn. Prints frames sent.\n",
+		"Traffic walks all ports x addrs flows in turn, and the sources.\n"
+		"Prints frames sent.\n",
 		MIN_PAYLOAD, MAX_PAYLOAD, MAX_DURATION, MAX_THREADS,
 		TEST_BATCH_MAX);
 }
@@ -126,33 +140,16 @@ static __u16 fold(__u64 sum)
 	return sum;
 }
 
-/* the frame of flow 0, payload included, both checksums complete */
-static void *build_frame(const struct opts *o, union xdpgen_tmpl *tmpl,
-			 __u32 *len)
+/*
+ * The headers of flow 0, from the first source, for a payload: both
+ * checksums complete
+ */
+static void fill_hdrs(const struct opts *o, union xdpgen_tmpl *tmpl,
+		      const __u8 *payload, __u32 len)
 {
 	struct xdpgen_hdrs *h = &tmpl->hdrs;
-	__u32 udp_len = sizeof(struct udphdr) + o->payload;
-	__u8 *frame, *payload;
+	__u32 udp_len = sizeof(struct udphdr) + len;
 	__u64 sum;
-	__u32 i;
-
-	*len = XDPGEN_HDRS_LEN + o->payload;
-	frame = calloc(1, *len);
-	if (!frame)
-		return NULL;
-	payload = frame + XDPGEN_HDRS_LEN;
-	/* an RTP-looking payload: version 2, PCMU, then a byte ramp */
-	for (i = 0; i < o->payload; i++)
-		payload[i] = i;
-	if (o->payload >= 12) {
-		payload[0] = 0x80;
-		payload[1] = 0x00;
-	}
-	/* the RTP sequence number: xdpgen.bpf.c numbers each frame from 0 */
-	if (o->payload >= 4) {
-		payload[2] = 0;
-		payload[3] = 0;
-	}
 
 	memset(tmpl, 0, sizeof(*tmpl));
 	memcpy(h->eth.h_dest, o->dmac, ETH_ALEN);
@@ -176,10 +173,77 @@ static void *build_frame(const struct opts *o, union xdpgen_tmpl *tmpl,
 	sum += htons(IPPROTO_UDP);
 	sum += h->udp.len;
 	sum = sum16(&h->udp, sizeof(h->udp), sum);
-	sum = sum16(payload, o->payload, sum);
+	sum = sum16(payload, len, sum);
 	h->udp.check = ~fold(sum) ?: 0xffff;
+}
 
-	memcpy(frame, h, XDPGEN_HDRS_LEN);
+/* the frame of flow 0, an RTP-looking payload included */
+static void *build_frame(const struct opts *o, union xdpgen_tmpl *tmpl,
+			 __u32 *len)
+{
+	__u8 *frame, *payload;
+	__u32 i;
+
+	*len = XDPGEN_HDRS_LEN + o->payload;
+	frame = calloc(1, *len);
+	if (!frame)
+		return NULL;
+	payload = frame + XDPGEN_HDRS_LEN;
+	/* version 2, PCMU, then a byte ramp */
+	for (i = 0; i < o->payload; i++)
+		payload[i] = i;
+	if (o->payload >= 12) {
+		payload[0] = 0x80;
+		payload[1] = 0x00;
+	}
+	/* the RTP sequence number: xdpgen.bpf.c numbers each frame from 0 */
+	if (o->payload >= 4) {
+		payload[2] = 0;
+		payload[3] = 0;
+	}
+	fill_hdrs(o, tmpl, payload, o->payload);
+	memcpy(frame, &tmpl->hdrs, XDPGEN_HDRS_LEN);
+	return frame;
+}
+
+/*
+ * SIP mode: a template per method into cfg, and the frame the test runs
+ * start from, XDPGEN_SIP_SLACK longer than the longest: xdpgen.bpf.c
+ * sizes and writes each frame itself, and always shrinks it, because the
+ * kernel resets a recycled page's length only when the generator changed
+ * it (net/bpf/test_run.c, reset_ctx()). A device under test that grew
+ * the frame in place (an OPTIONS answered with XDP_TX) would otherwise
+ * leave its length to the next frame made in that page.
+ */
+static void *build_sip(const struct opts *o, struct xdpgen_cfg *cfg, __u32 *len)
+{
+	struct xdpgen_sip_addrs a = { .sport = o->sport,
+				      .dport = o->port_base };
+	struct xdpgen_sip_tmpl *t;
+	__u8 *frame;
+	__u32 i, max = 0;
+
+	inet_ntop(AF_INET, &o->saddr, a.src, sizeof(a.src));
+	inet_ntop(AF_INET, &o->daddr, a.dst, sizeof(a.dst));
+	for (i = 0; i < o->sip_n; i++) {
+		t = &cfg->sip[i];
+		if (xdpgen_sip_tmpl_fill(t, o->sip[i], &a)) {
+			fprintf(stderr, "xdpgen: %s: does not fit\n",
+				xdpgen_sip_names[o->sip[i]]);
+			return NULL;
+		}
+		fill_hdrs(o, &t->tmpl, t->payload, t->len);
+		if (t->len > cfg->sip[max].len)
+			max = i;
+	}
+	t = &cfg->sip[max];
+	*len = XDPGEN_HDRS_LEN + t->len + XDPGEN_SIP_SLACK;
+	frame = calloc(1, *len);
+	if (!frame)
+		return NULL;
+	memcpy(frame, &t->tmpl.hdrs, XDPGEN_HDRS_LEN);
+	memcpy(frame + XDPGEN_HDRS_LEN, t->payload, t->len);
+	cfg->sip_n = o->sip_n;
 	return frame;
 }
 
@@ -276,6 +340,26 @@ static int sum_sent(struct xdpgen *skel, __u64 *sent)
 	return err;
 }
 
+/* "invite,register": the methods of --sip, at most XDPGEN_SIP_MAX */
+static int sip_list_parse(const char *text, struct opts *o)
+{
+	char buf[64], *tok, *save = NULL;
+	int m;
+
+	if (strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	o->sip_n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		m = xdpgen_sip_method(tok);
+		if (m < 0 || o->sip_n >= XDPGEN_SIP_MAX)
+			return -EINVAL;
+		o->sip[o->sip_n++] = m;
+	}
+	return o->sip_n ? 0 : -EINVAL;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -296,6 +380,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "threads", required_argument, NULL, 'T' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "src-addrs", required_argument, NULL, 'a' },
+		{ "sip", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -307,6 +393,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			    .port_base = 10000,
 			    .ports = 1,
 			    .addrs = 1,
+			    .saddrs = 1,
 			    .payload = 172,
 			    .duration = 5,
 			    .threads = 2,
@@ -381,6 +468,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			err = count_parse(optarg, TEST_BATCH_MAX, &v);
 			o->batch = v;
 			break;
+		case 'a':
+			err = count_parse(optarg, 1 << 24, &v);
+			o->saddrs = v;
+			break;
+		case 'q':
+			err = sip_list_parse(optarg, o);
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -401,6 +495,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	}
 	if (o->port_base + o->ports - 1 > 65535) {
 		fprintf(stderr, "xdpgen: ports run past 65535\n");
+		return -EINVAL;
+	}
+	if (!o->saddrs ||
+	    ntohl(o->saddr) + (__u64)o->saddrs - 1 > 0xffffffffULL) {
+		fprintf(stderr,
+			"xdpgen: source addresses run past 255.255.255.255\n");
+		return -EINVAL;
+	}
+	if (o->sip_n && (o->ports != 1 || o->addrs != 1)) {
+		fprintf(stderr,
+			"xdpgen: --sip sends to one address and port\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -462,18 +567,25 @@ int main(int argc, char **argv)
 		}
 	}
 
-	frame = build_frame(&o, &tmpl, &frame_len);
-	if (!frame) {
-		err = -ENOMEM;
-		goto out;
-	}
 	skel = xdpgen__open();
 	if (!skel) {
 		err = -errno;
 		fprintf(stderr, "xdpgen: open: %s\n", strerror(-err));
 		goto out;
 	}
-	skel->rodata->cfg.tmpl = tmpl;
+	if (o.sip_n)
+		frame = build_sip(&o, &skel->rodata->cfg, &frame_len);
+	else
+		frame = build_frame(&o, &tmpl, &frame_len);
+	if (!frame) {
+		err = o.sip_n ? -EINVAL : -ENOMEM;
+		fprintf(stderr, "xdpgen: no frame: %s\n", strerror(-err));
+		goto out;
+	}
+	if (!o.sip_n)
+		skel->rodata->cfg.tmpl = tmpl;
+	skel->rodata->cfg.saddrs = o.saddrs;
+	skel->rodata->cfg.saddr_base = ntohl(o.saddr);
 	skel->rodata->cfg.ifindex = ifindex;
 	skel->rodata->cfg.ports = o.ports;
 	skel->rodata->cfg.addrs = o.addrs;
@@ -512,9 +624,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xdpgen: sending: %s\n", strerror(-err));
 	if (!sum_sent(skel, &sent))
 		printf("xdpgen: sent %llu frames in %.2f s (%.0f pps), "
-		       "%u-byte frames over %llu flows\n",
+		       "%u-byte frames%s over %llu flows from %u sources\n",
 		       (unsigned long long)sent, elapsed, sent / elapsed,
-		       frame_len, (unsigned long long)o.ports * o.addrs);
+		       o.sip_n ? frame_len - XDPGEN_SIP_SLACK : frame_len,
+		       o.sip_n ? " (the longest), SIP" : "",
+		       (unsigned long long)o.ports * o.addrs, o.saddrs);
 
 out:
 	xdpgen__destroy(skel);

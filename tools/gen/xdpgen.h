@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the generator's XDP program (xdpgen.bpf.c) and its loader (xdpgen.c)
- * share: the header template, the flow spread, and the per-CPU state.
+ * share: the header template, the flow spread, the SIP messages of the
+ * SIP mode, and the per-CPU state.
  */
 #ifndef SIPHON_TOOLS_XDPGEN_H
 #define SIPHON_TOOLS_XDPGEN_H
@@ -29,8 +30,31 @@ union xdpgen_tmpl {
 };
 
 /*
+ * SIP mode: whole SIP requests, one template per method, cycled. The
+ * payload is written afresh into every frame (a recycled page holds what
+ * the device under test left there: an OPTIONS answered in place is a
+ * 200 OK by then), and each frame gets its own Call-ID and Via branch:
+ * XDPGEN_SIP_ID_DIGITS hex digits at each id_off, '0's in the template.
+ */
+#define XDPGEN_SIP_MAX 3 /* INVITE, REGISTER, OPTIONS */
+#define XDPGEN_SIP_PAYLOAD_MAX 1024
+#define XDPGEN_SIP_IDS 2 /* the top Via's branch, the Call-ID */
+#define XDPGEN_SIP_ID_DIGITS 8
+
+struct xdpgen_sip_tmpl {
+	union xdpgen_tmpl tmpl; /* this message's headers, checksums complete */
+	__u16 len; /* of the payload */
+	__u16 id_off[XDPGEN_SIP_IDS]; /* in the payload */
+	__u16 pad;
+	__u8 payload[XDPGEN_SIP_PAYLOAD_MAX];
+};
+
+/*
  * Flow i of ports * addrs goes to daddr_base + i / ports, port
  * port_base + i % ports, walked in order, one frame per flow in turn.
+ * Sources: saddr_base + j, j walking 0 .. saddrs - 1, one frame each; in
+ * SIP mode (sip_n > 0) every source sends sip[0], then every source
+ * sip[1], and so on, to the one destination of the templates.
  */
 struct xdpgen_cfg {
 	union xdpgen_tmpl tmpl;
@@ -40,12 +64,19 @@ struct xdpgen_cfg {
 	__u32 daddr_base; /* host order */
 	__u16 port_base; /* host order */
 	__u16 pad[3];
+	__u32 saddrs;
+	__u32 saddr_base; /* host order */
+	__u32 sip_n; /* templates in sip[]; 0: RTP-like frames */
+	__u32 pad2;
+	struct xdpgen_sip_tmpl sip[XDPGEN_SIP_MAX];
 };
 
 struct xdpgen_state {
 	__u32 port_idx;
 	__u32 addr_idx;
 	__u64 sent; /* frames handed to the device */
+	__u32 src_idx;
+	__u32 sip_idx;
 };
 
 #endif /* SIPHON_TOOLS_XDPGEN_H */
