@@ -16,8 +16,10 @@ A_IP=198.18.1.2
 B_IP=198.18.2.2
 TRUNK_IP=198.18.2.3
 
-# sd_topology PREFIX: namespaces ${PREFIX}r, ${PREFIX}a, ${PREFIX}b
+# sd_topology PREFIX: namespaces ${PREFIX}r, ${PREFIX}a, ${PREFIX}b (a
+# suite names more of its own $SD_NS...)
 sd_topology() {
+	SD_NS=$1
 	NS_R=$1r NS_A=$1a NS_B=$1b
 	make_netns "$NS_R" && make_netns "$NS_A" && make_netns "$NS_B" || return 1
 	ip link add r1 netns "$NS_R" type veth peer name a0 netns "$NS_A" &&
@@ -32,6 +34,44 @@ sd_topology() {
 	ip -n "$NS_A" link set a0 up && ip -n "$NS_B" link set b0 up
 	ip -n "$NS_A" route add default via 198.18.1.1
 	ip -n "$NS_B" route add default via 198.18.2.1
+}
+
+# sd_media_suite NAME PLAN [TOOL...]: how a suite whose calls are
+# anchored on siphon's XDP relay begins. It skips without root, the
+# binaries it needs, sipp, jq or a TOOL; makes LOGS (/tmp/siphond-NAME.*,
+# kept when KEEP_LOGS is set), where sipp writes its error logs; builds
+# the topology and the pin dir PIN; plans PLAN tests; and gets the
+# topology ready for XDP (sd_media_lab). ctl then runs siphonctl on R's
+# pinned maps.
+sd_media_suite() {
+	local name=$1 plan=$2 tool
+	shift 2
+	require_root
+	for tool in sipp jq "$@"; do
+		if ! command -v "$tool" > /dev/null; then
+			echo "1..0 # SKIP needs $tool"
+			exit $KSFT_SKIP
+		fi
+	done
+	if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] || [ ! -x "$UDP_PEER" ]; then
+		echo "1..0 # SKIP needs build/siphond, build/siphonctl and build/tools/net/udp_peer"
+		exit $KSFT_SKIP
+	fi
+	LOGS=$(mktemp -d "/tmp/siphond-$name.XXXXXX") || exit $KSFT_FAIL
+	[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
+	cd "$LOGS" || exit $KSFT_FAIL
+	if ! sd_topology "sd-$name-$$-"; then
+		echo "1..0 # SKIP cannot build namespaces"
+		exit $KSFT_SKIP
+	fi
+	make_pin_dir "$name"
+	tap_plan "$plan"
+	sd_media_lab || diag "the topology is not ready for XDP: what follows may fail"
+}
+
+# ctl ARGS...: siphonctl on the relay's pinned maps, in R
+ctl() {
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
 }
 
 # sd_media_lab: what siphon's XDP relay needs of the topology
@@ -100,7 +140,46 @@ sipp_bg() {
 		-timeout 30s -timeout_error -trace_err "$@" > "$log" 2>&1 &
 	SIPP_PID=$!
 	bg_pid $SIPP_PID
-	sleep 0.3
+	wait_for sipp_listens "$ns" "$port"
+}
+
+# sipp_listens NS PORT: a socket in NS is bound to PORT (UDP or TCP)
+sipp_listens() {
+	[ -n "$(ip netns exec "$1" ss -Hlnut "sport = :$2")" ]
+}
+
+# A held call lasts until the test is done with it, however long its
+# checks take on a loaded machine, and not longer.
+# sd_held_call NAME NS IP PORT [ARGS...]: a trusted caller in NS at
+# IP:PORT calls with tests/sipp/uac_held.xml (ARGS say whom and how
+# many: -s bob -key from alice -m 1), in the background, its PID in
+# HELD_UAC, its log $LOGS/NAME-uac.log; the calls hold until sd_hangup
+declare -A _sd_held
+sd_held_call() {
+	local name=$1 ns=$2 ip=$3 port=$4
+	shift 4
+	_sd_held[$name]="$ns $ip $port"
+	sipp_run "$ns" "$ip" "$port" "$LOGS/$name-uac.log" \
+		-sf "$SIPP_DIR/uac_held.xml" -cid_str "%u-$name-$$@held" "$@" &
+	HELD_UAC=$!
+	bg_pid $HELD_UAC
+}
+
+# sd_hangup NAME [CALLS]: the caller of held call NAME hangs up its
+# calls 1 to CALLS (1): an INFO with each one's Call-ID, straight to it
+# from port 9 of its own address
+sd_hangup() {
+	local name=$1 n=${2:-1} ns ip port i
+	read -r ns ip port <<< "${_sd_held[$name]}"
+	for i in $(seq "$n"); do
+		printf '%s\r\n' "INFO sip:held@$ip:$port SIP/2.0" \
+			"Via: SIP/2.0/UDP $ip:9;branch=z9hG4bK-hangup-$i" \
+			"From: <sip:test@held>;tag=hangup" "To: <sip:held@held>" \
+			"Call-ID: $i-$name-$$@held" "CSeq: 1 INFO" \
+			"Max-Forwards: 70" "Content-Length: 0" "" |
+			nsenter --net=/run/netns/"$ns" "$UDP_PEER" probe \
+				"$ip:9" "$ip:$port" 1 0 > /dev/null || return 1
+	done
 }
 
 # register NS IP PORT USER PASSWORD EXPIRES [ARGS...]

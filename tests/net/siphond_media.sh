@@ -10,25 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir media
-tap_plan 21
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+sd_media_suite media 21
 ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
 
 sd_extra_conf() {
@@ -97,17 +79,34 @@ held_call() {
 	bg_pid $CALL_UAC
 }
 
-# call_ended: both phones finished cleanly, the flow map is empty and no
-# session nor relay port is left
+# talk_call NAME PORT [UAC ARGS...]: bob answers with uas_answer.xml,
+# alice calls from PORT with uac_held.xml and holds the call until
+# call_ended NAME; PIDs in CALL_UAS and CALL_UAC
+talk_call() {
+	local name=$1 port=$2
+	shift 2
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
+		-sf "$SIPP_DIR/uas_answer.xml" -m 1
+	CALL_UAS=$SIPP_PID
+	sd_held_call "$name" "$NS_A" $A_IP "$port" -s bob -key from alice \
+		-m 1 "$@"
+	CALL_UAC=$HELD_UAC
+}
+
+# call_ended [NAME]: (alice hangs up talk call NAME, and) both phones
+# finished cleanly, the flow map is empty and no session nor relay port
+# is left
 call_ended() {
+	if [ -n "${1:-}" ]; then
+		sd_hangup "$1" || return 1
+	fi
 	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map &&
 		wait_for sd_media_idle
 }
 
-# a call held open for 4 s while the tests below send media through it
-# (well within [media] timeout_s = 5 of its last packet)
-held_call talk uas_answer.xml uac_call.xml 4000 5072 \
-	-trace_msg -message_file "$LOGS/talk-uac-msgs.log"
+# a call held open while the tests below send media through it (each
+# well within [media] timeout_s = 5 of the packets before)
+talk_call talk 5072 -trace_msg -message_file "$LOGS/talk-uac-msgs.log"
 
 four_flows() {
 	[ "$(flows | jq length)" = 4 ]
@@ -208,7 +207,7 @@ tap_check "RTP loss: siphonctl calls, flow show and /metrics count the 5 lost" \
 empty_map() {
 	[ "$(flows | jq length)" = 0 ]
 }
-tap_check "BYE ends the call and takes its flows out" call_ended
+tap_check "BYE ends the call and takes its flows out" call_ended talk
 
 # what alice saw: the answer names the relay, not bob (alice's own SDP
 # names her address, so the relay's lines can only be bob's answer)
@@ -234,7 +233,7 @@ tap_check "CANCEL: 487, no flow is left" \
 # packet either way, the call's media is given up, flows and ports
 silent_call_reaped() {
 	local i alive
-	held_call silent uas_answer.xml uac_call.xml 12000 5072
+	talk_call silent 5072
 	wait_for four_flows || return 1
 	# 5 s of silence, and the reaper looks every 1.25 s
 	for i in $(seq 100); do
@@ -243,7 +242,7 @@ silent_call_reaped() {
 	done
 	kill -0 $CALL_UAC 2>/dev/null
 	alive=$?
-	call_ended && [ $alive -eq 0 ]
+	call_ended silent && [ $alive -eq 0 ]
 }
 tap_check "a silent call's flows go after timeout_s, the call still up" \
 	silent_call_reaped
