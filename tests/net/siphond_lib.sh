@@ -104,6 +104,8 @@ sd_start() {
 	if declare -F sd_extra_conf > /dev/null; then
 		sd_extra_conf >> "$dir/siphond.conf"
 	fi
+	# emptied first: a "ready" from a siphond before must not count
+	: > "$dir/siphond.log"
 	# nsenter, not ip netns exec: that one mounts a fresh /sys, where
 	# the pinned maps of [media] would not be
 	nsenter --net=/run/netns/"$NS_R" "$SIPHOND" -c "$dir/siphond.conf" \

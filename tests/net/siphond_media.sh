@@ -50,6 +50,8 @@ relay_port() {
 # to the relay reach RBIND, every one from EXPECT_FROM
 rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-100} out
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
 		> "$LOGS/recv.out" &
 	local pid=$!

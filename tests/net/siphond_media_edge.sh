@@ -73,6 +73,8 @@ rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-50}
 	local mode=${8:-rtp} out pid
 	[ "$mode" = plain ] && mode=
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
 		> "$LOGS/recv.out" &
 	pid=$!

@@ -93,6 +93,8 @@ has_xdp() {
 # relay reach RBIND, every one from the relay
 rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=100 out
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" $n 3000 \
 		> "$LOGS/recv.out" &
 	local pid=$!

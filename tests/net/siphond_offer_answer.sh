@@ -64,6 +64,8 @@ relay_port() {
 # FROM to the relay reach RBIND, every one from EXPECT_FROM
 rtp_through() {
 	local out pid
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$4" "$UDP_PEER" recv "$5" "$6" 100 3000 \
 		> "$LOGS/recv.out" &
 	pid=$!
