@@ -74,6 +74,11 @@ ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
 }
 
+# xdp_reason NAME: siphon's XDP counter NAME (siphonctl stats)
+xdp_reason() {
+	ctl --json stats | jq -r ".reasons.$1"
+}
+
 # sd_media_lab: what siphon's XDP relay needs of the topology
 # (tools/net/topology.sh says why): checksums filled in by the phones'
 # veths, GRO where redirected frames arrive, forwarding in R for the FIB
@@ -124,7 +129,10 @@ sd_rss_kb() {
 	awk '/^VmRSS/ { print $2 }' /proc/$SD_PID/status
 }
 
-# sipp_run NS IP PORT LOG ARGS...: one bounded sipp run to siphond
+# sipp_run NS IP PORT LOG ARGS...: one bounded sipp run to siphond; its
+# -d is HOLD_MS (500): how long uac_call.xml talks, or how long a
+# scenario lingers after its last message for a retransmission that
+# only a lost packet would cause (uac_reject.xml and the like)
 sipp_run() {
 	local ns=$1 ip=$2 port=$3 log=$4
 	shift 4
@@ -219,7 +227,7 @@ call() {
 
 # reject NAME USER CODE [MAXFWD]: alice's INVITE to USER must get CODE
 reject() {
-	sipp_run "$NS_A" $A_IP 5073 "$LOGS/$1.log" \
+	HOLD_MS=0 sipp_run "$NS_A" $A_IP 5073 "$LOGS/$1.log" \
 		-sf "$SIPP_DIR/uac_reject.xml" -s "$2" -key from alice \
 		-au alice -ap alicepw -key code "$3" -key alt "$3" \
 		-key maxfwd "${4:-70}" -m 1

@@ -143,11 +143,11 @@ tap_check "callee's RTP crosses XDP to the caller" \
 # RTP injection: another host sends to the caller's relay port
 inject_dropped() {
 	local before after
-	before=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	before=$(xdp_reason drop_wrong_source)
 	ip netns exec "$NS_B" "$UDP_PEER" send $TRUNK_IP:40004 \
 		$SD_ADDR:$CALLER_SIDE 20 $SIZE rtp > /dev/null
-	sleep 0.2
-	after=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	wait_for eval '[ $(($(xdp_reason drop_wrong_source) - before)) -ge 20 ]'
+	after=$(xdp_reason drop_wrong_source)
 	diag "drop_wrong_source: $before -> $after"
 	[ $((after - before)) -eq 20 ]
 }
