@@ -159,37 +159,75 @@ sipp_listens() {
 }
 
 # A held call lasts until the test is done with it, however long its
-# checks take on a loaded machine, and not longer.
+# checks take on a loaded machine, and not longer: where a caller's
+# scenario would wait a fixed -d, it waits for an INFO with its Call-ID
+# (at most 25 s), which sd_go_on sends it straight, not through siphond.
+# The test sends it once the caller waits for it: after the ACK.
 # sd_held_call NAME NS IP PORT [ARGS...]: a trusted caller in NS at
-# IP:PORT calls with tests/sipp/uac_held.xml (ARGS say whom and how
-# many: -s bob -key from alice -m 1), in the background, its PID in
-# HELD_UAC, its log $LOGS/NAME-uac.log; the calls hold until sd_hangup
+# IP:PORT calls with tests/sipp/$HELD_SF (uac_held.xml; ARGS say whom
+# and how many: -s bob -key from alice -m 1), in the background, its PID
+# in HELD_UAC, its log $LOGS/NAME-uac.log
 declare -A _sd_held
 sd_held_call() {
 	local name=$1 ns=$2 ip=$3 port=$4
 	shift 4
 	_sd_held[$name]="$ns $ip $port"
-	sipp_run "$ns" "$ip" "$port" "$LOGS/$name-uac.log" \
-		-sf "$SIPP_DIR/uac_held.xml" -cid_str "%u-$name-$$@held" "$@" &
+	HOLD_MS=0 sipp_run "$ns" "$ip" "$port" "$LOGS/$name-uac.log" \
+		-sf "$SIPP_DIR/${HELD_SF:-uac_held.xml}" \
+		-cid_str "%u-$name-$$@held" "$@" &
 	HELD_UAC=$!
 	bg_pid $HELD_UAC
 }
 
-# sd_hangup NAME [CALLS]: the caller of held call NAME hangs up its
-# calls 1 to CALLS (1): an INFO with each one's Call-ID, straight to it
-# from port 9 of its own address
-sd_hangup() {
-	local name=$1 n=${2:-1} ns ip port i
+# sd_go_on NAME [CALLS]: the caller of held call NAME goes on past its
+# wait, in its calls 1 to CALLS (1): an INFO with each one's Call-ID,
+# from port 9 of the caller's own address
+sd_go_on() {
+	local name=$1 n=${2:-1} ns ip port host i
 	read -r ns ip port <<< "${_sd_held[$name]}"
+	host=$ip
+	[ "${ip#*:}" = "$ip" ] || host="[$ip]"
 	for i in $(seq "$n"); do
-		printf '%s\r\n' "INFO sip:held@$ip:$port SIP/2.0" \
-			"Via: SIP/2.0/UDP $ip:9;branch=z9hG4bK-hangup-$i" \
-			"From: <sip:test@held>;tag=hangup" "To: <sip:held@held>" \
+		printf '%s\r\n' "INFO sip:held@$host:$port SIP/2.0" \
+			"Via: SIP/2.0/UDP $host:9;branch=z9hG4bK-go-on-$i-$RANDOM" \
+			"From: <sip:test@held>;tag=go-on" "To: <sip:held@held>" \
 			"Call-ID: $i-$name-$$@held" "CSeq: 1 INFO" \
 			"Max-Forwards: 70" "Content-Length: 0" "" |
 			nsenter --net=/run/netns/"$ns" "$UDP_PEER" probe \
-				"$ip:9" "$ip:$port" 1 0 > /dev/null || return 1
+				"$host:9" "$host:$port" 1 0 > /dev/null || return 1
 	done
+}
+
+# sipp_last TRACE WAY START: how a sipp -trace_msg file ends: "sent" or
+# "received" and the start line of its last message, then how many of
+# its messages were WAY (sent, received) and began with START
+sipp_last() {
+	tr -d '\r' < "$1" 2> /dev/null | awk -v way="$2" -v start="$3" '
+		/^(UDP|TCP) message (sent|received)/ { w = $3; line = 1; next }
+		line && NF {
+			last = w " " $0; line = 0
+			if (w == way && index($0, start) == 1) n++
+		}
+		END { print last " (" n + 0 ")" }'
+}
+
+# sd_waits_at TRACE WAY START [N]: the caller whose trace is TRACE has
+# come to its wait for sd_go_on, just past the Nth (1st) message it WAY
+# (sent, received) that begins with START; polled for (5 s)
+sd_waits_at() {
+	wait_for _sipp_ends_with "$1" "$2" "$3" "${4:-1}" ||
+		{ diag "$1 ends with $(sipp_last "$1" "$2" "$3"), not $2 $3 (${4:-1})"; return 1; }
+}
+_sipp_ends_with() {
+	local last
+	last=$(sipp_last "$1" "$2" "$3")
+	[[ "$last" == "$2 $3"* ]] && [[ "$last" == *" ($4)" ]]
+}
+
+# sd_hangup NAME [CALLS]: the caller of held call NAME (uac_held.xml)
+# hangs up its calls 1 to CALLS (1)
+sd_hangup() {
+	sd_go_on "$@"
 }
 
 # register NS IP PORT USER PASSWORD EXPIRES [ARGS...]
