@@ -160,13 +160,16 @@ sipp_listens() {
 
 # A held call lasts until the test is done with it, however long its
 # checks take on a loaded machine, and not longer: where a caller's
-# scenario would wait a fixed -d, it waits for an INFO with its Call-ID
-# (at most 25 s), which sd_go_on sends it straight, not through siphond.
-# The test sends it once the caller waits for it: after the ACK.
+# scenario would wait a fixed -d, it waits (at most 25 s) for an INFO
+# with its Call-ID, which the test sends it straight, not through
+# siphond, once its message trace shows it has come to that wait: every
+# wait follows an ACK (or, in uac_early_cancel.xml, the 183), and sipp
+# writes the trace as it sends, before it reads what comes next.
 # sd_held_call NAME NS IP PORT [ARGS...]: a trusted caller in NS at
 # IP:PORT calls with tests/sipp/$HELD_SF (uac_held.xml; ARGS say whom
 # and how many: -s bob -key from alice -m 1), in the background, its PID
-# in HELD_UAC, its log $LOGS/NAME-uac.log
+# in HELD_UAC, its log $LOGS/NAME-uac.log, its messages in
+# $LOGS/NAME-uac-msgs.log
 declare -A _sd_held
 sd_held_call() {
 	local name=$1 ns=$2 ip=$3 port=$4
@@ -174,16 +177,51 @@ sd_held_call() {
 	_sd_held[$name]="$ns $ip $port"
 	HOLD_MS=0 sipp_run "$ns" "$ip" "$port" "$LOGS/$name-uac.log" \
 		-sf "$SIPP_DIR/${HELD_SF:-uac_held.xml}" \
-		-cid_str "%u-$name-$$@held" "$@" &
+		-cid_str "%u-$name-$$@held" \
+		-trace_msg -message_file "$LOGS/$name-uac-msgs.log" "$@" &
 	HELD_UAC=$!
 	bg_pid $HELD_UAC
 }
 
-# sd_go_on NAME [CALLS]: the caller of held call NAME goes on past its
-# wait, in its calls 1 to CALLS (1): an INFO with each one's Call-ID,
-# from port 9 of the caller's own address
+# sd_go_on NAME [N [WAY START]]: the caller of held call NAME, once it
+# has come to its wait past the Nth (1st) message it WAY (sent) that
+# begins with START (ACK), goes on to its next step
 sd_go_on() {
-	local name=$1 n=${2:-1} ns ip port host i
+	local name=$1 n=${2:-1}
+	sd_waits_at "$name" "${3:-sent}" "${4:-ACK}" "$n" && _sd_tell "$name" 1
+}
+
+# sd_hangup NAME [CALLS]: the caller of held call NAME (uac_held.xml),
+# once all its CALLS (1) calls are up, hangs them up
+sd_hangup() {
+	local name=$1 n=${2:-1}
+	sd_waits_at "$name" sent ACK "$n" && _sd_tell "$name" "$n"
+}
+
+# sd_waits_at NAME WAY START N: held call NAME's trace counts N (or
+# more) messages it WAY (sent, received) that begin with START; polled
+# for (5 s)
+sd_waits_at() {
+	local trace=$LOGS/$1-uac-msgs.log
+	wait_for _sipp_count_at_least "$trace" "$2" "$3" "$4" ||
+		{ diag "$1: $(_sipp_count "$trace" "$2" "$3") messages $2 $3, not $4"; return 1; }
+}
+# _sipp_count TRACE WAY START: how many messages of a sipp -trace_msg
+# file were WAY (sent, received) and begin with START
+_sipp_count() {
+	tr -d '\r' < "$1" 2> /dev/null | awk -v way="$2" -v start="$3" '
+		/^(UDP|TCP) message (sent|received)/ { w = $3; line = 1; next }
+		line && NF { if (w == way && index($0, start) == 1) n++; line = 0 }
+		END { print n + 0 }'
+}
+_sipp_count_at_least() {
+	[ "$(_sipp_count "$1" "$2" "$3")" -ge "$4" ]
+}
+
+# _sd_tell NAME CALLS: an INFO to each of held call NAME's calls 1 to
+# CALLS, from port 9 of the caller's own address
+_sd_tell() {
+	local name=$1 n=$2 ns ip port host i
 	read -r ns ip port <<< "${_sd_held[$name]}"
 	host=$ip
 	[ "${ip#*:}" = "$ip" ] || host="[$ip]"
@@ -196,38 +234,6 @@ sd_go_on() {
 			nsenter --net=/run/netns/"$ns" "$UDP_PEER" probe \
 				"$host:9" "$host:$port" 1 0 > /dev/null || return 1
 	done
-}
-
-# sipp_last TRACE WAY START: how a sipp -trace_msg file ends: "sent" or
-# "received" and the start line of its last message, then how many of
-# its messages were WAY (sent, received) and began with START
-sipp_last() {
-	tr -d '\r' < "$1" 2> /dev/null | awk -v way="$2" -v start="$3" '
-		/^(UDP|TCP) message (sent|received)/ { w = $3; line = 1; next }
-		line && NF {
-			last = w " " $0; line = 0
-			if (w == way && index($0, start) == 1) n++
-		}
-		END { print last " (" n + 0 ")" }'
-}
-
-# sd_waits_at TRACE WAY START [N]: the caller whose trace is TRACE has
-# come to its wait for sd_go_on, just past the Nth (1st) message it WAY
-# (sent, received) that begins with START; polled for (5 s)
-sd_waits_at() {
-	wait_for _sipp_ends_with "$1" "$2" "$3" "${4:-1}" ||
-		{ diag "$1 ends with $(sipp_last "$1" "$2" "$3"), not $2 $3 (${4:-1})"; return 1; }
-}
-_sipp_ends_with() {
-	local last
-	last=$(sipp_last "$1" "$2" "$3")
-	[[ "$last" == "$2 $3"* ]] && [[ "$last" == *" ($4)" ]]
-}
-
-# sd_hangup NAME [CALLS]: the caller of held call NAME (uac_held.xml)
-# hangs up its calls 1 to CALLS (1)
-sd_hangup() {
-	sd_go_on "$@"
 }
 
 # register NS IP PORT USER PASSWORD EXPIRES [ARGS...]

@@ -108,7 +108,7 @@ call_ended() {
 
 # a call held open while the tests below send media through it (each
 # well within [media] timeout_s = 5 of the packets before)
-talk_call talk 5072 -trace_msg -message_file "$LOGS/talk-uac-msgs.log"
+talk_call talk 5072
 
 four_flows() {
 	[ "$(flows | jq length)" = 4 ]

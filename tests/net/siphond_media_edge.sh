@@ -118,23 +118,22 @@ uas() {
 	CALL_PIDS="$CALL_PIDS $SIPP_PID"
 }
 # uac NAME PORT SCENARIO USER [ARGS]: alice calls USER in the
-# background, and at each wait of SCENARIO waits for go_on
+# background (her messages in $LOGS/NAME-uac-msgs.log), and at each wait
+# of SCENARIO waits for go_on
 uac() {
 	local name=$1 port=$2 sf=$3 user=$4
 	shift 4
 	UAC=$name UAC_STEP=0
 	HELD_SF=$sf sd_held_call "$name" "$NS_A" $A_IP "$port" -s "$user" \
-		-key from alice -m 1 \
-		-trace_msg -message_file "$LOGS/$name-msgs.log" "$@"
+		-key from alice -m 1 "$@"
 	CALL_PIDS="$CALL_PIDS $HELD_UAC"
 }
-# go_on [WAY START]: once alice waits, past the message she WAY (sent:
-# an ACK, unless told) beginning with START, one more each step, she
-# goes on to her next step
+# go_on [WAY START]: once alice waits, past one more message she WAY
+# (sent: an ACK, unless told) beginning with START, she goes on to her
+# next step
 go_on() {
 	UAC_STEP=$((UAC_STEP + 1))
-	sd_waits_at "$LOGS/$UAC-msgs.log" "${1:-sent}" "${2:-ACK}" $UAC_STEP &&
-		sd_go_on "$UAC"
+	sd_go_on "$UAC" $UAC_STEP "$@"
 }
 
 # ---- early media, forked ----------------------------------------------------
@@ -146,7 +145,7 @@ go_on() {
 CALL_PIDS=
 uas fork1 5090 uas_media.xml -key port 40202 -key attr a=sendrecv -d 3000
 uas fork2 5091 uas_early_ring.xml -key port 40212 -d 600
-uac fork-uac 5072 uac_media.xml erin -key port 40200 \
+uac fork 5072 uac_media.xml erin -key port 40200 \
 	-key attr a=sendrecv -key attr2 a=sendrecv
 early_at_fork2() {
 	wait_for has_flow_from $B_IP:40212 || return 1
@@ -179,7 +178,7 @@ tap_check "BYE: no flow, no session, no port left; the other phone got 487" \
 
 CALL_PIDS=
 uas early 5080 uas_early_ring.xml -key port 40222 -d 0
-uac early-uac 5073 uac_early_cancel.xml bob -key port 40220
+uac early 5073 uac_early_cancel.xml bob -key port 40220
 tap_check "early media then CANCEL: the 183 installs 4 flows, RTP crosses" \
 	eval 'wait_for nflows 4 && both_ways $A_IP:40220 $B_IP:40222'
 tap_check "the CANCEL (487) leaves no flow, no session, no port" \
@@ -190,7 +189,7 @@ tap_check "the CANCEL (487) leaves no flow, no session, no port" \
 # both phones multiplex: one relay port per side, RTP and RTCP on it
 CALL_PIDS=
 uas mux 5080 uas_media.xml -key port 40232 -key attr a=rtcp-mux -d 0
-uac mux-uac 5074 uac_media.xml bob -key port 40230 \
+uac mux 5074 uac_media.xml bob -key port 40230 \
 	-key attr a=rtcp-mux -key attr2 a=sendrecv
 mux_flows() {
 	wait_for nflows 2 || { diag "$(flows | jq -c '[.[] | .relay]')"; return 1; }
@@ -249,7 +248,7 @@ tap_check "both phones see rtcp-mux; the call ends: nothing left" \
 # the other's RTCP port
 CALL_PIDS=
 uas nomux 5080 uas_media.xml -key port 40242 -key attr a=sendrecv -d 0
-uac nomux-uac 5075 uac_media.xml bob -key port 40240 \
+uac nomux 5075 uac_media.xml bob -key port 40240 \
 	-key attr a=rtcp-mux -key attr2 a=rtcp:40241
 tap_check "rtcp-mux offered, declined: 4 flows, RTP crosses" \
 	eval 'wait_for nflows 4 && both_ways $A_IP:40240 $B_IP:40242'
@@ -285,7 +284,7 @@ tap_check "the call ends: no flow, no session, no port" call_clean nomux
 # send nothing; after the resume they follow her new port
 CALL_PIDS=
 uas hold 5080 uas_hold.xml
-uac hold-uac 5076 uac_hold.xml bob
+uac hold 5076 uac_hold.xml bob
 tap_check "the call is up: 4 flows, RTP crosses" \
 	eval 'wait_for nflows 4 && both_ways $A_IP:40300 $B_IP:40302'
 # the third message bob got: the hold re-INVITE (the ACK came second)

@@ -154,8 +154,7 @@ call_bg() {
 		-sf "$SIPP_DIR/uas_answer.xml" -m 1 \
 		-trace_msg -message_file "$LOGS/$1-uas-msgs.log"
 	CALL_UAS=$SIPP_PID
-	sd_held_call "$1" "$2" "$3" 5072 -s "$6" -key from alice -m 1 \
-		-trace_msg -message_file "$LOGS/$1-uac-msgs.log"
+	sd_held_call "$1" "$2" "$3" 5072 -s "$6" -key from alice -m 1
 	CALL_UAC=$HELD_UAC
 }
 # the caller hangs up: both sipps ended well, and with them the flows,
