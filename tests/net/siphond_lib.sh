@@ -183,9 +183,9 @@ sd_held_call() {
 	bg_pid $HELD_UAC
 }
 
-# sd_go_on NAME [N [WAY START]]: the caller of held call NAME, once it
-# has come to its wait past the Nth (1st) message it WAY (sent) that
-# begins with START (ACK), goes on to its next step
+# sd_go_on NAME [N [WAY LINE]]: the caller of held call NAME, once it
+# has come to its wait past the Nth (1st) message it WAY (sent) with a
+# line that begins with LINE (ACK), goes on to its next step
 sd_go_on() {
 	local name=$1 n=${2:-1}
 	sd_waits_at "$name" "${3:-sent}" "${4:-ACK}" "$n" && _sd_tell "$name" 1
@@ -198,21 +198,21 @@ sd_hangup() {
 	sd_waits_at "$name" sent ACK "$n" && _sd_tell "$name" "$n"
 }
 
-# sd_waits_at NAME WAY START N: held call NAME's trace counts N (or
-# more) messages it WAY (sent, received) that begin with START; polled
-# for (5 s)
+# sd_waits_at NAME WAY LINE N: held call NAME's trace counts N (or more)
+# messages it WAY (sent, received) with a line that begins with LINE;
+# polled for (5 s)
 sd_waits_at() {
 	local trace=$LOGS/$1-uac-msgs.log
 	wait_for _sipp_count_at_least "$trace" "$2" "$3" "$4" ||
-		{ diag "$1: $(_sipp_count "$trace" "$2" "$3") messages $2 $3, not $4"; return 1; }
+		{ diag "$1: $(_sipp_count "$trace" "$2" "$3") messages $2 with $3, not $4"; return 1; }
 }
-# _sipp_count TRACE WAY START: how many messages of a sipp -trace_msg
-# file were WAY (sent, received) and begin with START
+# _sipp_count TRACE WAY LINE: how many messages of a sipp -trace_msg
+# file were WAY (sent, received) and have a line beginning with LINE
 _sipp_count() {
-	tr -d '\r' < "$1" 2> /dev/null | awk -v way="$2" -v start="$3" '
-		/^(UDP|TCP) message (sent|received)/ { w = $3; line = 1; next }
-		line && NF { if (w == way && index($0, start) == 1) n++; line = 0 }
-		END { print n + 0 }'
+	tr -d '\r' < "$1" 2> /dev/null | awk -v way="$2" -v line="$3" '
+		/^(UDP|TCP) message (sent|received)/ { n += hit; w = $3; hit = 0; next }
+		w == way && index($0, line) == 1 { hit = 1 }
+		END { print n + hit }'
 }
 _sipp_count_at_least() {
 	[ "$(_sipp_count "$1" "$2" "$3")" -ge "$4" ]

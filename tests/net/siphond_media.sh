@@ -65,20 +65,18 @@ rtp_through() {
 	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
 }
 
-# held_call NAME UAS_XML UAC_XML HOLD_MS PORT [UAC ARGS...]: bob answers
-# with UAS_XML, alice (trusted here: no challenge) calls from PORT with
-# UAC_XML and holds the call HOLD_MS; both run in the background, their
-# PIDs in CALL_UAS and CALL_UAC
+# held_call NAME UAS_XML UAC_XML PORT: bob answers with UAS_XML, alice
+# (trusted here: no challenge) calls from PORT with UAC_XML, and goes on
+# from each of its waits when told (sd_go_on NAME, call_ended NAME);
+# both run in the background, their PIDs in CALL_UAS and CALL_UAC
 held_call() {
-	local name=$1 uas=$2 uac=$3 hold=$4 port=$5
-	shift 5
+	local name=$1 uas=$2 uac=$3 port=$4
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
 		-sf "$SIPP_DIR/$uas" -m 1
 	CALL_UAS=$SIPP_PID
-	HOLD_MS=$hold sipp_run "$NS_A" $A_IP "$port" "$LOGS/$name-uac.log" \
-		-sf "$SIPP_DIR/$uac" -s bob -key from alice -m 1 "$@" &
-	CALL_UAC=$!
-	bg_pid $CALL_UAC
+	HELD_SF=$uac sd_held_call "$name" "$NS_A" $A_IP "$port" -s bob \
+		-key from alice -m 1
+	CALL_UAC=$HELD_UAC
 }
 
 # talk_call NAME PORT [UAC ARGS...]: bob answers with uas_answer.xml,
@@ -95,12 +93,13 @@ talk_call() {
 	CALL_UAC=$HELD_UAC
 }
 
-# call_ended [NAME]: (alice hangs up talk call NAME, and) both phones
-# finished cleanly, the flow map is empty and no session nor relay port
-# is left
+# call_ended [NAME [N [WAY LINE]]]: (alice, in call NAME, goes on from
+# her last wait, past her Nth ACK or what sd_go_on is told, to hang up,
+# and) both phones finished cleanly, the flow map is empty and no
+# session nor relay port is left
 call_ended() {
 	if [ -n "${1:-}" ]; then
-		sd_hangup "$1" || return 1
+		sd_go_on "$@" || return 1
 	fi
 	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map &&
 		wait_for sd_media_idle
@@ -256,9 +255,10 @@ tap_check "a silent call's flows go after timeout_s, the call still up" \
 # XDP program, which b0 does not; a real NIC has no such trap.)
 reinvite_moves_media() {
 	local port i
-	held_call reinvite uas_reinvite.xml uac_reinvite.xml 2500 5074
+	held_call reinvite uas_reinvite.xml uac_reinvite.xml 5074
 	wait_for four_flows || return 1
 	port=$(relay_port $A_IP:40020)
+	sd_go_on reinvite || return 1
 	for i in $(seq 60); do
 		[ -n "$(relay_port $A_IP:40030)" ] && break
 		sleep 0.1
@@ -267,7 +267,8 @@ reinvite_moves_media() {
 	[ -n "$port" ] && [ "$(relay_port $A_IP:40030)" = "$port" ] &&
 		[ -z "$(relay_port $A_IP:40020)" ] &&
 		rtp_through "$NS_A" $A_IP:40030 $SD_ADDR:$port "$NS_B" \
-			$B_RTP $SD_ADDR:$(relay_port $B_RTP) && call_ended
+			$B_RTP $SD_ADDR:$(relay_port $B_RTP) &&
+		call_ended reinvite 2
 }
 tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 	reinvite_moves_media
@@ -276,14 +277,14 @@ tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 # the ACK; the flows go in when the ACK passes
 late_offer_anchored() {
 	local a b
-	held_call late uas_late_offer.xml uac_late_offer.xml 3000 5075
+	held_call late uas_late_offer.xml uac_late_offer.xml 5075
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40040)
 	b=$(relay_port $B_IP:40042)
 	diag "alice sends to $a, bob to $b"
 	[ -n "$a" ] && [ -n "$b" ] &&
 		rtp_through "$NS_A" $A_IP:40040 $SD_ADDR:$a "$NS_B" \
-			$B_IP:40042 $SD_ADDR:$b && call_ended
+			$B_IP:40042 $SD_ADDR:$b && call_ended late
 }
 tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 	late_offer_anchored
@@ -294,10 +295,11 @@ tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 # pair each way
 reoffers_move_media() {
 	local a b i va vb
-	held_call reoffer uas_reoffer.xml uac_reoffer.xml 2500 5076
+	held_call reoffer uas_reoffer.xml uac_reoffer.xml 5076
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40060)
 	b=$(relay_port $B_IP:40062)
+	sd_go_on reoffer || return 1
 	for i in $(seq 60); do
 		[ "$(relay_port $A_IP:40070)" = "$a" ] &&
 			[ "$(relay_port $B_IP:40072)" = "$b" ] && break
@@ -308,6 +310,7 @@ reoffers_move_media() {
 		[ "$(relay_port $B_IP:40072)" = "$b" ] &&
 		rtp_through "$NS_A" $A_IP:40070 $SD_ADDR:$a "$NS_B" \
 			$B_IP:40072 $SD_ADDR:$b || return 1
+	sd_go_on reoffer 2 || return 1
 	for i in $(seq 60); do
 		[ "$(relay_port $A_IP:40080)" = "$a" ] &&
 			[ "$(relay_port $B_IP:40082)" = "$b" ] && break
@@ -323,7 +326,8 @@ reoffers_move_media() {
 		[ -n "$va" ] && [ -n "$vb" ] && [ "$va" != "$a" ] &&
 		[ "$vb" != "$b" ] && [ "$(flows | jq length)" = 8 ] &&
 		rtp_through "$NS_A" $A_IP:40090 $SD_ADDR:$va "$NS_B" \
-			$B_IP:40092 $SD_ADDR:$vb && call_ended
+			$B_IP:40092 $SD_ADDR:$vb &&
+		call_ended reoffer 1 received "CSeq: 3 UPDATE"
 }
 tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 	reoffers_move_media
@@ -333,9 +337,10 @@ tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 # on its way, expects her old port again, and RTP from it crosses
 reoffer_undone() {
 	local a
-	held_call glare uas_reinvite_491.xml uac_reinvite_491.xml 2500 5077
+	held_call glare uas_reinvite_491.xml uac_reinvite_491.xml 5077
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40100)
+	sd_go_on glare || return 1
 	wait_for eval 'grep -q "re-offer failed, the ends before it are back" \
 		"$LOGS/siphond.log"' || return 1
 	diag "alice's relay port $a; after the 491 it takes $(flows | jq -r --arg r "$SD_ADDR:$a" '.[] | select(.relay == $r) | .peer')"
@@ -343,7 +348,7 @@ reoffer_undone() {
 		[ -z "$(relay_port $A_IP:40110)" ] &&
 		rtp_through "$NS_A" $A_IP:40100 $SD_ADDR:$a "$NS_B" \
 			$B_IP:40102 $SD_ADDR:$(relay_port $B_IP:40102) &&
-		call_ended
+		call_ended glare 2
 }
 tap_check "a re-INVITE refused with 491 leaves the flows as they were" \
 	reoffer_undone
@@ -355,7 +360,7 @@ tap_check "a re-INVITE refused with 491 leaves the flows as they were" \
 session_timer_runs_out() {
 	local t0 alive
 	t0=$(date +%s%N)
-	held_call timer uas_timer.xml uac_timer.xml 0 5078
+	held_call timer uas_timer.xml uac_timer.xml 5078
 	wait_for four_flows || return 1
 	# some RTP at 3 s, so silence ([media] timeout_s) is not what ends it
 	sleep 3
