@@ -31,7 +31,7 @@ fi
 BOB_PORT=5080
 tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 
-# the SDP of uac_call.xml and uas_answer.xml: where each phone wants media
+# the SDP of uac_held.xml and uas_answer.xml: where each phone wants media
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
 SIZE=172

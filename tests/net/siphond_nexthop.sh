@@ -33,7 +33,7 @@ run() {
 	mkdir -p "$LOGS/$1" && sd_start "$LOGS/$1"
 }
 
-A_RTP=$A_IP:40000 # the SDP of uac_call.xml and uas_answer.xml
+A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
 SIZE=172
 BOB_PORT=5080
