@@ -77,10 +77,23 @@ bg_pid() {
 	_pids+=("$1")
 }
 
+# _kill_tree PID: PID and every process under it, children first (a
+# function run in the background is a subshell: its children, a sipp or
+# a siphonctl, would outlive it and keep the TAP pipe open)
+_kill_tree() {
+	local child
+	for child in $(ps -o pid= --ppid "$1" 2> /dev/null); do
+		_kill_tree "$child"
+	done
+	kill "$1" 2> /dev/null
+}
+
 _run_cleanups() {
 	local pid c
 	for pid in "${_pids[@]}"; do
-		kill "$pid" 2>/dev/null
+		# only what is still ours: a PID that ended may be reused
+		[ "$(ps -o ppid= -p "$pid" 2> /dev/null)" -eq $$ ] 2> /dev/null &&
+			_kill_tree "$pid"
 	done
 	for c in "${_cleanups[@]}"; do
 		eval "$c" >/dev/null 2>&1

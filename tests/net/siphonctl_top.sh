@@ -94,17 +94,15 @@ BOB_PORT=5080
 tap_check "bob registers" \
 	register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 
-# a call held 9 s: long enough for the RTP and every look below
+# a call held until the RTP and every look below are done
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
 SIZE=172
 sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/uas.log" -sf "$SIPP_DIR/uas_answer.xml" \
 	-m 1
 UAS=$SIPP_PID
-HOLD_MS=9000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/uac.log" \
-	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -m 1 &
-UAC=$!
-bg_pid $UAC
+sd_held_call alice "$NS_A" $A_IP 5072 -s bob -key from alice -m 1
+UAC=$HELD_UAC
 
 flows() {
 	ctl --json flow list
@@ -130,7 +128,11 @@ bg_pid $!
 ip netns exec "$NS_B" "$UDP_PEER" send $B_RTP $SD_ADDR:$CALLEE_SIDE 300 \
 	$SIZE rtp 20000 > /dev/null &
 bg_pid $!
-sleep 0.5 # both senders under way
+# both senders under way
+sending() {
+	[ "$(flows | jq '[.[] | select(.packets > 0)] | length')" = 2 ]
+}
+wait_for sending
 
 # in [lo, hi]: the rate top measured is near what was sent, and never more
 # than a packet per second above it (a sample may end just after one)
@@ -219,7 +221,7 @@ tap_check "flow show without --interval: no rate columns, no rate fields" \
 	      ctl --json flow show | jq -e "all(has(\"pps\") | not)" > /dev/null'
 
 tap_check "the call ends cleanly" \
-	eval 'wait $UAC && wait $UAS'
+	eval 'sd_hangup alice && wait $UAC && wait $UAS'
 
 sd_stop() {
 	kill "$SD_PID" && wait "$SD_PID"

@@ -51,10 +51,11 @@ tap_check "Max-Forwards 0: 483" reject hops bob 483 0
 # retransmitted 407 (its ACK lost) in the middle of a later step. The callee
 # ignores rather than aborts on a message that comes while sipp is between
 # steps (an ACK racing the retransmitted INVITE it has just answered again):
-# its 200 is retransmitted until the ACK comes again.
+# its 200 is retransmitted until the ACK comes again; it lingers 4 s
+# after its last 200, for a BYE whose 200 was lost.
 call_lossy() {
 	CALLER_NS=$NS_B CALLER_IP=$TRUNK_IP \
-		UAS_ARGS="-lost 10 -default_behaviors all,-abortunexp" \
+		UAS_ARGS="-lost 10 -default_behaviors all,-abortunexp -d 4000" \
 		CALLER_ONLY=1 call lossy "$@"
 }
 tap_check "10 calls with 10% loss on both sides all complete" \

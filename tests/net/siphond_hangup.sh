@@ -12,28 +12,11 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
+sd_media_suite hangup 21
 
-LOGS=$(mktemp -d /tmp/siphond-hangup.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdh$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir hangup
-tap_plan 21
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
 sctl() {
 	"$SIPHONCTL" -s "$SD_SOCK" "$@"
 }
-
-sd_media_lab
 
 # T1 of 100 ms: a BYE nobody answers gives up (timer F) after 6.4 s
 TIMEOUT_S=30

@@ -16,8 +16,10 @@ A_IP=198.18.1.2
 B_IP=198.18.2.2
 TRUNK_IP=198.18.2.3
 
-# sd_topology PREFIX: namespaces ${PREFIX}r, ${PREFIX}a, ${PREFIX}b
+# sd_topology PREFIX: namespaces ${PREFIX}r, ${PREFIX}a, ${PREFIX}b (a
+# suite names more of its own $SD_NS...)
 sd_topology() {
+	SD_NS=$1
 	NS_R=$1r NS_A=$1a NS_B=$1b
 	make_netns "$NS_R" && make_netns "$NS_A" && make_netns "$NS_B" || return 1
 	ip link add r1 netns "$NS_R" type veth peer name a0 netns "$NS_A" &&
@@ -32,6 +34,49 @@ sd_topology() {
 	ip -n "$NS_A" link set a0 up && ip -n "$NS_B" link set b0 up
 	ip -n "$NS_A" route add default via 198.18.1.1
 	ip -n "$NS_B" route add default via 198.18.2.1
+}
+
+# sd_media_suite NAME PLAN [TOOL...]: how a suite whose calls are
+# anchored on siphon's XDP relay begins. It skips without root, the
+# binaries it needs, sipp, jq or a TOOL; makes LOGS (/tmp/siphond-NAME.*,
+# kept when KEEP_LOGS is set), where sipp writes its error logs; builds
+# the topology and the pin dir PIN; plans PLAN tests; and gets the
+# topology ready for XDP (sd_media_lab). ctl then runs siphonctl on R's
+# pinned maps.
+sd_media_suite() {
+	local name=$1 plan=$2 tool
+	shift 2
+	require_root
+	for tool in sipp jq "$@"; do
+		if ! command -v "$tool" > /dev/null; then
+			echo "1..0 # SKIP needs $tool"
+			exit $KSFT_SKIP
+		fi
+	done
+	if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] || [ ! -x "$UDP_PEER" ]; then
+		echo "1..0 # SKIP needs build/siphond, build/siphonctl and build/tools/net/udp_peer"
+		exit $KSFT_SKIP
+	fi
+	LOGS=$(mktemp -d "/tmp/siphond-$name.XXXXXX") || exit $KSFT_FAIL
+	[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
+	cd "$LOGS" || exit $KSFT_FAIL
+	if ! sd_topology "sd-$name-$$-"; then
+		echo "1..0 # SKIP cannot build namespaces"
+		exit $KSFT_SKIP
+	fi
+	make_pin_dir "$name"
+	tap_plan "$plan"
+	sd_media_lab || diag "the topology is not ready for XDP: what follows may fail"
+}
+
+# ctl ARGS...: siphonctl on the relay's pinned maps, in R
+ctl() {
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
+}
+
+# xdp_reason NAME: siphon's XDP counter NAME (siphonctl stats)
+xdp_reason() {
+	ctl --json stats | jq -r ".reasons.$1"
 }
 
 # sd_media_lab: what siphon's XDP relay needs of the topology
@@ -64,6 +109,8 @@ sd_start() {
 	if declare -F sd_extra_conf > /dev/null; then
 		sd_extra_conf >> "$dir/siphond.conf"
 	fi
+	# emptied first: a "ready" from a siphond before must not count
+	: > "$dir/siphond.log"
 	# nsenter, not ip netns exec: that one mounts a fresh /sys, where
 	# the pinned maps of [media] would not be
 	nsenter --net=/run/netns/"$NS_R" "$SIPHOND" -c "$dir/siphond.conf" \
@@ -82,7 +129,10 @@ sd_rss_kb() {
 	awk '/^VmRSS/ { print $2 }' /proc/$SD_PID/status
 }
 
-# sipp_run NS IP PORT LOG ARGS...: one bounded sipp run to siphond
+# sipp_run NS IP PORT LOG ARGS...: one bounded sipp run to siphond; its
+# -d is HOLD_MS (500): how long uac_call.xml talks, or how long a
+# scenario lingers after its last message for a retransmission that
+# only a lost packet would cause (uac_reject.xml and the like)
 sipp_run() {
 	local ns=$1 ip=$2 port=$3 log=$4
 	shift 4
@@ -100,7 +150,90 @@ sipp_bg() {
 		-timeout 30s -timeout_error -trace_err "$@" > "$log" 2>&1 &
 	SIPP_PID=$!
 	bg_pid $SIPP_PID
-	sleep 0.3
+	wait_for sipp_listens "$ns" "$port"
+}
+
+# sipp_listens NS PORT: a socket in NS is bound to PORT (UDP or TCP)
+sipp_listens() {
+	[ -n "$(ip netns exec "$1" ss -Hlnut "sport = :$2")" ]
+}
+
+# A held call lasts until the test is done with it, however long its
+# checks take on a loaded machine, and not longer: where a caller's
+# scenario would wait a fixed -d, it waits (at most 25 s) for an INFO
+# with its Call-ID, which the test sends it straight, not through
+# siphond, once its message trace shows it has come to that wait: every
+# wait follows an ACK (or, in uac_early_cancel.xml, the 183), and sipp
+# writes the trace as it sends, before it reads what comes next.
+# sd_held_call NAME NS IP PORT [ARGS...]: a trusted caller in NS at
+# IP:PORT calls with tests/sipp/$HELD_SF (uac_held.xml; ARGS say whom
+# and how many: -s bob -key from alice -m 1), in the background, its PID
+# in HELD_UAC, its log $LOGS/NAME-uac.log, its messages in
+# $LOGS/NAME-uac-msgs.log
+declare -A _sd_held
+sd_held_call() {
+	local name=$1 ns=$2 ip=$3 port=$4
+	shift 4
+	_sd_held[$name]="$ns $ip $port"
+	HOLD_MS=0 sipp_run "$ns" "$ip" "$port" "$LOGS/$name-uac.log" \
+		-sf "$SIPP_DIR/${HELD_SF:-uac_held.xml}" \
+		-cid_str "%u-$name-$$@held" \
+		-trace_msg -message_file "$LOGS/$name-uac-msgs.log" "$@" &
+	HELD_UAC=$!
+	bg_pid $HELD_UAC
+}
+
+# sd_go_on NAME [N [WAY LINE]]: the caller of held call NAME, once it
+# has come to its wait past the Nth (1st) message it WAY (sent) with a
+# line that begins with LINE (ACK), goes on to its next step
+sd_go_on() {
+	local name=$1 n=${2:-1}
+	sd_waits_at "$name" "${3:-sent}" "${4:-ACK}" "$n" && _sd_tell "$name" 1
+}
+
+# sd_hangup NAME [CALLS]: the caller of held call NAME (uac_held.xml),
+# once all its CALLS (1) calls are up, hangs them up
+sd_hangup() {
+	local name=$1 n=${2:-1}
+	sd_waits_at "$name" sent ACK "$n" && _sd_tell "$name" "$n"
+}
+
+# sd_waits_at NAME WAY LINE N: held call NAME's trace counts N (or more)
+# messages it WAY (sent, received) with a line that begins with LINE;
+# polled for (5 s)
+sd_waits_at() {
+	local trace=$LOGS/$1-uac-msgs.log
+	wait_for _sipp_count_at_least "$trace" "$2" "$3" "$4" ||
+		{ diag "$1: $(_sipp_count "$trace" "$2" "$3") messages $2 with $3, not $4"; return 1; }
+}
+# _sipp_count TRACE WAY LINE: how many messages of a sipp -trace_msg
+# file were WAY (sent, received) and have a line beginning with LINE
+_sipp_count() {
+	tr -d '\r' < "$1" 2> /dev/null | awk -v way="$2" -v line="$3" '
+		/^(UDP|TCP) message (sent|received)/ { n += hit; w = $3; hit = 0; next }
+		w == way && index($0, line) == 1 { hit = 1 }
+		END { print n + hit }'
+}
+_sipp_count_at_least() {
+	[ "$(_sipp_count "$1" "$2" "$3")" -ge "$4" ]
+}
+
+# _sd_tell NAME CALLS: an INFO to each of held call NAME's calls 1 to
+# CALLS, from port 9 of the caller's own address
+_sd_tell() {
+	local name=$1 n=$2 ns ip port host i
+	read -r ns ip port <<< "${_sd_held[$name]}"
+	host=$ip
+	[ "${ip#*:}" = "$ip" ] || host="[$ip]"
+	for i in $(seq "$n"); do
+		printf '%s\r\n' "INFO sip:held@$host:$port SIP/2.0" \
+			"Via: SIP/2.0/UDP $host:9;branch=z9hG4bK-go-on-$i-$RANDOM" \
+			"From: <sip:test@held>;tag=go-on" "To: <sip:held@held>" \
+			"Call-ID: $i-$name-$$@held" "CSeq: 1 INFO" \
+			"Max-Forwards: 70" "Content-Length: 0" "" |
+			nsenter --net=/run/netns/"$ns" "$UDP_PEER" probe \
+				"$host:9" "$host:$port" 1 0 > /dev/null || return 1
+	done
 }
 
 # register NS IP PORT USER PASSWORD EXPIRES [ARGS...]
@@ -126,11 +259,19 @@ call() {
 		-sf "$SIPP_DIR/$uac" -s bob -key from alice -au alice \
 		-ap alicepw -m "$n" "$@"
 	rc=$?
-	wait "$uas_pid"
-	urc=$?
-	# under loss the callee's strict scenario may trip on a retransmission
-	# it did not expect; the calls completing is the caller's to say
-	[ -n "${CALLER_ONLY:-}" ] && urc=0
+	if [ -n "${CALLER_ONLY:-}" ]; then
+		# under loss the callee's strict scenario may trip on a
+		# retransmission it did not expect, and wait for a message of
+		# that call until its timeout; the calls completing is the
+		# caller's to say, and once the caller is done nothing the
+		# callee could answer matters: stop it
+		kill "$uas_pid" 2> /dev/null
+		wait "$uas_pid"
+		urc=0
+	else
+		wait "$uas_pid"
+		urc=$?
+	fi
 	[ $rc -eq 0 ] && [ $urc -eq 0 ] && return 0
 	diag "$name: caller exit $rc, callee exit $urc"
 	return 1
@@ -138,7 +279,7 @@ call() {
 
 # reject NAME USER CODE [MAXFWD]: alice's INVITE to USER must get CODE
 reject() {
-	sipp_run "$NS_A" $A_IP 5073 "$LOGS/$1.log" \
+	HOLD_MS=0 sipp_run "$NS_A" $A_IP 5073 "$LOGS/$1.log" \
 		-sf "$SIPP_DIR/uac_reject.xml" -s "$2" -key from alice \
 		-au alice -ap alicepw -key code "$3" -key alt "$3" \
 		-key maxfwd "${4:-70}" -m 1

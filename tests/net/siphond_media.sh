@@ -10,25 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-media.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdm$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir media
-tap_plan 21
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+sd_media_suite media 21
 ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
 
 sd_extra_conf() {
@@ -49,7 +31,7 @@ fi
 BOB_PORT=5080
 tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 
-# the SDP of uac_call.xml and uas_answer.xml: where each phone wants media
+# the SDP of uac_held.xml and uas_answer.xml: where each phone wants media
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
 SIZE=172
@@ -68,6 +50,8 @@ relay_port() {
 # to the relay reach RBIND, every one from EXPECT_FROM
 rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-100} out
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
 		> "$LOGS/recv.out" &
 	local pid=$!
@@ -81,33 +65,49 @@ rtp_through() {
 	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
 }
 
-# held_call NAME UAS_XML UAC_XML HOLD_MS PORT [UAC ARGS...]: bob answers
-# with UAS_XML, alice (trusted here: no challenge) calls from PORT with
-# UAC_XML and holds the call HOLD_MS; both run in the background, their
-# PIDs in CALL_UAS and CALL_UAC
+# held_call NAME UAS_XML UAC_XML PORT: bob answers with UAS_XML, alice
+# (trusted here: no challenge) calls from PORT with UAC_XML, and goes on
+# from each of its waits when told (sd_go_on NAME, call_ended NAME);
+# both run in the background, their PIDs in CALL_UAS and CALL_UAC
 held_call() {
-	local name=$1 uas=$2 uac=$3 hold=$4 port=$5
-	shift 5
+	local name=$1 uas=$2 uac=$3 port=$4
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
 		-sf "$SIPP_DIR/$uas" -m 1
 	CALL_UAS=$SIPP_PID
-	HOLD_MS=$hold sipp_run "$NS_A" $A_IP "$port" "$LOGS/$name-uac.log" \
-		-sf "$SIPP_DIR/$uac" -s bob -key from alice -m 1 "$@" &
-	CALL_UAC=$!
-	bg_pid $CALL_UAC
+	HELD_SF=$uac sd_held_call "$name" "$NS_A" $A_IP "$port" -s bob \
+		-key from alice -m 1
+	CALL_UAC=$HELD_UAC
 }
 
-# call_ended: both phones finished cleanly, the flow map is empty and no
+# talk_call NAME PORT [UAC ARGS...]: bob answers with uas_answer.xml,
+# alice calls from PORT with uac_held.xml and holds the call until
+# call_ended NAME; PIDs in CALL_UAS and CALL_UAC
+talk_call() {
+	local name=$1 port=$2
+	shift 2
+	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
+		-sf "$SIPP_DIR/uas_answer.xml" -m 1
+	CALL_UAS=$SIPP_PID
+	sd_held_call "$name" "$NS_A" $A_IP "$port" -s bob -key from alice \
+		-m 1 "$@"
+	CALL_UAC=$HELD_UAC
+}
+
+# call_ended [NAME [N [WAY LINE]]]: (alice, in call NAME, goes on from
+# her last wait, past her Nth ACK or what sd_go_on is told, to hang up,
+# and) both phones finished cleanly, the flow map is empty and no
 # session nor relay port is left
 call_ended() {
+	if [ -n "${1:-}" ]; then
+		sd_go_on "$@" || return 1
+	fi
 	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map &&
 		wait_for sd_media_idle
 }
 
-# a call held open for 4 s while the tests below send media through it
-# (well within [media] timeout_s = 5 of its last packet)
-held_call talk uas_answer.xml uac_call.xml 4000 5072 \
-	-trace_msg -message_file "$LOGS/talk-uac-msgs.log"
+# a call held open while the tests below send media through it (each
+# well within [media] timeout_s = 5 of the packets before)
+talk_call talk 5072
 
 four_flows() {
 	[ "$(flows | jq length)" = 4 ]
@@ -142,11 +142,11 @@ tap_check "callee's RTP crosses XDP to the caller" \
 # RTP injection: another host sends to the caller's relay port
 inject_dropped() {
 	local before after
-	before=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	before=$(xdp_reason drop_wrong_source)
 	ip netns exec "$NS_B" "$UDP_PEER" send $TRUNK_IP:40004 \
 		$SD_ADDR:$CALLER_SIDE 20 $SIZE rtp > /dev/null
-	sleep 0.2
-	after=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	wait_for eval '[ $(($(xdp_reason drop_wrong_source) - before)) -ge 20 ]'
+	after=$(xdp_reason drop_wrong_source)
 	diag "drop_wrong_source: $before -> $after"
 	[ $((after - before)) -eq 20 ]
 }
@@ -208,7 +208,7 @@ tap_check "RTP loss: siphonctl calls, flow show and /metrics count the 5 lost" \
 empty_map() {
 	[ "$(flows | jq length)" = 0 ]
 }
-tap_check "BYE ends the call and takes its flows out" call_ended
+tap_check "BYE ends the call and takes its flows out" call_ended talk
 
 # what alice saw: the answer names the relay, not bob (alice's own SDP
 # names her address, so the relay's lines can only be bob's answer)
@@ -234,7 +234,7 @@ tap_check "CANCEL: 487, no flow is left" \
 # packet either way, the call's media is given up, flows and ports
 silent_call_reaped() {
 	local i alive
-	held_call silent uas_answer.xml uac_call.xml 12000 5072
+	talk_call silent 5072
 	wait_for four_flows || return 1
 	# 5 s of silence, and the reaper looks every 1.25 s
 	for i in $(seq 100); do
@@ -243,7 +243,7 @@ silent_call_reaped() {
 	done
 	kill -0 $CALL_UAC 2>/dev/null
 	alive=$?
-	call_ended && [ $alive -eq 0 ]
+	call_ended silent && [ $alive -eq 0 ]
 }
 tap_check "a silent call's flows go after timeout_s, the call still up" \
 	silent_call_reaped
@@ -255,9 +255,10 @@ tap_check "a silent call's flows go after timeout_s, the call still up" \
 # XDP program, which b0 does not; a real NIC has no such trap.)
 reinvite_moves_media() {
 	local port i
-	held_call reinvite uas_reinvite.xml uac_reinvite.xml 2500 5074
+	held_call reinvite uas_reinvite.xml uac_reinvite.xml 5074
 	wait_for four_flows || return 1
 	port=$(relay_port $A_IP:40020)
+	sd_go_on reinvite || return 1
 	for i in $(seq 60); do
 		[ -n "$(relay_port $A_IP:40030)" ] && break
 		sleep 0.1
@@ -266,7 +267,8 @@ reinvite_moves_media() {
 	[ -n "$port" ] && [ "$(relay_port $A_IP:40030)" = "$port" ] &&
 		[ -z "$(relay_port $A_IP:40020)" ] &&
 		rtp_through "$NS_A" $A_IP:40030 $SD_ADDR:$port "$NS_B" \
-			$B_RTP $SD_ADDR:$(relay_port $B_RTP) && call_ended
+			$B_RTP $SD_ADDR:$(relay_port $B_RTP) &&
+		call_ended reinvite 2
 }
 tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 	reinvite_moves_media
@@ -275,14 +277,14 @@ tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 # the ACK; the flows go in when the ACK passes
 late_offer_anchored() {
 	local a b
-	held_call late uas_late_offer.xml uac_late_offer.xml 3000 5075
+	held_call late uas_late_offer.xml uac_late_offer.xml 5075
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40040)
 	b=$(relay_port $B_IP:40042)
 	diag "alice sends to $a, bob to $b"
 	[ -n "$a" ] && [ -n "$b" ] &&
 		rtp_through "$NS_A" $A_IP:40040 $SD_ADDR:$a "$NS_B" \
-			$B_IP:40042 $SD_ADDR:$b && call_ended
+			$B_IP:40042 $SD_ADDR:$b && call_ended late
 }
 tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 	late_offer_anchored
@@ -293,10 +295,11 @@ tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 # pair each way
 reoffers_move_media() {
 	local a b i va vb
-	held_call reoffer uas_reoffer.xml uac_reoffer.xml 2500 5076
+	held_call reoffer uas_reoffer.xml uac_reoffer.xml 5076
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40060)
 	b=$(relay_port $B_IP:40062)
+	sd_go_on reoffer || return 1
 	for i in $(seq 60); do
 		[ "$(relay_port $A_IP:40070)" = "$a" ] &&
 			[ "$(relay_port $B_IP:40072)" = "$b" ] && break
@@ -307,6 +310,7 @@ reoffers_move_media() {
 		[ "$(relay_port $B_IP:40072)" = "$b" ] &&
 		rtp_through "$NS_A" $A_IP:40070 $SD_ADDR:$a "$NS_B" \
 			$B_IP:40072 $SD_ADDR:$b || return 1
+	sd_go_on reoffer 2 || return 1
 	for i in $(seq 60); do
 		[ "$(relay_port $A_IP:40080)" = "$a" ] &&
 			[ "$(relay_port $B_IP:40082)" = "$b" ] && break
@@ -322,7 +326,8 @@ reoffers_move_media() {
 		[ -n "$va" ] && [ -n "$vb" ] && [ "$va" != "$a" ] &&
 		[ "$vb" != "$b" ] && [ "$(flows | jq length)" = 8 ] &&
 		rtp_through "$NS_A" $A_IP:40090 $SD_ADDR:$va "$NS_B" \
-			$B_IP:40092 $SD_ADDR:$vb && call_ended
+			$B_IP:40092 $SD_ADDR:$vb &&
+		call_ended reoffer 1 received "CSeq: 3 UPDATE"
 }
 tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 	reoffers_move_media
@@ -332,9 +337,10 @@ tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 # on its way, expects her old port again, and RTP from it crosses
 reoffer_undone() {
 	local a
-	held_call glare uas_reinvite_491.xml uac_reinvite_491.xml 2500 5077
+	held_call glare uas_reinvite_491.xml uac_reinvite_491.xml 5077
 	wait_for four_flows || return 1
 	a=$(relay_port $A_IP:40100)
+	sd_go_on glare || return 1
 	wait_for eval 'grep -q "re-offer failed, the ends before it are back" \
 		"$LOGS/siphond.log"' || return 1
 	diag "alice's relay port $a; after the 491 it takes $(flows | jq -r --arg r "$SD_ADDR:$a" '.[] | select(.relay == $r) | .peer')"
@@ -342,7 +348,7 @@ reoffer_undone() {
 		[ -z "$(relay_port $A_IP:40110)" ] &&
 		rtp_through "$NS_A" $A_IP:40100 $SD_ADDR:$a "$NS_B" \
 			$B_IP:40102 $SD_ADDR:$(relay_port $B_IP:40102) &&
-		call_ended
+		call_ended glare 2
 }
 tap_check "a re-INVITE refused with 491 leaves the flows as they were" \
 	reoffer_undone
@@ -354,7 +360,7 @@ tap_check "a re-INVITE refused with 491 leaves the flows as they were" \
 session_timer_runs_out() {
 	local t0 alive
 	t0=$(date +%s%N)
-	held_call timer uas_timer.xml uac_timer.xml 0 5078
+	held_call timer uas_timer.xml uac_timer.xml 5078
 	wait_for four_flows || return 1
 	# some RTP at 3 s, so silence ([media] timeout_s) is not what ends it
 	sleep 3

@@ -12,25 +12,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-media-edge.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sde$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir media-edge
-tap_plan 23
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+sd_media_suite media-edge 23
 ip netns exec "$NS_R" ping -c1 -W1 $TRUNK_IP > /dev/null
 
 sd_extra_conf() {
@@ -73,6 +55,8 @@ rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-50}
 	local mode=${8:-rtp} out pid
 	[ "$mode" = plain ] && mode=
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
 		> "$LOGS/recv.out" &
 	pid=$!
@@ -97,7 +81,7 @@ both_ways() {
 		rtp_through "$NS_B" "$b" $SD_ADDR:$rb "$NS_A" "$a" $SD_ADDR:$ra
 }
 drops() {
-	ctl --json stats | jq -r '.reasons.drop_wrong_source'
+	xdp_reason drop_wrong_source
 }
 # dropped NS FROM TO: 20 packets from FROM to the relay's TO are dropped
 # in XDP and counted as from the wrong source
@@ -105,41 +89,51 @@ dropped() {
 	local before after
 	before=$(drops)
 	ip netns exec "$1" "$UDP_PEER" send "$2" "$3" 20 $SIZE rtp > /dev/null
-	sleep 0.2
+	wait_for eval '[ $(($(drops) - before)) -ge 20 ]'
 	after=$(drops)
 	diag "drop_wrong_source: $before -> $after"
 	[ $((after - before)) -eq 20 ]
 }
-# call_clean NAME: both phones (and the second fork, when there is one)
-# finished cleanly, the flow map is empty, siphond holds no session and
-# no relay port
+# call_clean NAME [WAY START]: alice goes on to end the call (once she
+# waits: see go_on), both phones (and the second fork, when there is one) finished cleanly, the
+# flow map is empty, siphond holds no session and no relay port
 call_clean() {
-	local p
+	local p name=$1
+	shift
+	go_on "$@" || return 1
 	for p in $CALL_PIDS; do
-		wait "$p" || { diag "$1: a phone failed (pid $p)"; return 1; }
+		wait "$p" || { diag "$name: a phone failed (pid $p)"; return 1; }
 	done
 	wait_for nflows 0 && wait_for sd_media_idle ||
-		{ diag "$1: left $(flows | jq -c '[.[] | .relay]'), $("$SIPHONCTL" -s "$SD_SOCK" --json status | jq -c .media)"; return 1; }
+		{ diag "$name: left $(flows | jq -c '[.[] | .relay]'), $("$SIPHONCTL" -s "$SD_SOCK" --json status | jq -c .media)"; return 1; }
 }
-# uas NAME PORT SCENARIO [ARGS]: a phone of bob's or erin's waits
+# uas NAME PORT SCENARIO [ARGS]: a phone of bob's or erin's waits (and
+# does not linger: nothing is lost here)
 uas() {
 	local name=$1 port=$2 sf=$3
 	shift 3
 	sipp_bg "$NS_B" $B_IP "$port" "$LOGS/$name.log" \
-		-sf "$SIPP_DIR/$sf" -m 1 \
+		-sf "$SIPP_DIR/$sf" -m 1 -key linger 0 \
 		-trace_msg -message_file "$LOGS/$name-msgs.log" "$@"
 	CALL_PIDS="$CALL_PIDS $SIPP_PID"
 }
-# uac NAME PORT SCENARIO USER HOLD_MS [ARGS]: alice calls USER in the
-# background
+# uac NAME PORT SCENARIO USER [ARGS]: alice calls USER in the
+# background (her messages in $LOGS/NAME-uac-msgs.log), and at each wait
+# of SCENARIO waits for go_on
 uac() {
-	local name=$1 port=$2 sf=$3 user=$4 hold=$5
-	shift 5
-	HOLD_MS=$hold sipp_run "$NS_A" $A_IP "$port" "$LOGS/$name.log" \
-		-sf "$SIPP_DIR/$sf" -s "$user" -key from alice -m 1 \
-		-trace_msg -message_file "$LOGS/$name-msgs.log" "$@" &
-	CALL_PIDS="$CALL_PIDS $!"
-	bg_pid $!
+	local name=$1 port=$2 sf=$3 user=$4
+	shift 4
+	UAC=$name UAC_STEP=0
+	HELD_SF=$sf sd_held_call "$name" "$NS_A" $A_IP "$port" -s "$user" \
+		-key from alice -m 1 "$@"
+	CALL_PIDS="$CALL_PIDS $HELD_UAC"
+}
+# go_on [WAY START]: once alice waits, past one more message she WAY
+# (sent: an ACK, unless told) beginning with START, she goes on to her
+# next step
+go_on() {
+	UAC_STEP=$((UAC_STEP + 1))
+	sd_go_on "$UAC" $UAC_STEP "$@"
 }
 
 # ---- early media, forked ----------------------------------------------------
@@ -151,7 +145,7 @@ uac() {
 CALL_PIDS=
 uas fork1 5090 uas_media.xml -key port 40202 -key attr a=sendrecv -d 3000
 uas fork2 5091 uas_early_ring.xml -key port 40212 -d 600
-uac fork-uac 5072 uac_media.xml erin 3000 -key port 40200 \
+uac fork 5072 uac_media.xml erin -key port 40200 \
 	-key attr a=sendrecv -key attr2 a=sendrecv
 early_at_fork2() {
 	wait_for has_flow_from $B_IP:40212 || return 1
@@ -184,18 +178,18 @@ tap_check "BYE: no flow, no session, no port left; the other phone got 487" \
 
 CALL_PIDS=
 uas early 5080 uas_early_ring.xml -key port 40222 -d 0
-uac early-uac 5073 uac_early_cancel.xml bob 2500 -key port 40220
+uac early 5073 uac_early_cancel.xml bob -key port 40220
 tap_check "early media then CANCEL: the 183 installs 4 flows, RTP crosses" \
 	eval 'wait_for nflows 4 && both_ways $A_IP:40220 $B_IP:40222'
 tap_check "the CANCEL (487) leaves no flow, no session, no port" \
-	call_clean early-cancel
+	call_clean early-cancel received "SIP/2.0 183"
 
 # ---- rtcp-mux (RFC 5761) ------------------------------------------------------
 
 # both phones multiplex: one relay port per side, RTP and RTCP on it
 CALL_PIDS=
 uas mux 5080 uas_media.xml -key port 40232 -key attr a=rtcp-mux -d 0
-uac mux-uac 5074 uac_media.xml bob 2500 -key port 40230 \
+uac mux 5074 uac_media.xml bob -key port 40230 \
 	-key attr a=rtcp-mux -key attr2 a=sendrecv
 mux_flows() {
 	wait_for nflows 2 || { diag "$(flows | jq -c '[.[] | .relay]')"; return 1; }
@@ -254,7 +248,7 @@ tap_check "both phones see rtcp-mux; the call ends: nothing left" \
 # the other's RTCP port
 CALL_PIDS=
 uas nomux 5080 uas_media.xml -key port 40242 -key attr a=sendrecv -d 0
-uac nomux-uac 5075 uac_media.xml bob 2500 -key port 40240 \
+uac nomux 5075 uac_media.xml bob -key port 40240 \
 	-key attr a=rtcp-mux -key attr2 a=rtcp:40241
 tap_check "rtcp-mux offered, declined: 4 flows, RTP crosses" \
 	eval 'wait_for nflows 4 && both_ways $A_IP:40240 $B_IP:40242'
@@ -290,7 +284,7 @@ tap_check "the call ends: no flow, no session, no port" call_clean nomux
 # send nothing; after the resume they follow her new port
 CALL_PIDS=
 uas hold 5080 uas_hold.xml
-uac hold-uac 5076 uac_hold.xml bob 2000
+uac hold 5076 uac_hold.xml bob
 tap_check "the call is up: 4 flows, RTP crosses" \
 	eval 'wait_for nflows 4 && both_ways $A_IP:40300 $B_IP:40302'
 # the third message bob got: the hold re-INVITE (the ACK came second)
@@ -298,6 +292,7 @@ held() {
 	received 3 "$LOGS/hold-msgs.log" | grep -q "^c=IN IP4 0.0.0.0"
 }
 on_hold() {
+	go_on || return 1
 	wait_for held || { diag "bob was never told c=0.0.0.0"; return 1; }
 	nflows 4 && has_flow_from $A_IP:40300 && has_flow_from $B_IP:40302
 }
@@ -305,6 +300,7 @@ tap_check "hold (c=0.0.0.0): bob is told to send nothing, the flows stay" \
 	on_hold
 resumed() {
 	local i
+	go_on || return 1
 	for i in $(seq 50); do
 		has_flow_from $A_IP:40310 && break
 		sleep 0.1

@@ -67,15 +67,14 @@ relay_port() {
 }
 
 sipp_bg "$NS" ::1 $BOB_PORT "$LOGS/uas.log" -sf "$SIPP_DIR/uas_media.xml" \
-	-m 1 -key port 40402 -key attr a=sendrecv -d 0 \
+	-m 1 -key port 40402 -key attr a=sendrecv -d 0 -key linger 0 \
 	-trace_msg -message_file "$LOGS/uas-msgs.log"
 UAS=$SIPP_PID
-HOLD_MS=2500 sipp_run "$NS" ::1 5072 "$LOGS/uac.log" \
-	-sf "$SIPP_DIR/uac_media.xml" -s bob -key from alice -m 1 \
-	-key port 40400 -key attr a=sendrecv -key attr2 a=sendrecv \
-	-trace_msg -message_file "$LOGS/uac-msgs.log" &
-UAC=$!
-bg_pid $UAC
+# alice talks until the test is done, then hangs up
+HELD_SF=uac_media.xml sd_held_call alice "$NS" ::1 5072 -s bob \
+	-key from alice -m 1 \
+	-key port 40400 -key attr a=sendrecv -key attr2 a=sendrecv
+UAC=$HELD_UAC
 
 # four IPv6 flows: RTP and RTCP each way, on the relay's ::1, each taking
 # packets only from the end its sender's SDP named
@@ -99,7 +98,7 @@ sdp_anchored() {
 	a=$(relay_port "[::1]:40400")
 	b=$(relay_port "[::1]:40402")
 	to_bob=$(told "$LOGS/uas-msgs.log")
-	to_alice=$(told "$LOGS/uac-msgs.log")
+	to_alice=$(told "$LOGS/alice-uac-msgs.log")
 	diag "alice sends to $a, bob to $b; bob was told $(tr '\n' ' ' <<< "$to_bob"); alice $(tr '\n' ' ' <<< "$to_alice")"
 	[ -n "$a" ] && [ -n "$b" ] &&
 		[ "$to_bob" = "$(printf 'c=IN IP6 ::1\nm=audio %s RTP/AVP 0' $b)" ] &&
@@ -108,7 +107,8 @@ sdp_anchored() {
 tap_check "each phone's SDP names the relay's IPv6 port (c=IN IP6)" \
 	sdp_anchored
 tap_check "the BYE ends it: no flow, no session, no port" \
-	eval 'wait $UAC && wait $UAS && wait_for nflows 0 &&
+	eval 'sd_hangup alice &&
+	      wait $UAC && wait $UAS && wait_for nflows 0 &&
 	      wait_for sd_media_idle'
 tap_check "siphond is still running" sd_alive
 

@@ -27,24 +27,13 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] || ! command -v nft > /dev/null ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, nft, sipp and jq"
-	exit $KSFT_SKIP
-fi
+sd_media_suite nat 21 nft
 
-LOGS=$(mktemp -d /tmp/siphond-nat.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL
-sd_topology "sdn$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir nat
-
-NS_P=sdn$$p
-NS_Q=sdn$$q
+NS_P=${SD_NS}p
+NS_Q=${SD_NS}q
 P_IP=198.19.9.2
 Q_IP=198.19.10.2
-P_RTP=$P_IP:40000 # the SDP of uac_call.xml
+P_RTP=$P_IP:40000 # the SDP of uac_held.xml
 Q_RTP=$Q_IP:40002 # the SDP of uas_answer.xml
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
@@ -75,15 +64,7 @@ EOF
 }
 home_net "$NS_P" p0 "$NS_A" a1 198.19.9 $P_IP a0 $A_IP 50000-50999 &&
 	home_net "$NS_Q" q0 "$NS_B" b1 198.19.10 $Q_IP b0 $B_IP 52000-52999 ||
-	{ echo "1..0 # SKIP no NAT"; exit $KSFT_SKIP; }
-
-tap_plan 21
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+	{ diag "no NAT"; exit $KSFT_SKIP; }
 ip netns exec "$NS_P" ethtool -K p0 tx off > /dev/null
 ip netns exec "$NS_Q" ethtool -K q0 tx off > /dev/null
 
@@ -122,11 +103,11 @@ relay_to() {
 # drops NS FROM RELAY_PORT: 20 packets from FROM are all dropped in XDP
 drops() {
 	local before after
-	before=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	before=$(xdp_reason drop_wrong_source)
 	ip netns exec "$1" "$UDP_PEER" send "$2" $SD_ADDR:$3 20 $SIZE rtp \
 		> /dev/null
-	sleep 0.2
-	after=$(ctl --json stats | jq -r '.reasons.drop_wrong_source')
+	wait_for eval '[ $(($(xdp_reason drop_wrong_source) - before)) -ge 20 ]'
+	after=$(xdp_reason drop_wrong_source)
 	diag "from $2: drop_wrong_source $before -> $after"
 	[ $((after - before)) -eq 20 ]
 }
@@ -163,25 +144,24 @@ talk() {
 	grep -q "sent 100 received 100 from-expected 100" "$LOGS/talk-1.out" &&
 		grep -q "sent 100 received 100 from-expected 100" "$LOGS/talk-2.out"
 }
-# call_bg NAME CALLER_NS CALLER_IP CALLEE_NS CALLEE_IP CALLEE UAS UAC:
-# the callee waits, the caller calls it and holds the call 5 s; sets
-# CALL_UAS and CALL_UAC, the callee's messages in $LOGS/NAME-uas-msgs.log
+# call_bg NAME CALLER_NS CALLER_IP CALLEE_NS CALLEE_IP CALLEE: the
+# callee waits with uas_answer.xml, the caller calls it and holds the
+# call until call_ended; sets CALL_UAS and CALL_UAC, the callee's
+# messages in $LOGS/NAME-uas-msgs.log
 call_bg() {
+	CALL=$1
 	sipp_bg "$4" "$5" $PHONE_PORT "$LOGS/$1-uas.log" \
-		-sf "$SIPP_DIR/$7" -m 1 \
+		-sf "$SIPP_DIR/uas_answer.xml" -m 1 \
 		-trace_msg -message_file "$LOGS/$1-uas-msgs.log"
 	CALL_UAS=$SIPP_PID
-	HOLD_MS=5000 sipp_run "$2" "$3" 5072 "$LOGS/$1-uac.log" \
-		-sf "$SIPP_DIR/$8" -s "$6" -key from alice -m 1 \
-		-trace_msg -message_file "$LOGS/$1-uac-msgs.log" &
-	CALL_UAC=$!
-	bg_pid $CALL_UAC
+	sd_held_call "$1" "$2" "$3" 5072 -s "$6" -key from alice -m 1
+	CALL_UAC=$HELD_UAC
 }
-# both sipps ended well, and with them the flows, the session and its
-# relay ports
+# the caller hangs up: both sipps ended well, and with them the flows,
+# the session and its relay ports
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for no_flow &&
-		wait_for sd_media_idle
+	sd_hangup "$CALL" && wait "$CALL_UAC" && wait "$CALL_UAS" &&
+		wait_for no_flow && wait_for sd_media_idle
 }
 # hangs_up NAME CALLER_NS CALLER_IP CALLEE_NS CALLEE_IP CALLEE: a short
 # call the callee ends; its BYE must reach the caller and be answered
@@ -198,7 +178,7 @@ hangs_up() {
 # ---- the caller behind NAT ----------------------------------------------
 
 # the caller, behind the NAT, calls bob and holds the call 5 s
-call_bg caller "$NS_P" $P_IP "$NS_B" $B_IP bob uas_answer.xml uac_call.xml
+call_bg caller "$NS_P" $P_IP "$NS_B" $B_IP bob
 
 tap_check "the call is answered: 4 flows" wait_for four_flows
 CALLER_SIDE=$(relay_to $B_RTP)
@@ -243,7 +223,7 @@ tap_check "carol registers from behind NAT: bound where it came from" \
 	eval 'register "$NS_Q" $Q_IP $PHONE_PORT carol carolpw 120 &&
 	      registered_behind_nat'
 
-call_bg callee "$NS_A" $A_IP "$NS_Q" $Q_IP carol uas_answer.xml uac_call.xml
+call_bg callee "$NS_A" $A_IP "$NS_Q" $Q_IP carol
 tap_check "alice's call reaches carol through the NAT: 4 flows" \
 	wait_for four_flows
 CALLER_SIDE=$(relay_to $B_IP:40002)
@@ -283,7 +263,7 @@ tap_check "carol's BYE from behind NAT reaches alice" \
 
 # ---- both behind NAT ----------------------------------------------------
 
-call_bg both "$NS_P" $P_IP "$NS_Q" $Q_IP carol uas_answer.xml uac_call.xml
+call_bg both "$NS_P" $P_IP "$NS_Q" $Q_IP carol
 both_expect_nat() {
 	wait_for four_flows || return 1
 	CALLER_SIDE=$(relay_to $B_IP:40002)

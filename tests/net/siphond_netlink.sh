@@ -12,24 +12,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-for tool in sipp jq curl promtool ethtool; do
-	if ! command -v $tool > /dev/null; then
-		echo "1..0 # SKIP needs $tool"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] || [ ! -x "$UDP_PEER" ]; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl and udp_peer"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-netlink.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdn$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir netlink
-tap_plan 21
+sd_media_suite netlink 21 curl promtool ethtool
 
 # media on an address of its own (on r1, facing A), so that taking it
 # away leaves SIP on $SD_ADDR working
@@ -40,9 +23,6 @@ SIZE=172
 BOB_PORT=5080
 MET=127.0.0.1:9463
 
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
 sctl() {
 	"$SIPHONCTL" -s "$SD_SOCK" "$@"
 }
@@ -50,7 +30,6 @@ in_r() {
 	ip netns exec "$NS_R" "$@"
 }
 
-sd_media_lab
 ip -n "$NS_R" addr add $RELAY/24 dev r1
 sd_extra_conf() {
 	printf '[media]\nanchor = yes\naddress = %s\npin_dir = %s\n' $RELAY "$PIN"
@@ -93,6 +72,8 @@ has_xdp() {
 # relay reach RBIND, every one from the relay
 rtp_through() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=100 out
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" $n 3000 \
 		> "$LOGS/recv.out" &
 	local pid=$!
@@ -116,21 +97,21 @@ media_both_ways() {
 		rtp_through "$NS_B" $B_RTP $RELAY:$b "$NS_A" $A_RTP $RELAY:$a
 }
 
-# held_call NAME HOLD_MS PORT: a call in the background, its PIDs in
-# CALL_UAS and CALL_UAC. The hold must outlast the checks made during the
-# call even on a loaded machine: a BYE in the middle of the RTP check
-# would cut it short.
+# held_call NAME PORT: a call in the background, its PIDs in CALL_UAS
+# and CALL_UAC, held until call_ended (however long the checks made
+# during the call take)
 held_call() {
+	CALL=$1
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$1-uas.log" \
 		-sf "$SIPP_DIR/uas_answer.xml" -m 1
 	CALL_UAS=$SIPP_PID
-	HOLD_MS=$2 sipp_run "$NS_A" $A_IP "$3" "$LOGS/$1-uac.log" \
-		-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -m 1 &
-	CALL_UAC=$!
-	bg_pid $CALL_UAC
+	sd_held_call "$1" "$NS_A" $A_IP "$2" -s bob -key from alice -m 1
+	CALL_UAC=$HELD_UAC
 }
+# call_ended: alice hangs up, both phones end well, no flow is left
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for nflows 0
+	sd_hangup "$CALL" && wait "$CALL_UAC" && wait "$CALL_UAS" &&
+		wait_for nflows 0
 }
 
 tap_check "status: r1 and r2 up, XDP native, wanted, never re-attached" \
@@ -138,7 +119,7 @@ tap_check "status: r1 and r2 up, XDP native, wanted, never re-attached" \
 	      iface r2 ".link == \"up\" and .xdp"'
 
 # a call that stays up while r1 goes and comes back
-held_call long 9000 5072
+held_call long 5072
 tap_check "a call runs: 4 flows" wait_for nflows 4
 LONG_A=$(relay_port $A_RTP)
 LONG_B=$(relay_port $B_RTP)
@@ -184,7 +165,7 @@ xdp_counted() {
 		.from_callee.packets == 100' <<< "$out" > /dev/null ||
 		{ diag "$(jq -c '.calls[0].streams[0]' <<< "$out")"; return 1; }
 }
-held_call new 6000 5072
+held_call new 5072
 tap_check "a new call after the comeback: its media crosses XDP" \
 	eval 'wait_for nflows 4 && media_both_ways && xdp_counted && call_ended'
 
@@ -203,7 +184,7 @@ tap_check "/metrics: r1 up, attached, re-attached once; promtool is content" \
 	      promtool check metrics < "$LOGS/page"'
 
 # the relay address taken away, with a call up
-held_call kept 4000 5072
+held_call kept 5072
 wait_for nflows 4
 ip -n "$NS_R" addr del $RELAY/24 dev r1
 unavailable() {
@@ -231,7 +212,7 @@ tap_check "the call already up kept its flows and its media" \
 	eval 'nflows 4 && media_both_ways && call_ended'
 
 ip -n "$NS_R" addr add $RELAY/24 dev r1
-held_call again 6000 5072
+held_call again 5072
 tap_check "relay address back: logged, a new call's media crosses XDP" \
 	eval 'wait_for logged "relay address $RELAY is back: new calls are anchored again" &&
 	      [ "$(grep -c "relay address $RELAY is back" "$LOGS/siphond.log")" = 2 ] &&

@@ -12,25 +12,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-nexthop.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdh$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir nexthop
-tap_plan 16
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+sd_media_suite nexthop 16
 # a phone whose MAC changes says so (gratuitous ARP), as real ones do
 ip netns exec "$NS_A" sysctl -qw net.ipv4.conf.a0.arp_notify=1
 
@@ -51,7 +33,7 @@ run() {
 	mkdir -p "$LOGS/$1" && sd_start "$LOGS/$1"
 }
 
-A_RTP=$A_IP:40000 # the SDP of uac_call.xml and uas_answer.xml
+A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
 SIZE=172
 BOB_PORT=5080
@@ -74,6 +56,8 @@ mac_of() {
 # packets from FROM to the relay reach RBIND from EXPECT_FROM
 rtp_count() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-50}
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 1500 \
 		> "$LOGS/recv.out" &
 	local pid=$!
@@ -95,23 +79,24 @@ media_crosses() {
 	[ "$ab" = 50 ] && [ "$ba" = 50 ]
 }
 
-# held_call NAME HOLD_MS PORT: alice calls bob, who answers, and hangs up
-# after HOLD_MS; in the background, PIDs in CALL_UAS and CALL_UAC
+# held_call NAME PORT: alice calls bob, who answers, and holds the call
+# until call_ended; in the background, PIDs in CALL_UAS and CALL_UAC
 held_call() {
+	CALL=$1
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$1-uas.log" \
 		-sf "$SIPP_DIR/uas_answer.xml" -m 1
 	CALL_UAS=$SIPP_PID
-	HOLD_MS=$2 sipp_run "$NS_A" $A_IP "$3" "$LOGS/$1-uac.log" \
-		-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -m 1 &
-	CALL_UAC=$!
-	bg_pid $CALL_UAC
+	sd_held_call "$1" "$NS_A" $A_IP "$2" -s bob -key from alice -m 1
+	CALL_UAC=$HELD_UAC
 	wait_for nflows 4 || return 1
 	CALLER_SIDE=$(relay_port $A_RTP)
 	CALLEE_SIDE=$(relay_port $B_RTP)
 	diag "caller sends to $SD_ADDR:$CALLER_SIDE, callee to $SD_ADDR:$CALLEE_SIDE"
 }
+# call_ended: alice hangs up, both phones end well, no flow is left
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for nflows 0
+	sd_hangup "$CALL" && wait "$CALL_UAC" && wait "$CALL_UAS" &&
+		wait_for nflows 0
 }
 
 # flows_cached: the RTP and RTCP flows towards each phone leave through
@@ -150,7 +135,7 @@ tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 # ---- nexthop = auto: cached, no forwarding needed -------------------------
 forwarding 0
 tap_check "a call's four flows carry a cached next hop (flow list)" \
-	eval 'held_call talk 14000 5072 && flows_cached'
+	eval 'held_call talk 5072 && flows_cached'
 tap_check "media crosses XDP both ways with IP forwarding off" media_crosses
 
 # alice's phone gets a new MAC address: its gratuitous ARP updates the
@@ -185,7 +170,7 @@ tap_check "BYE ends the call and takes its flows out" call_ended
 
 # ---- a restart: the new siphond follows the flows it takes over -----------
 restart_keeps_following() {
-	held_call restart 16000 5073 && flows_cached || return 1
+	held_call restart 5073 && flows_cached || return 1
 	kill -KILL "$SD_PID"
 	wait "$SD_PID" 2>/dev/null
 	run second || return 1
@@ -196,15 +181,25 @@ restart_keeps_following() {
 tap_check "after a restart, a new MAC is followed and media crosses" \
 	restart_keeps_following
 # siphonctl flow refresh --follow beside siphond: both write what the
-# kernel says, so the flows end the same either way
+# kernel says, so the flows end the same either way. The follower
+# watches until it is told to stop, and then stops well.
+following() {
+	grep -q poll /proc/"$1"/wchan 2> /dev/null
+}
 with_follower() {
 	local fpid
-	ctl flow refresh --follow 4 > "$LOGS/follow.out" 2>&1 &
+	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" flow refresh \
+		--follow 60 > "$LOGS/follow.out" 2>&1 &
 	fpid=$!
 	bg_pid $fpid
-	sleep 0.5
+	# its first pass done, it waits for rtnetlink events: a pass that
+	# read the neighbour before the change would write the old MAC
+	# after siphond wrote the new one, until its next pass
+	wait_for following $fpid ||
+		diag "the follower is not seen waiting for events: on anyway"
 	ip -n "$NS_A" link set a0 address 02:00:c6:12:01:44 || return 1
-	wait_for flows_cached && media_crosses && wait "$fpid"
+	wait_for flows_cached && media_crosses && kill -TERM "$fpid" &&
+		wait "$fpid"
 }
 tap_check "siphonctl flow refresh --follow running too: the same next hops" \
 	with_follower
@@ -215,7 +210,7 @@ fib_mode() {
 	kill -TERM "$SD_PID"
 	wait "$SD_PID" 2>/dev/null
 	NEXTHOP=fib run third || return 1
-	held_call fib 6000 5074 && flows_fib
+	held_call fib 5074 && flows_fib
 }
 tap_check "nexthop = fib: the flows carry no next hop" fib_mode
 no_media() {

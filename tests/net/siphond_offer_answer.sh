@@ -10,25 +10,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-oa.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdo$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir oa
-tap_plan 8
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+sd_media_suite offer-answer 8
 
 sd_extra_conf() {
 	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 32000\nport_max = 32099\n' "$PIN"
@@ -64,6 +46,8 @@ relay_port() {
 # FROM to the relay reach RBIND, every one from EXPECT_FROM
 rtp_through() {
 	local out pid
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
 	ip netns exec "$4" "$UDP_PEER" recv "$5" "$6" 100 3000 \
 		> "$LOGS/recv.out" &
 	pid=$!
@@ -75,24 +59,23 @@ rtp_through() {
 	diag "$out"
 	[ "$out" = "received 100 from-expected 100 bytes $((100 * SIZE))" ]
 }
-# held_call NAME UAS UAC HOLD_MS PORT [UAC ARGS]: bob waits with UAS,
-# alice calls with UAC and holds the call HOLD_MS; both trace messages
+# held_call NAME UAS UAC PORT: bob waits with UAS, alice calls with UAC
+# and talks until call_ended; both trace messages
 held_call() {
-	local name=$1 uas=$2 uac=$3 hold=$4 port=$5
-	shift 5
+	local name=$1 uas=$2 uac=$3 port=$4
+	CALL=$name
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/$name-uas.log" \
 		-sf "$SIPP_DIR/$uas" -m 1 \
 		-trace_msg -message_file "$LOGS/$name-uas-msgs.log"
 	CALL_UAS=$SIPP_PID
-	HOLD_MS=$hold sipp_run "$NS_A" $A_IP "$port" "$LOGS/$name-uac.log" \
-		-sf "$SIPP_DIR/$uac" -s bob -key from alice -m 1 \
-		-trace_msg -message_file "$LOGS/$name-uac-msgs.log" "$@" &
-	CALL_UAC=$!
-	bg_pid $CALL_UAC
+	HELD_SF=$uac sd_held_call "$name" "$NS_A" $A_IP "$port" -s bob \
+		-key from alice -m 1
+	CALL_UAC=$HELD_UAC
 }
+# call_ended: alice hangs up, both phones end well, and nothing is left
 call_ended() {
-	wait "$CALL_UAC" && wait "$CALL_UAS" && wait_for empty_map &&
-		wait_for sd_media_idle
+	sd_go_on "$CALL" && wait "$CALL_UAC" && wait "$CALL_UAS" &&
+		wait_for empty_map && wait_for sd_media_idle
 }
 
 # ---- UPDATE in the early dialog -------------------------------------------
@@ -100,7 +83,7 @@ call_ended() {
 # the 183's answer installs the flows; the UPDATE moves alice to 40110
 # and bob answers from 40112, before the 200: the relay ports stay, the
 # flows follow both, and neither phone learns the other's ports
-held_call early uas_early_update.xml uac_early_update.xml 2500 5072
+held_call early uas_early_update.xml uac_early_update.xml 5072
 tap_check "the 183's answer installs 4 flows" wait_for four_flows
 moved() {
 	[ -n "$(relay_port $A_IP:40110)" ] && [ -n "$(relay_port $B_IP:40112)" ]
@@ -143,7 +126,7 @@ tap_check "one relay port per phone throughout, the other's ports hidden; BYE en
 # the trunk-like caller's INVITE as bob got it: the SDP part names the
 # relay, the XML part and the delimiters are as alice sent them, and the
 # Content-Length is the body's
-held_call multipart uas_answer.xml uac_multipart.xml 2500 5073
+held_call multipart uas_answer.xml uac_multipart.xml 5073
 tap_check "a multipart offer is anchored: 4 flows" wait_for four_flows
 A_SIDE=$(relay_port $A_IP:40200)
 B_SIDE=$(relay_port $B_IP:40002)

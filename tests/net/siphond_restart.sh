@@ -11,32 +11,14 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-restart.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdx$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir restart
-tap_plan 17
+sd_media_suite restart 17
 
 CALLS=100
 # each phone sends every call's RTP, 20 ms apart, for 6 s
 ROUNDS=300
 SIZE=172
-A_RTP=$A_IP:40000 # the SDP of uac_call.xml and uas_answer.xml
+A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
 
 sd_extra_conf() {
 	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30999\ntimeout_s = 30\n' "$PIN"
@@ -81,16 +63,14 @@ fi
 BOB_PORT=5080
 tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 300
 
-# 100 calls, all up within a second, each held 14 s: the restart and the
-# media below happen while every one of them is up
+# 100 calls, all up within a second, each held until the restart and the
+# media below are done
 sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/calls-uas.log" \
 	-sf "$SIPP_DIR/uas_answer.xml" -m $CALLS
 CALLS_UAS=$SIPP_PID
-HOLD_MS=14000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/calls-uac.log" \
-	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice \
-	-m $CALLS -l $CALLS -r $CALLS &
-CALLS_UAC=$!
-bg_pid $CALLS_UAC
+sd_held_call calls "$NS_A" $A_IP 5072 -s bob -key from alice \
+	-m $CALLS -l $CALLS -r $CALLS
+CALLS_UAC=$HELD_UAC
 
 all_flows() {
 	local i
@@ -137,7 +117,8 @@ no_loss() {
 tap_check "the calls' relay ports are known" \
 	eval '[ -n "$CALLER_SIDES" ] && [ -n "$CALLEE_SIDES" ]'
 talk
-sleep 1
+# under way through XDP
+wait_for eval '[ "$(xdp_reason redirect)" -gt 0 ]'
 # SIGKILL: nothing is written on the way out, nothing is cleaned up
 kill -KILL "$SD_PID"
 wait "$SD_PID" 2>/dev/null
@@ -166,10 +147,11 @@ tap_check "siphonctl calls lists the $CALLS calls, answered" \
 	      jq -e "[.calls[] | select(.state == \"answered\")] | length == $CALLS" \
 	      > /dev/null'
 
-# the calls end on their own: alice's BYEs reach a siphond that never
-# saw the INVITEs, and still take the flows out
+# alice hangs up: her BYEs reach a siphond that never saw the INVITEs,
+# and still take the flows out
 calls_ended() {
 	local rc urc
+	sd_hangup calls $CALLS || return 1
 	wait $CALLS_UAC; rc=$?
 	wait $CALLS_UAS; urc=$?
 	diag "caller exit $rc, callee exit $urc, $(flows | jq length) flows left"
@@ -192,10 +174,7 @@ held() {
 	sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/held-uas.log" \
 		-sf "$SIPP_DIR/uas_answer.xml" -m 1
 	HELD_UAS=$SIPP_PID
-	HOLD_MS=6000 sipp_run "$NS_A" $A_IP 5074 "$LOGS/held-uac.log" \
-		-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice -m 1 &
-	HELD_UAC=$!
-	bg_pid $HELD_UAC
+	sd_held_call held "$NS_A" $A_IP 5074 -s bob -key from alice -m 1
 }
 # bob does not register again: the third siphond must know him too
 held
@@ -209,7 +188,7 @@ stop_keeps_call() {
 tap_check "a clean stop keeps the call's flows; the next siphond takes it" \
 	stop_keeps_call
 held_ended() {
-	wait $HELD_UAC && wait $HELD_UAS && wait_for nflows 0
+	sd_hangup held && wait $HELD_UAC && wait $HELD_UAS && wait_for nflows 0
 }
 tap_check "that call's BYE still takes its flows out" held_ended
 

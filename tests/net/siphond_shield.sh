@@ -14,35 +14,17 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, sipp and jq"
-	exit $KSFT_SKIP
-fi
-
 SCANNER_IP=198.18.1.5
 FLOODER_IP=198.18.1.6
 BLOCKED_IP=198.18.1.7
 ALLOWED_IP=198.18.1.8
 BAN_S=6
 
-LOGS=$(mktemp -d /tmp/siphond-shield.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sds$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir shield
-tap_plan 27
+sd_media_suite shield 27
 
 for ip in $SCANNER_IP $FLOODER_IP $BLOCKED_IP $ALLOWED_IP; do
 	ip -n "$NS_A" addr add $ip/24 dev a0
 done
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
 
 # INVITE: 5 at once, then one a second; the flood below sends 60 at 200/s
 BLOCK_LINE="block = $BLOCKED_IP"

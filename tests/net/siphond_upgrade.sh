@@ -19,19 +19,11 @@ set -u
 OLD=462f0f3
 OLD_TREE=$BUILD/upgrade-from-$OLD
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] || ! command -v bpftool > /dev/null ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, bpftool, sipp and jq"
-	exit $KSFT_SKIP
-fi
 if ! git -C "$SIPHON_ROOT" cat-file -e "$OLD^{commit}" 2> /dev/null; then
 	echo "1..0 # SKIP commit $OLD (the siphon to upgrade from) is not in this clone"
 	exit $KSFT_SKIP
 fi
-
-LOGS=$(mktemp -d /tmp/siphond-upgrade.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
+sd_media_suite upgrade 16 bpftool
 
 # the old siphon, built once from git and kept in build/ (about 20 s)
 build_old() {
@@ -43,33 +35,23 @@ build_old() {
 			> "$LOGS/old-build.log" 2>&1
 }
 if ! build_old; then
-	echo "1..0 # the siphon of $OLD does not build:"
+	diag "the siphon of $OLD does not build:"
 	tail -n 20 "$LOGS/old-build.log" | sed 's/^/# /'
 	exit $KSFT_FAIL
 fi
 OLD_CTL=$OLD_TREE/build/siphonctl
 OLD_SIPHOND=$OLD_TREE/build/siphond
 
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdu$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir upgrade
-tap_plan 16
-
 CALLS=20
 # each phone sends every call's RTP, 20 ms apart, for 6 s
 ROUNDS=300
 SIZE=172
-A_RTP=$A_IP:40000 # the SDP of uac_call.xml and uas_answer.xml
+A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
 
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
 old_ctl() {
 	"$OLD_CTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
 }
-
-sd_media_lab
 
 sd_extra_conf() {
 	printf '[media]\nanchor = yes\npin_dir = %s\nport_min = 30000\nport_max = 30999\ntimeout_s = 30\n' "$PIN"
@@ -122,15 +104,14 @@ tap_check "bob and carol register with the old siphond" \
 	eval 'register "$NS_B" $B_IP $BOB_PORT bob bobpw 300 &&
 	      register "$NS_B" $B_IP $CAROL_PORT carol carolpw 300'
 
-# CALLS calls held 14 s, whose media flows across the upgrade
+# CALLS calls, whose media flows across the upgrade, held until the
+# test is done
 sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/calls-uas.log" \
 	-sf "$SIPP_DIR/uas_answer.xml" -m $CALLS
 CALLS_UAS=$SIPP_PID
-HOLD_MS=14000 sipp_run "$NS_A" $A_IP 5072 "$LOGS/calls-uac.log" \
-	-sf "$SIPP_DIR/uac_call.xml" -s bob -key from alice \
-	-m $CALLS -l $CALLS -r $CALLS &
-CALLS_UAC=$!
-bg_pid $CALLS_UAC
+sd_held_call calls "$NS_A" $A_IP 5072 -s bob -key from alice \
+	-m $CALLS -l $CALLS -r $CALLS
+CALLS_UAC=$HELD_UAC
 tap_check "$CALLS calls answered by the old siphond: $((4 * CALLS)) flows" \
 	eval 'for i in $(seq 100); do nflows $((4 * CALLS)) && break; sleep 0.1; done; nflows $((4 * CALLS))'
 CALLER_SIDES=$(relay_ports $A_RTP)
@@ -177,7 +158,8 @@ no_loss() {
 }
 
 talk
-sleep 1
+# under way through XDP
+wait_for eval '[ "$(packets)" -gt 0 ]'
 BEFORE_LINKS=$(link_progs)
 BEFORE_PACKETS=$(packets)
 diag "before: links:progs $BEFORE_LINKS, $BEFORE_PACKETS packets counted"
@@ -260,6 +242,7 @@ tap_check "a converted call is hung up: BYE to both phones, its flows gone" \
 	hangup_op
 calls_ended() {
 	local rc urc
+	sd_hangup calls $CALLS || return 1
 	wait $CALLS_UAC; rc=$?
 	wait $CALLS_UAS; urc=$?
 	diag "caller exit $rc, callee exit $urc, $(flows | jq length) flows left"
