@@ -291,7 +291,7 @@ tap_check "video sent to its old relay port goes nowhere" \
 
 # ---- max_sessions ----------------------------------------------------------
 
-uas held-uas 5082 uas_media.xml -key port 40422 -key attr a=sendrecv -d 0
+uas held-uas 5082 uas_media.xml -key port 40422 -key attr a=sendrecv -key linger 0 -d 0
 uac held 5073 uac_held_options.xml carol -key port 40420
 tap_check "a second call: 2 sessions (max_sessions), 4 pairs, RTP crosses" \
 	eval 'wait_for nflows 8 && media_is 2 4 &&
@@ -320,7 +320,7 @@ poke held
 tap_check "carol's call ends: its flows and ports go, alice's audio stays" \
 	eval 'ended held held-uas && wait_for nflows 4 && media_is 1 2 &&
 	      both_ways $A_AUDIO $B_AUDIO'
-uas again-uas 5084 uas_media.xml -key port 40432 -key attr a=sendrecv -d 0
+uas again-uas 5084 uas_media.xml -key port 40432 -key attr a=sendrecv -key linger 0 -d 0
 uac again 5074 uac_held_options.xml dave -key port 40430
 tap_check "once a call ended, a new call goes through and crosses XDP" \
 	eval 'wait_for nflows 8 && media_is 2 4 &&
