@@ -49,9 +49,10 @@ static __always_inline void flow_account(struct siphon_flow *flow,
  * a bounded number), never a wrong packet. Readers in userspace may see a
  * packet half-counted; the next read is right.
  *
- * The clock is read only for packets that move the jitter: bpf_ktime_get_ns()
- * is the one fine clock XDP has (the coarse one moves once a tick, as coarse
- * as the jitter it would measure).
+ * Only packets that move the jitter take the fine clock, read once per
+ * NAPI poll (bpf/clock.h): bpf_ktime_get_ns() is the one fine clock XDP
+ * has (the coarse one moves once a tick, as coarse as the jitter it would
+ * measure).
  */
 static __always_inline void flow_measure_rtp(struct siphon_flow *flow,
 					     const struct packet *pkt,
@@ -72,7 +73,7 @@ static __always_inline void flow_measure_rtp(struct siphon_flow *flow,
 	v = rtp_seq_update(q, bpf_ntohs(rtp->seq), !q->last_arrival_ns);
 	if (v > RTP_SEQ_RESTART)
 		return;
-	now = bpf_ktime_get_ns();
+	now = clock_fine_ns();
 	ts = bpf_ntohl(rtp->ts);
 	if (v == RTP_SEQ_IN_ORDER) {
 		rate = flow->clock_rate ?: SIPHON_RTP_CLOCK_DEFAULT;

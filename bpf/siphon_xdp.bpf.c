@@ -7,6 +7,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "clock.h"
 #include "packet.h"
 #include "parse_l2.h"
 #include "parse_l3.h"
@@ -42,6 +43,18 @@ int siphon_xdp(struct xdp_md *ctx)
 
 	/* no flow: SIP ports are classified, everything else passes */
 	return verdict(sip_classify(ctx, &pkt));
+}
+
+/*
+ * After every NAPI poll: the fine clock of RTP jitter is read once per
+ * poll (bpf/clock.h). Attached by siphonctl attach, next to the XDP
+ * program, on the tracepoint every driver's poll passes.
+ */
+SEC("raw_tp/napi_poll")
+int siphon_poll_end(void *ctx)
+{
+	clock_poll_ended();
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

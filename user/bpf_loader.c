@@ -120,9 +120,11 @@ static int adopt_pinned(struct bpf_map *map, const char *path,
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	/* the SIP scan's per-CPU scratch holds nothing worth keeping: a
-	 * newer siphon's larger one simply replaces it */
-	if (!err && !strcmp(bpf_map__name(map), SIPHON_MAP_SIP_SCAN) &&
+	/* the SIP scan's per-CPU scratch and the per-CPU clocks hold
+	 * nothing worth keeping: a newer siphon's larger ones replace them */
+	if (!err &&
+	    (!strcmp(bpf_map__name(map), SIPHON_MAP_SIP_SCAN) ||
+	     !strcmp(bpf_map__name(map), SIPHON_MAP_CLOCK)) &&
 	    info.value_size != bpf_map__value_size(map)) {
 		close(fd);
 		return unlink(path) ? -errno : 0;

@@ -12,6 +12,7 @@
 #include "bpf/siphon_xdp.skel.h"
 #include "bpf_loader.h"
 #include "ctl.h"
+#include "poll_clock.h"
 #include "shield.h"
 #include "siphon/maps.h"
 #include "xdp_attach.h"
@@ -196,6 +197,15 @@ int ctl_attach(struct ctl *ctl, int argc, char **argv)
 			"siphonctl: warning: cannot pin the program for "
 			"siphond: %s\n",
 			strerror(-err));
+	/* RTP jitter's fine clock, read once per NAPI poll (bpf/clock.h) */
+	err = poll_clock_attach(ctl->pin_dir,
+				bpf_program__fd(obj->progs.siphon_poll_end));
+	if (err)
+		fprintf(stderr,
+			"siphonctl: warning: cannot attach to the %s "
+			"tracepoint: %s (XDP reads the clock for every RTP "
+			"packet)\n",
+			POLL_TRACEPOINT, strerror(-err));
 	siphon_xdp__destroy(obj);
 	if (ctl->json)
 		ctl_print_json(json_pack("{s:o}", "attached", done));
@@ -243,6 +253,12 @@ int ctl_detach(struct ctl *ctl, int argc, char **argv)
 			printf("%s: detached\n", argv[i]);
 	}
 	close(tx_ports_fd);
+	err = poll_clock_release_unused(ctl->pin_dir);
+	if (err)
+		fprintf(stderr,
+			"siphonctl: warning: cannot remove the %s tracepoint "
+			"link: %s\n",
+			POLL_TRACEPOINT, strerror(-err));
 	if (ctl->json)
 		ctl_print_json(json_pack("{s:o}", "detached", done));
 	else

@@ -15,6 +15,7 @@
 #define SIPHON_MAP_SCANNERS "siphon_scanners"
 #define SIPHON_MAP_SIP_STATS "siphon_sipstats"
 #define SIPHON_MAP_SIP_SCAN "siphon_sip_scan"
+#define SIPHON_MAP_CLOCK "siphon_clock"
 
 /* default flow table size; siphonctl attach --max-flows changes it */
 #define SIPHON_FLOWS_MAX_DEFAULT 262144

@@ -10,10 +10,16 @@
  * them (a clock rate of 1 Hz, where microseconds between runs are 0 units;
  * or a leap of a second of RTP time, where they are small beside it). The
  * arithmetic with chosen arrival times is in tests/unit/test_rtp_calc.c.
+ *
+ * The fine clock those arrival times come from is read once per NAPI poll
+ * (bpf/clock.h) when siphon_poll_end counts the polls: the last tests run
+ * that program on the test's CPU to end a poll, and look at the CPU's
+ * struct siphon_clock.
  */
 #include "kselftest_harness.h"
 #include "relay_bench.h"
 #include "rtp_quality.h"
+#include "siphon/clock.h"
 
 FIXTURE(rtpq)
 {
@@ -282,6 +288,162 @@ TEST_F(rtpq, jitter_in_rtp_units_of_the_flow_clock)
 		rtp_stats(_metadata, self, &st);
 		EXPECT_EQ(j, self->flow.rtp.jitter_q4);
 	}
+}
+
+/* the test stays on the CPU it runs on: per-CPU clocks are read there */
+static int pin_cpu(struct __test_metadata *_metadata)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	ASSERT_LE(0, cpu);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	return cpu;
+}
+
+/* one CPU's struct siphon_clock: read, or written back (write) */
+static void clock_io(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(rtpq) * self, int cpu, struct siphon_clock *c,
+		     bool write)
+{
+	int fd = bpf_map__fd(self->b.lab.obj->maps.siphon_clock);
+	int ncpus = libbpf_num_possible_cpus();
+	struct siphon_clock *all;
+	__u32 zero = 0;
+
+	ASSERT_LT(cpu, ncpus);
+	all = calloc(ncpus, sizeof(*all));
+	ASSERT_NE(NULL, all);
+	ASSERT_EQ(0, bpf_map_lookup_elem(fd, &zero, all));
+	if (write) {
+		all[cpu] = *c;
+		EXPECT_EQ(0, bpf_map_update_elem(fd, &zero, all, BPF_ANY));
+	} else {
+		*c = all[cpu];
+	}
+	free(all);
+}
+
+/* what the napi_poll tracepoint does after a poll on cpu */
+static void poll_end(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(rtpq) * self, int cpu)
+{
+	__u64 args[3] = { 0 }; /* napi, work, budget: not read */
+	/* clang-format off */
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.ctx_in = args,
+		.ctx_size_in = sizeof(args),
+		.flags = BPF_F_TEST_RUN_ON_CPU,
+		.cpu = cpu,
+	);
+	/* clang-format on */
+
+	ASSERT_EQ(0, bpf_prog_test_run_opts(
+			     bpf_program__fd(
+				     self->b.lab.obj->progs.siphon_poll_end),
+			     &opts));
+}
+
+/* polls are counted on the CPU that ended them, nowhere else */
+TEST_F(rtpq, poll_end_counts_on_its_cpu)
+{
+	int cpu = pin_cpu(_metadata), other, ncpus;
+	struct siphon_clock c;
+
+	poll_end(_metadata, self, cpu);
+	poll_end(_metadata, self, cpu);
+	clock_io(_metadata, self, cpu, &c, false);
+	EXPECT_EQ(2ull, c.polls);
+	ncpus = libbpf_num_possible_cpus();
+	for (other = 0; other < ncpus; other++) {
+		if (other == cpu)
+			continue;
+		clock_io(_metadata, self, other, &c, false);
+		EXPECT_EQ(0ull, c.polls);
+	}
+}
+
+/* no tracepoint program counting polls: every RTP packet reads the clock */
+TEST_F(rtpq, fine_clock_read_per_packet_without_poll_count)
+{
+	__u64 before = 0;
+	__u16 seq;
+
+	for (seq = 1; seq <= 4; seq++) {
+		send_rtp(_metadata, self, seq, 0);
+		EXPECT_LT(before, self->flow.rtp.last_arrival_ns);
+		before = self->flow.rtp.last_arrival_ns;
+	}
+}
+
+/*
+ * Polls counted: the first RTP packet of a poll reads the clock, the next
+ * one of the same poll takes that reading (unless a jiffy began between
+ * the two runs, which re-reads), and after the poll's end the next packet
+ * reads afresh.
+ */
+TEST_F(rtpq, fine_clock_read_once_per_napi_poll)
+{
+	int cpu = pin_cpu(_metadata), shared = 0, i;
+	struct siphon_clock c;
+	__u64 first;
+	__u16 seq = 1;
+
+	clock_io(_metadata, self, cpu, &c, false);
+	c.polls = 7;
+	clock_io(_metadata, self, cpu, &c, true);
+	for (i = 0; i < 10; i++) {
+		send_rtp(_metadata, self, seq++, 0);
+		clock_io(_metadata, self, cpu, &c, false);
+		first = self->flow.rtp.last_arrival_ns;
+		ASSERT_EQ(7ull + i, c.polls);
+		ASSERT_EQ(c.polls, c.fine_poll);
+		ASSERT_EQ(1u, c.fine_uses);
+		ASSERT_EQ(first, c.fine_ns);
+
+		send_rtp(_metadata, self, seq++, 0);
+		clock_io(_metadata, self, cpu, &c, false);
+		if (c.fine_uses == 2) {
+			EXPECT_EQ(first, self->flow.rtp.last_arrival_ns);
+			shared++;
+		} else {
+			EXPECT_EQ(1u, c.fine_uses);
+			EXPECT_LT(first, self->flow.rtp.last_arrival_ns);
+		}
+		poll_end(_metadata, self, cpu);
+	}
+	/* runs microseconds apart fall in one jiffy (1 to 10 ms) nearly always */
+	EXPECT_LT(0, shared);
+	EXPECT_EQ(20u, self->flow.rtp.received);
+}
+
+/* one reading serves at most a NAPI budget of packets */
+TEST_F(rtpq, fine_clock_reading_serves_a_napi_budget_at_most)
+{
+	int cpu = pin_cpu(_metadata), same_jiffy = 0, i;
+	struct siphon_clock c;
+	__u64 jiffy;
+	__u16 seq = 1;
+
+	clock_io(_metadata, self, cpu, &c, false);
+	c.polls = 3;
+	clock_io(_metadata, self, cpu, &c, true);
+	for (i = 0; i < 10 && !same_jiffy; i++) {
+		send_rtp(_metadata, self, seq++, 0);
+		clock_io(_metadata, self, cpu, &c, false);
+		jiffy = c.fine_jiffies;
+		c.fine_uses = SIPHON_CLOCK_FINE_USES_MAX;
+		clock_io(_metadata, self, cpu, &c, true);
+		send_rtp(_metadata, self, seq++, 0);
+		clock_io(_metadata, self, cpu, &c, false);
+		EXPECT_EQ(1u, c.fine_uses);
+		same_jiffy = c.fine_jiffies == jiffy;
+		/* the same poll throughout: no poll_end() here */
+	}
+	/* so the cap, not a new jiffy, made it read again */
+	EXPECT_TRUE(same_jiffy);
 }
 
 TEST_HARNESS_MAIN

@@ -35,7 +35,7 @@ expect() {
 
 FLOW="from 198.18.0.2:4000 to 198.18.0.3:5000 src 198.18.0.1:30002"
 
-tap_plan 26
+tap_plan 29
 
 make_netns "$NS"
 ip -n "$NS" link add c0 type veth peer name c1
@@ -59,6 +59,10 @@ tap_check "an older, shorter counter map is replaced, and says so" \
 	eval 'grep -q "counts 14 reasons" "$ERR" &&
 	      [ "$(bpftool map show pinned "$PIN"/siphon_stats -j |
 		   jq .max_entries)" = "$(ctl --json stats | jq ".reasons | length")" ]'
+tap_check "attach counts NAPI polls for RTP's clock (bpf/clock.h)" \
+	eval 'bpftool -j link show pinned "$PIN"/poll_link | jq -e \
+		".type == \"raw_tracepoint\" and .tp_name == \"napi_poll\"" \
+		>/dev/null'
 tap_check "detach one interface, attach it again (pinned maps adopted)" \
 	eval 'ctl detach c1 >/dev/null && ctl attach c1 >/dev/null'
 tap_check "attach again replaces the program in place" \
@@ -112,6 +116,8 @@ tap_check "flow flush empties the table" \
 ctl detach c1 >/dev/null
 tap_check "detach where siphon is not attached" \
 	expect 1 "not attached" ctl detach c1
+tap_check "the poll counter stays while an interface is attached" \
+	test -e "$PIN"/poll_link
 # c1 held by another program (siphon from another pin dir): refused, and
 # the tx port map is left as it was (c0 only)
 OTHER=/sys/fs/bpf/siphon-test-cli-other-$$
@@ -122,6 +128,8 @@ tap_check "a refused attach leaves the tx port map as it was" \
 	      [ "$(bpftool map dump pinned "$PIN"/siphon_tx_ports -j |
 		   jq length)" = 1 ]'
 "$SIPHONCTL" --pin-dir "$OTHER" --netns "$NS" detach c1 >/dev/null
+tap_check "the last detach removes the poll counter" \
+	eval 'ctl detach c0 >/dev/null && ! test -e "$PIN"/poll_link'
 tap_check "not root" \
 	expect 1 "must run as root" setpriv --reuid=65534 --regid=65534 \
 	--clear-groups "$SIPHONCTL" --pin-dir "$PIN" stats

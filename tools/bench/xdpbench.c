@@ -39,6 +39,7 @@
 #include "bpf/siphon_xdp.skel.h"
 #include "bpf_loader.h"
 #include "log.h"
+#include "poll_clock.h"
 #include "siphon/maps.h"
 #include "stats.h"
 #include "xdp_sink.h"
@@ -346,15 +347,24 @@ static int cmd_siphon_attach(struct cmd_args *a)
 				a->args[i],
 				bpf_program__fd(obj->progs.siphon_xdp));
 	}
+	/* as siphonctl attach does: the fine clock once per NAPI poll */
+	if (!err)
+		err = poll_clock_attach(
+			a->pin_dir,
+			bpf_program__fd(obj->progs.siphon_poll_end));
 	siphon_xdp__destroy(obj);
 	return err;
 }
 
-/* the first program of an object, maps pinned (and reused) by name */
+/*
+ * The XDP program of an object, maps pinned (and reused) by name; a
+ * raw_tp program beside it goes on the napi_poll tracepoint, as siphonctl
+ * attach does with siphon's (user/poll_clock.h).
+ */
 static int cmd_obj_attach(struct cmd_args *a)
 {
 	struct bpf_object *obj;
-	struct bpf_program *prog;
+	struct bpf_program *prog, *p, *poll = NULL;
 	struct bpf_map *map, *tx_ports = NULL;
 	char path[PATH_MAX];
 	int i, ifindex, err;
@@ -365,8 +375,7 @@ static int cmd_obj_attach(struct cmd_args *a)
 	if (!obj)
 		return -errno;
 	err = siphon_pin_dir_prepare(a->pin_dir);
-	bpf_object__for_each_map(map, obj)
-	{
+	bpf_object__for_each_map(map, obj) {
 		if (err || bpf_map__is_internal(map))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", a->pin_dir,
@@ -378,7 +387,13 @@ static int cmd_obj_attach(struct cmd_args *a)
 		if (!strcmp(bpf_map__name(map), SIPHON_MAP_TX_PORTS))
 			tx_ports = map;
 	}
-	prog = bpf_object__next_program(obj, NULL);
+	prog = NULL;
+	bpf_object__for_each_program(p, obj) {
+		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP && !prog)
+			prog = p;
+		if (bpf_program__type(p) == BPF_PROG_TYPE_RAW_TRACEPOINT)
+			poll = p;
+	}
 	if (!err && (!prog || !tx_ports))
 		err = -ENOENT;
 	if (!err)
@@ -395,6 +410,8 @@ static int cmd_obj_attach(struct cmd_args *a)
 		if (!err)
 			err = attach_prog(a->args[i], bpf_program__fd(prog));
 	}
+	if (!err && poll)
+		err = poll_clock_attach(a->pin_dir, bpf_program__fd(poll));
 	if (err)
 		fprintf(stderr, "xdpbench: %s: %s\n", a->obj, strerror(-err));
 	bpf_object__close(obj);
