@@ -5,6 +5,9 @@
 # `make install` installs the binaries, units, man pages and docs (PREFIX,
 # DESTDIR and the *DIR variables below). `V=1` prints the commands.
 
+# `make` alone builds everything, whatever rule comes first below
+.DEFAULT_GOAL := all
+
 BUILD    ?= build
 CC       ?= gcc
 CLANG    ?= clang
