@@ -795,6 +795,7 @@ static __always_inline int scan_stops(const struct sip_scan_ctx *sc)
 		return STOP_URI;
 	case SC_REASON:
 		return 0;
+	case SC_VALUE_LWS:
 	case SC_VALUE:
 		break;
 	default:
@@ -886,6 +887,26 @@ static __always_inline void scan_hash_run(struct sip_scratch *x, __u32 h,
 }
 
 /*
+ * A value's run ended at j: the value goes on (SC_VALUE), or its line
+ * ends there with CRLF, taken at once as scan_headers() would. Where the
+ * next line is read from.
+ */
+static __always_inline __u32 scan_value_end(struct sip_scratch *x, __u32 j,
+					    __u32 n)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	if (j + 2 <= n && scan_at(&x->scan, j) == '\r' &&
+	    scan_at(&x->scan, j + 1) == '\n') {
+		sc->state = SC_LINE;
+		return j + 2;
+	}
+	if (j > sc->pos)
+		sc->state = SC_VALUE;
+	return j;
+}
+
+/*
  * Bytes from i on that the automaton would read without a change of
  * state: how many, with their effect applied. None when the byte at i
  * must be read alone.
@@ -909,16 +930,16 @@ static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i,
 	}
 	h = sc->hash;
 	run = scan_word_run(x, i, n, stops, &h);
-	if (!run)
-		return 0;
-	if (stops & RUN_HASH)
+	if (run && (stops & RUN_HASH))
 		scan_hash_run(x, h, run);
 	/* every byte of the run is part of the value and not white space */
-	if (stops & STOP_WS) {
+	if (run && (stops & STOP_WS)) {
 		if (!sc->val_end)
 			sc->val_start = i;
 		sc->val_end = i + run;
 	}
+	if (sc->state == SC_VALUE || sc->state == SC_VALUE_LWS)
+		run = scan_value_end(x, i + run, n) - i;
 	return run;
 }
 
