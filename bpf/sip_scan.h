@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The SIP text scan: one pass over the copied bytes, one byte per bpf_loop
- * iteration, through a small automaton. The verifier checks the callback
+ * The SIP text scan: one pass over the copied bytes through a small
+ * automaton, in bpf_loop iterations that each read one byte, or a run of
+ * bytes the automaton would step through without a decision (found a
+ * word at a time, see scan_skip()). The verifier checks the callback
  * once, whatever the length; every read of the copy is masked to its size.
  *
  * The start line follows user/sip/sip_msg.c to the byte, so the classifier
