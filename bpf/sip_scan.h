@@ -913,8 +913,7 @@ static __always_inline __u32 scan_value_end(struct sip_scratch *x, __u32 j,
  * state: how many, with their effect applied. None when the byte at i
  * must be read alone.
  */
-static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i,
-				       __u32 n)
+static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i, __u32 n)
 {
 	struct sip_scan_ctx *sc = &x->sc;
 	int stops = scan_stops(sc);
