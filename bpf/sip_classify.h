@@ -169,6 +169,8 @@ static __always_inline int sip_read(struct xdp_md *ctx,
 	}
 	__builtin_memset(&x->sc, 0, sizeof(x->sc));
 	__builtin_memset(&x->ol, 0, sizeof(x->ol));
+	arg.n = n;
+	/* n callbacks at most: each reads one byte or skips a run */
 	bpf_loop(n, scan_byte, &arg, 0);
 	return sip_decide(ctx, cfg, x, n == len);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The SIP text scan: one pass over the copied bytes, one byte per bpf_loop
- * iteration, through a small automaton. The verifier checks the callback
+ * The SIP text scan: one pass over the copied bytes through a small
+ * automaton, in bpf_loop iterations that each read one byte, or a run of
+ * bytes the automaton would step through without a decision (found a
+ * word at a time, see scan_skip()). The verifier checks the callback
  * once, whatever the length; every read of the copy is masked to its size.
  *
  * The start line follows user/sip/sip_msg.c to the byte, so the classifier
@@ -689,18 +691,282 @@ static __always_inline __u8 scan_headers(struct sip_scratch *x, __u32 i, __u8 c)
 	return SC_HDR_BAD;
 }
 
-/* bpf_loop callback: byte i of the copy; 1 stops the loop */
-static long scan_byte(__u32 i, void *data)
-{
-	struct sip_scratch *x = ((struct sip_scan_arg *)data)->x;
-	struct sip_scan_ctx *sc = &x->sc;
-	__u8 c = scan_at(&x->scan, i);
+/*
+ * Runs of bytes that change nothing but a length, a hash or where a value
+ * ends are taken many per callback: the bytes that could matter (the
+ * stops of the current state) are looked for a machine word at a time,
+ * and the run ends before the first of them, which is read alone by the
+ * automaton. Control bytes (CR, HTAB included) and DEL always stop a run.
+ */
+/*
+ * Words per callback, and token bytes per callback (names, methods). Each
+ * bound is unrolled into verifier work for every kind of run: larger
+ * ones cut few callbacks more (most runs are short) but make the program
+ * load measurably slower (4 words and 16 token bytes: +50 %).
+ */
+#define SIP_SKIP_WORDS 2
+#define SIP_TOKEN_RUN_MAX 8
+#define SIP_W_ONES 0x0101010101010101ull
+#define SIP_W_HIGHS 0x8080808080808080ull
 
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "the word skip reads the first byte from the low end");
+
+/* which bytes stop a run, and what the run does */
+enum sip_stop {
+	STOP_WS = 1 << 0, /* SP: the value's end is tracked */
+	STOP_PARAM = 1 << 1, /* ';' and '"' */
+	STOP_COMMA = 1 << 2, /* ',': the end of Via's first value */
+	STOP_ANGLE = 1 << 3, /* '<', '>' and ';', '"' (From, To) */
+	STOP_QUOTED = 1 << 4, /* '\\' and '"' inside a quoted string */
+	STOP_URI = 1 << 5, /* SP, 8-bit, '<', '>', '"', ':' */
+	RUN_HASH = 1 << 6, /* the bytes are hashed (Call-ID, branch) */
+	RUN_TOKEN = 1 << 7, /* a token: its bytes are counted */
+};
+
+/* the high bit of each byte of v that is zero; exact up to the first */
+static __always_inline __u64 word_zero(__u64 v)
+{
+	return (v - SIP_W_ONES) & ~v & SIP_W_HIGHS;
+}
+
+static __always_inline __u64 word_is(__u64 v, __u8 c)
+{
+	return word_zero(v ^ (SIP_W_ONES * c));
+}
+
+/* the bytes of v that stop a run: their high bits */
+static __always_inline __u64 word_stops(__u64 v, __u32 stops)
+{
+	/* bytes below SP, and DEL */
+	__u64 m = ((v - SIP_W_ONES * 0x20) & ~v & SIP_W_HIGHS) |
+		  word_is(v, 0x7f);
+
+	if (stops & (STOP_WS | STOP_URI))
+		m |= word_is(v, ' ');
+	if (stops & (STOP_PARAM | STOP_ANGLE | STOP_QUOTED | STOP_URI))
+		m |= word_is(v, '"');
+	if (stops & (STOP_PARAM | STOP_ANGLE))
+		m |= word_is(v, ';');
+	if (stops & STOP_COMMA)
+		m |= word_is(v, ',');
+	if (stops & (STOP_ANGLE | STOP_URI))
+		m |= word_is(v, '<') | word_is(v, '>');
+	if (stops & STOP_QUOTED)
+		m |= word_is(v, '\\');
+	if (stops & STOP_URI)
+		m |= (v & SIP_W_HIGHS) | word_is(v, ':');
+	return m;
+}
+
+/*
+ * How many bytes of a word come before its first stop (m not 0): the
+ * lowest stop alone, 1 << (8 * f + 7), times a constant whose byte 7 - f
+ * is f, has f in its top byte.
+ */
+static __always_inline __u32 word_first(__u64 m)
+{
+	__u64 low = m & (0 - m);
+
+	return ((low >> 7) * 0x0001020304050607ull) >> 56;
+}
+
+/* h with the first f bytes of v hashed (f up to 8), without a branch */
+static __always_inline __u32 word_hash(__u32 h, __u64 v, __u32 f)
+{
+	__u32 j, next, keep;
+
+#pragma unroll
+	for (j = 0; j < 8; j++) {
+		next = siphon_fnv1a(h, (v >> (8 * j)) & 0xff);
+		/* all ones while j < f */
+		keep = 0 - (__u32)(((__u64)j - f) >> 63);
+		h = (next & keep) | (h & ~keep);
+	}
+	return h;
+}
+
+/* the run the byte at the cursor may start (enum sip_stop), or -1 */
+static __always_inline int scan_stops(const struct sip_scan_ctx *sc)
+{
+	switch (sc->state) {
+	case SC_METHOD:
+	case SC_NAME:
+		return RUN_TOKEN;
+	case SC_URI:
+		return STOP_URI;
+	case SC_REASON:
+		return 0;
+	case SC_VALUE_LWS:
+	case SC_VALUE:
+		break;
+	default:
+		return -1;
+	}
+	if (sc->pm_esc)
+		return -1;
+	switch (sc->hdr) {
+	case SH_OTHER:
+	case SH_ROUTE:
+	case SH_REQUIRE:
+		/* To's value end is kept for an OPTIONS answer */
+		return sc->line_hdr == SH_TO ? STOP_WS : 0;
+	case SH_USER_AGENT:
+		return STOP_WS;
+	case SH_CALL_ID:
+		return STOP_WS | RUN_HASH;
+	case SH_VIA:
+		if (sc->pm_quote)
+			return STOP_WS | STOP_QUOTED;
+		if (sc->sub == PM_OUT || sc->sub == PM_STOP)
+			return STOP_WS | STOP_PARAM | STOP_COMMA;
+		if (sc->sub == PM_VAL)
+			return STOP_WS | STOP_PARAM | STOP_COMMA | RUN_HASH;
+		return -1;
+	case SH_FROM:
+	case SH_TO:
+		if (sc->pm_quote)
+			return STOP_WS | STOP_QUOTED;
+		if (sc->sub == PM_OUT || sc->sub == PM_VAL)
+			return STOP_WS | STOP_ANGLE;
+		return -1;
+	}
+	return -1;
+}
+
+/* token bytes from i on, before n: a name's or a method's rest */
+static __always_inline __u32 scan_token_run(struct sip_scratch *x, __u32 i,
+					    __u32 n)
+{
+	__u32 k;
+
+	for (k = 0; k < SIP_TOKEN_RUN_MAX; k++) {
+		if (i + k >= n || !sip_is_token(scan_at(&x->scan, i + k)))
+			break;
+	}
+	return k;
+}
+
+/*
+ * Bytes from i on, before n, up to the first stop, whole words at a time
+ * (none when fewer than eight are left); hashed into *h with RUN_HASH.
+ */
+static __always_inline __u32 scan_word_run(struct sip_scratch *x, __u32 i,
+					   __u32 n, __u32 stops, __u32 *h)
+{
+	__u32 run = 0, w, off, f;
+	__u64 v, m;
+
+	for (w = 0; w < SIP_SKIP_WORDS; w++) {
+		off = (i + run) & SIP_SCAN_MASK;
+		if (i + run + 8 > n || off > SIPHON_SIP_SCAN_MAX - 8)
+			break;
+		v = *(const __u64 *)&x->scan.buf[off];
+		m = word_stops(v, stops);
+		f = m ? word_first(m) : 8;
+		if (stops & RUN_HASH)
+			*h = word_hash(*h, v, f);
+		run += f;
+		if (m)
+			break;
+	}
+	return run;
+}
+
+/* a Call-ID's or a branch's run was hashed: as scan_value would keep it */
+static __always_inline void scan_hash_run(struct sip_scratch *x, __u32 h,
+					  __u32 run)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+	struct siphon_sip_info *info = &x->scan.info;
+
+	sc->hash = h;
+	sc->hash_len += run;
+	if (sc->hdr == SH_VIA) {
+		info->branch_hash = sc->hash;
+		info->branch_len = sc->hash_len;
+	}
+}
+
+/*
+ * A value's run ended at j: the value goes on (SC_VALUE), or its line
+ * ends there with CRLF, taken at once as scan_headers() would. Where the
+ * next line is read from.
+ */
+static __always_inline __u32 scan_value_end(struct sip_scratch *x, __u32 j,
+					    __u32 n)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+
+	if (j + 2 <= n && scan_at(&x->scan, j) == '\r' &&
+	    scan_at(&x->scan, j + 1) == '\n') {
+		sc->state = SC_LINE;
+		return j + 2;
+	}
+	if (j > sc->pos)
+		sc->state = SC_VALUE;
+	return j;
+}
+
+/*
+ * Bytes from i on that the automaton would read without a change of
+ * state: how many, with their effect applied. None when the byte at i
+ * must be read alone.
+ */
+static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i, __u32 n)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+	int stops = scan_stops(sc);
+	__u32 run, h;
+
+	if (stops < 0)
+		return 0;
+	if (stops & RUN_TOKEN) {
+		run = scan_token_run(x, i, n);
+		if (sc->state == SC_METHOD)
+			sc->tok_len += run;
+		else
+			sc->name_len += run;
+		return run;
+	}
+	h = sc->hash;
+	run = scan_word_run(x, i, n, stops, &h);
+	if (run && (stops & RUN_HASH))
+		scan_hash_run(x, h, run);
+	/* every byte of the run is part of the value and not white space */
+	if (run && (stops & STOP_WS)) {
+		if (!sc->val_end)
+			sc->val_start = i;
+		sc->val_end = i + run;
+	}
+	if (sc->state == SC_VALUE || sc->state == SC_VALUE_LWS)
+		run = scan_value_end(x, i + run, n) - i;
+	return run;
+}
+
+/* bpf_loop callback: the byte at the cursor, or a run from it; 1 stops */
+static long scan_byte(__u32 iter, void *data)
+{
+	struct sip_scan_arg *arg = data;
+	struct sip_scratch *x = arg->x;
+	struct sip_scan_ctx *sc = &x->sc;
+	__u32 i = sc->pos, run;
+	__u8 c;
+
+	if (i >= arg->n)
+		return 1;
+	run = scan_skip(x, i, arg->n);
+	if (run) {
+		sc->pos = i + run;
+		return sc->pos >= arg->n;
+	}
+	c = scan_at(&x->scan, i);
 	if (sc->state < SC_LINE)
 		sc->state = scan_start(x, i, c);
 	else
 		sc->state = scan_headers(x, i, c);
-	return sc->state >= SC_DONE;
+	sc->pos = i + 1;
+	return sc->state >= SC_DONE || sc->pos >= arg->n;
 }
 
 #endif /* SIPHON_BPF_SIP_SCAN_H */

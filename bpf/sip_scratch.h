@@ -32,6 +32,7 @@ struct sip_scan_ctx {
 	__u32 cseq_mlen;
 	__u32 uri_off; /* the Request-URI */
 	__u32 uri_end;
+	__u32 pos; /* the next byte of the copy to read */
 	__u16 seen; /* headers already taken: the first of each counts */
 	__u8 line_hdr; /* enum sip_scan_hdr of this line, even a repeated one */
 	__u8 line_dup; /* this line repeats a header already seen */
@@ -123,9 +124,10 @@ struct sip_scratch {
 	__u8 out[2 * SIP_OPT_OUT_MAX];
 };
 
-/* what bpf_loop hands the callbacks: the scratch */
+/* what bpf_loop hands the callbacks: the scratch, the bytes copied */
 struct sip_scan_arg {
 	struct sip_scratch *x;
+	__u32 n;
 };
 
 #endif /* SIPHON_BPF_SIP_SCRATCH_H */
