@@ -4,91 +4,75 @@
 
 #include "media_convert.h"
 
-/* SCL5 to this layout: each stream gained clock_rate; 0 leaves the
- * flows of a call set up before unmeasured, as they were; offer_mux and
- * callee_tag as from SCL6 (below) */
+/*
+ * What every layout since SCL5 holds under the same names, copied from
+ * an older record of any of them: the call, then one stream. Macros,
+ * because each layout is a struct of its own.
+ */
+#define COPY_CALL(ms, o)                                                    \
+	do {                                                                \
+		(ms)->gen = (o)->gen;                                       \
+		(ms)->hnext = (o)->hnext;                                   \
+		(ms)->hash = (o)->hash;                                     \
+		(ms)->relay = (o)->relay;                                   \
+		(ms)->call_id_len = (o)->call_id_len;                       \
+		(ms)->tag_len = (o)->tag_len;                               \
+		memcpy((ms)->call_id, (o)->call_id, sizeof((ms)->call_id)); \
+		memcpy((ms)->tag, (o)->tag, sizeof((ms)->tag));             \
+		(ms)->nstreams = (o)->nstreams;                             \
+		(ms)->late_offer = (o)->late_offer;                         \
+		(ms)->ack_answer = (o)->ack_answer;                         \
+		(ms)->answered_ms = (o)->answered_ms;                       \
+		(ms)->expires_at_ms = (o)->expires_at_ms;                   \
+		(ms)->dialog = (o)->dialog;                                 \
+	} while (0)
+
+#define COPY_STREAM(s, os)                            \
+	do {                                          \
+		(s)->anchored = (os)->anchored;       \
+		(s)->answered = (os)->answered;       \
+		(s)->rtcp_mux = (os)->rtcp_mux;       \
+		(s)->caller_nat = (os)->caller_nat;   \
+		(s)->callee_nat = (os)->callee_nat;   \
+		(s)->caller_side = (os)->caller_side; \
+		(s)->callee_side = (os)->callee_side; \
+		(s)->caller_rtp = (os)->caller_rtp;   \
+		(s)->caller_rtcp = (os)->caller_rtcp; \
+		(s)->callee_rtp = (os)->callee_rtp;   \
+		(s)->callee_rtcp = (os)->callee_rtcp; \
+	} while (0)
+
+/*
+ * Fields newer than a layout, as a record without them is read: no
+ * clock_rate (SCL5) leaves the flows of a call set up before unmeasured,
+ * as they were; no offer_mux (SCL5, SCL6): an answered stream's rtcp_mux
+ * is the most that is known of the offer; no callee_tag (SCL5, SCL6): 0,
+ * the call's first BYE ends it, as before (media_fork.c). The caller
+ * zeroed ms.
+ */
 static void from_scl5(const void *old, struct media_session *ms)
 {
 	const struct media_session_scl5 *o = old;
 	unsigned int i;
 
-	ms->gen = o->gen;
-	ms->hnext = o->hnext;
-	ms->hash = o->hash;
-	ms->relay = o->relay;
-	ms->call_id_len = o->call_id_len;
-	ms->tag_len = o->tag_len;
-	memcpy(ms->call_id, o->call_id, sizeof(ms->call_id));
-	memcpy(ms->tag, o->tag, sizeof(ms->tag));
-	ms->nstreams = o->nstreams;
-	ms->late_offer = o->late_offer;
-	ms->ack_answer = o->ack_answer;
-	ms->answered_ms = o->answered_ms;
-	ms->expires_at_ms = o->expires_at_ms;
+	COPY_CALL(ms, o);
 	for (i = 0; i < SDP_MEDIA_MAX; i++) {
-		const struct media_stream_scl5 *os = &o->s[i];
-		struct media_stream *s = &ms->s[i];
-
-		s->anchored = os->anchored;
-		s->answered = os->answered;
-		s->rtcp_mux = os->rtcp_mux;
-		s->caller_nat = os->caller_nat;
-		s->callee_nat = os->callee_nat;
-		s->caller_side = os->caller_side;
-		s->callee_side = os->callee_side;
-		s->caller_rtp = os->caller_rtp;
-		s->caller_rtcp = os->caller_rtcp;
-		s->callee_rtp = os->callee_rtp;
-		s->callee_rtcp = os->callee_rtcp;
-		s->clock_rate = 0;
-		s->offer_mux = os->rtcp_mux;
+		COPY_STREAM(&ms->s[i], &o->s[i]);
+		ms->s[i].offer_mux = o->s[i].rtcp_mux;
 	}
-	ms->dialog = o->dialog;
 }
 
-/*
- * SCL6 to SCL7: each stream gained offer_mux (what the offer said of
- * rtcp-mux; an answered stream's rtcp_mux is the most that is known), the
- * call callee_tag (0: its first BYE ends it, as before; media_fork.c)
- */
 static void from_scl6(const void *old, struct media_session *ms)
 {
 	const struct media_session_scl6 *o = old;
 	unsigned int i;
 
-	ms->gen = o->gen;
-	ms->hnext = o->hnext;
-	ms->hash = o->hash;
-	ms->relay = o->relay;
-	ms->call_id_len = o->call_id_len;
-	ms->tag_len = o->tag_len;
-	memcpy(ms->call_id, o->call_id, sizeof(ms->call_id));
-	memcpy(ms->tag, o->tag, sizeof(ms->tag));
-	ms->nstreams = o->nstreams;
-	ms->late_offer = o->late_offer;
-	ms->ack_answer = o->ack_answer;
-	ms->answered_ms = o->answered_ms;
-	ms->expires_at_ms = o->expires_at_ms;
+	COPY_CALL(ms, o);
 	for (i = 0; i < SDP_MEDIA_MAX; i++) {
-		const struct media_stream_scl6 *os = &o->s[i];
-		struct media_stream *s = &ms->s[i];
-
-		s->anchored = os->anchored;
-		s->answered = os->answered;
-		s->rtcp_mux = os->rtcp_mux;
-		s->offer_mux = os->rtcp_mux;
-		s->caller_nat = os->caller_nat;
-		s->callee_nat = os->callee_nat;
-		s->caller_side = os->caller_side;
-		s->callee_side = os->callee_side;
-		s->caller_rtp = os->caller_rtp;
-		s->caller_rtcp = os->caller_rtcp;
-		s->callee_rtp = os->callee_rtp;
-		s->callee_rtcp = os->callee_rtcp;
-		s->clock_rate = os->clock_rate;
+		COPY_STREAM(&ms->s[i], &o->s[i]);
+		ms->s[i].offer_mux = o->s[i].rtcp_mux;
+		ms->s[i].clock_rate = o->s[i].clock_rate;
 	}
-	ms->dialog = o->dialog;
-	ms->callee_tag = 0;
 }
 
 /* every layout that shipped before this one, by magic and size */
