@@ -25,26 +25,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-require_root
-if [ ! -x "$SIPHOND" ] || [ ! -x "$SIPHONCTL" ] || [ ! -x "$UDP_PEER" ] ||
-	! command -v sipp > /dev/null || ! command -v jq > /dev/null ||
-	! command -v curl > /dev/null; then
-	echo "1..0 # SKIP needs build/siphond, build/siphonctl, udp_peer, sipp, jq and curl"
-	exit $KSFT_SKIP
-fi
-
-LOGS=$(mktemp -d /tmp/siphond-media-limits.XXXXXX)
-[ -n "${KEEP_LOGS:-}" ] || on_exit "rm -rf $LOGS"
-cd "$LOGS" || exit $KSFT_FAIL # sipp writes its error logs here
-sd_topology "sdl$$" || { echo "1..0 # SKIP cannot build namespaces"; exit $KSFT_SKIP; }
-make_pin_dir media-limits
-tap_plan 31
-
-ctl() {
-	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
-}
-
-sd_media_lab
+sd_media_suite media-limits 31 curl
 
 # 5 relay port pairs: a call of audio and video takes 4, one of audio 2
 PORT_MIN=36000
