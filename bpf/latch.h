@@ -7,6 +7,7 @@
 #ifndef SIPHON_BPF_LATCH_H
 #define SIPHON_BPF_LATCH_H
 
+#include "flow_table.h"
 #include "maps.h"
 #include "packet.h"
 #include "siphon/flow.h"
@@ -60,14 +61,10 @@ static __always_inline bool source_expected(struct siphon_flow *flow,
 static __always_inline void reply_follows(const struct siphon_flow *flow,
 					  const struct packet *pkt)
 {
-	struct siphon_flow_key key = {};
 	struct siphon_flow *reply;
 
-	__builtin_memcpy(key.addr, flow->saddr, sizeof(key.addr));
-	key.port = flow->sport;
 	/* a flow's four endpoints share its family (user/flow_table.c) */
-	key.family = pkt->family;
-	reply = bpf_map_lookup_elem(&siphon_flows, &key);
+	reply = flow_find(flow->saddr, flow->sport, pkt->family);
 	/* only a reply to the same host: never steer someone else's media */
 	if (reply && addr_equal(reply->daddr, flow->expect_addr))
 		reply->dport = pkt->udp->source;

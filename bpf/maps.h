@@ -16,13 +16,27 @@
 #include "siphon/sip.h"
 #include "sip_scratch.h"
 
-/* one direction of one media stream, keyed by relay address and port */
+/*
+ * The flow table (siphon/flow.h, bpf/flow_table.h): one direction of one
+ * media stream per slot, found through the index by relay address and
+ * port. Both mmapable, so the control plane writes a slot and publishes
+ * it in the order that keeps every lookup whole.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, SIPHON_FLOWS_MAX_DEFAULT);
-	__type(key, struct siphon_flow_key);
-	__type(value, struct siphon_flow);
+	__type(key, __u32);
+	__type(value, struct siphon_flow_slot);
 } siphon_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1u << SIPHON_FLOW_IDX_BITS_DEFAULT);
+	__type(key, __u32);
+	__type(value, __u64);
+} siphon_flowidx SEC(".maps");
 
 /* one counter per enum siphon_reason, per CPU */
 struct {

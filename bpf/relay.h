@@ -8,21 +8,12 @@
 #define SIPHON_BPF_RELAY_H
 
 #include "clock.h"
+#include "flow_table.h"
 #include "latch.h"
 #include "maps.h"
 #include "nexthop.h"
 #include "rewrite.h"
 #include "rtp_quality.h"
-
-static __always_inline struct siphon_flow *flow_lookup(const struct packet *pkt)
-{
-	struct siphon_flow_key key = {};
-
-	__builtin_memcpy(key.addr, pkt->daddr, sizeof(key.addr));
-	key.port = pkt->udp->dest;
-	key.family = pkt->family;
-	return bpf_map_lookup_elem(&siphon_flows, &key);
-}
 
 /*
  * Plain adds, not atomics: RSS steers a flow's 5-tuple to one receive queue,
@@ -92,7 +83,7 @@ static __always_inline int relay_media(struct xdp_md *ctx, struct packet *pkt)
 	struct nexthop nh;
 	int reason;
 
-	flow = flow_lookup(pkt);
+	flow = flow_find(pkt->daddr, pkt->udp->dest, pkt->family);
 	if (!flow)
 		return SIPHON_PASS_NO_FLOW;
 	/* before the latch: an invalid packet must not teach it a port */

@@ -13,6 +13,7 @@
 
 #include "bpf/siphon_xdp.skel.h"
 #include "bpf_loader.h"
+#include "flow_index.h"
 #include "log.h"
 #include "map_migrate.h"
 #include "siphon/flow.h"
@@ -77,9 +78,10 @@ static bool same_layout(const struct bpf_map_info *info,
 }
 
 /*
- * The pinned flow table is of an older siphon whose flow value is a prefix
- * of this one's (map_migrate.c): it is kept aside, to be carried over
- * once the new program is loaded, and the new table is not pinned yet.
+ * The pinned flow table is of an older siphon (a hash of flows whose value
+ * is a prefix of this one's, map_migrate.c): it is kept aside, to be
+ * carried over once the new program is loaded, and the new table is not
+ * pinned yet.
  */
 static bool flows_carried(const struct bpf_map *map,
 			  const struct bpf_map_info *info, int fd,
@@ -88,8 +90,8 @@ static bool flows_carried(const struct bpf_map *map,
 	const char *older;
 
 	if (strcmp(bpf_map__name(map), SIPHON_MAP_FLOWS) ||
-	    info->type != bpf_map__type(map) ||
-	    info->key_size != bpf_map__key_size(map))
+	    info->type != BPF_MAP_TYPE_HASH ||
+	    info->key_size != sizeof(struct siphon_flow_key))
 		return false;
 	older = flow_layout_older(info->value_size);
 	if (!older)
@@ -116,6 +118,12 @@ static int adopt_pinned(struct bpf_map *map, const char *path,
 	__u32 len = sizeof(info);
 	int fd, err;
 
+	/* an index belongs to the flow table pinned with it: one carried
+	 * over gets a new, empty one (a stale one is left by an upgrade
+	 * that failed half-way) */
+	if (carry->old_fd >= 0 &&
+	    !strcmp(bpf_map__name(map), SIPHON_MAP_FLOW_IDX))
+		return unlink(path) && errno != ENOENT ? -errno : 0;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -224,6 +232,20 @@ static int flows_size_for_pin(const char *pin_dir, __u32 *max_flows)
 	return 0;
 }
 
+/* the slots, the index twice as large or more, and its bits for XDP */
+static int flows_size(struct siphon_xdp *obj, __u32 max_flows)
+{
+	__u32 bits = flow_index_bits(max_flows);
+	int err;
+
+	err = bpf_map__set_max_entries(obj->maps.siphon_flows, max_flows);
+	if (!err)
+		err = bpf_map__set_max_entries(obj->maps.siphon_flowidx,
+					       1u << bits);
+	obj->rodata->flow_idx_shift = 64 - bits;
+	return err;
+}
+
 struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 				   int *err)
 {
@@ -242,12 +264,9 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 		if (*err)
 			goto fail;
 	}
-	if (max_flows) {
-		*err = bpf_map__set_max_entries(obj->maps.siphon_flows,
-						max_flows);
-		if (*err)
-			goto fail;
-	}
+	*err = flows_size(obj, max_flows ?: SIPHON_FLOWS_MAX_DEFAULT);
+	if (*err)
+		goto fail;
 	if (pin_dir) {
 		*err = adopt_or_pin_maps(obj, pin_dir, &carry);
 		if (*err)
@@ -258,6 +277,7 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 		*err = flow_table_migrate(
 			carry.old_fd, carry.old_size,
 			bpf_map__fd(obj->maps.siphon_flows),
+			bpf_map__fd(obj->maps.siphon_flowidx),
 			bpf_program__fd(obj->progs.siphon_xdp), pin_dir);
 	if (*err)
 		goto fail;
@@ -303,32 +323,58 @@ static int flows_layout_check(int fd, const char *pin_dir)
 		return fd;
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
-	if (info.value_size == sizeof(struct siphon_flow) &&
-	    info.key_size == sizeof(struct siphon_flow_key))
+	if (info.type == BPF_MAP_TYPE_ARRAY &&
+	    info.value_size == sizeof(struct siphon_flow_slot))
 		return 0;
-	pr_warn("%s/%s holds flows of %u bytes, this siphon's are %zu: "
+	pr_warn("%s/%s holds flows of %u bytes, this siphon's slots are %zu: "
 		"it was left by %s; run this version's siphonctl attach, "
 		"which carries the flows over\n",
 		pin_dir, SIPHON_MAP_FLOWS, info.value_size,
-		sizeof(struct siphon_flow),
-		flow_layout_older(info.value_size) ?: "another version");
+		sizeof(struct siphon_flow_slot),
+		info.type == BPF_MAP_TYPE_HASH ?
+			flow_layout_older(info.value_size) ?: "another version" :
+			"another version");
 	return -EBADSLT;
+}
+
+/* both maps of the flow table, mapped; fds owned by maps */
+static int flows_open(const char *pin_dir, struct siphon_maps *maps)
+{
+	int slots_fd, idx_fd, err;
+
+	maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	slots_fd = open_pinned(pin_dir, SIPHON_MAP_FLOWS);
+	err = flows_layout_check(slots_fd, pin_dir);
+	if (err) {
+		if (slots_fd >= 0)
+			close(slots_fd);
+		return err;
+	}
+	idx_fd = open_pinned(pin_dir, SIPHON_MAP_FLOW_IDX);
+	if (idx_fd < 0) {
+		close(slots_fd);
+		return idx_fd;
+	}
+	err = flow_index_open(&maps->flows, slots_fd, idx_fd);
+	if (err) {
+		pr_warn("%s: the flow table's slots and index do not match "
+			"(%s)\n",
+			pin_dir, strerror(-err));
+		close(slots_fd);
+		close(idx_fd);
+		maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	}
+	return err;
 }
 
 int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps)
 {
 	int err;
 
-	maps->flows_fd = open_pinned(pin_dir, SIPHON_MAP_FLOWS);
-	err = flows_layout_check(maps->flows_fd, pin_dir);
-	if (err && maps->flows_fd >= 0) {
-		close(maps->flows_fd);
-		maps->flows_fd = err;
-	}
+	err = flows_open(pin_dir, maps);
 	maps->stats_fd = open_pinned(pin_dir, SIPHON_MAP_STATS);
 	maps->tx_ports_fd = open_pinned(pin_dir, SIPHON_MAP_TX_PORTS);
 
-	err = maps->flows_fd < 0 ? maps->flows_fd : 0;
 	if (!err && maps->stats_fd < 0)
 		err = maps->stats_fd;
 	if (!err && maps->tx_ports_fd < 0)
@@ -340,18 +386,28 @@ int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps)
 
 void siphon_maps_of(struct siphon_xdp *obj, struct siphon_maps *maps)
 {
-	maps->flows_fd = bpf_map__fd(obj->maps.siphon_flows);
-	maps->stats_fd = bpf_map__fd(obj->maps.siphon_stats);
-	maps->tx_ports_fd = bpf_map__fd(obj->maps.siphon_tx_ports);
+	int slots_fd = bpf_map__fd(obj->maps.siphon_flows);
+	int idx_fd = bpf_map__fd(obj->maps.siphon_flowidx);
+
+	/* dups: siphon_maps_close() closes them like opened ones */
+	maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	if (flow_index_open(&maps->flows, dup(slots_fd), dup(idx_fd)))
+		pr_warn("cannot map the flow table: %s\n", strerror(errno));
+	maps->stats_fd = dup(bpf_map__fd(obj->maps.siphon_stats));
+	maps->tx_ports_fd = dup(bpf_map__fd(obj->maps.siphon_tx_ports));
 }
 
 void siphon_maps_close(struct siphon_maps *maps)
 {
-	if (maps->flows_fd >= 0)
-		close(maps->flows_fd);
+	flow_index_close(&maps->flows);
+	if (maps->flows.slots_fd >= 0)
+		close(maps->flows.slots_fd);
+	if (maps->flows.idx_fd >= 0)
+		close(maps->flows.idx_fd);
 	if (maps->stats_fd >= 0)
 		close(maps->stats_fd);
 	if (maps->tx_ports_fd >= 0)
 		close(maps->tx_ports_fd);
-	maps->flows_fd = maps->stats_fd = maps->tx_ports_fd = -1;
+	maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	maps->stats_fd = maps->tx_ports_fd = -1;
 }

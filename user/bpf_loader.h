@@ -8,11 +8,12 @@
 #define SIPHON_BPF_LOADER_H
 
 #include <linux/types.h>
+#include "flow_index.h"
 
 struct siphon_xdp;
 
 struct siphon_maps {
-	int flows_fd;
+	struct flow_table flows; /* siphon_flows and siphon_flowidx, mapped */
 	int stats_fd;
 	int tx_ports_fd;
 };
@@ -30,7 +31,7 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 int siphon_maps_open(const char *pin_dir, struct siphon_maps *maps);
 /* One map pinned under pin_dir by name: its fd, or -errno (-ENOENT). */
 int siphon_map_open(const char *pin_dir, const char *name);
-/* The maps of a loaded object, not owned by the caller. */
+/* The maps of a loaded object, duplicated: siphon_maps_close() them. */
 void siphon_maps_of(struct siphon_xdp *obj, struct siphon_maps *maps);
 void siphon_maps_close(struct siphon_maps *maps);
 

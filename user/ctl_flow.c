@@ -222,7 +222,7 @@ static int flow_add(struct ctl *ctl, int argc, char **argv)
 		siphon_maps_close(&maps);
 		return rc;
 	}
-	err = flow_table_add(maps.flows_fd, &key, &flow, args.replace);
+	err = flow_table_add(&maps.flows, &key, &flow, args.replace);
 	siphon_maps_close(&maps);
 
 	endpoint_str(&args.spec.relay, relay, sizeof(relay));
@@ -263,7 +263,7 @@ static int flow_del(struct ctl *ctl, int argc, char **argv)
 	if (rc)
 		return rc;
 	flow_key_of(&relay, &key);
-	err = flow_table_del(maps.flows_fd, &key);
+	err = flow_table_del(&maps.flows, &key);
 	siphon_maps_close(&maps);
 	if (err == -ENOENT)
 		return ctl_fail(CTL_FAILED, "flow del %s: no such flow",
@@ -373,12 +373,12 @@ static int flow_list(struct ctl *ctl)
 		return rc;
 	if (ctl->json) {
 		list = json_array();
-		err = flow_table_walk(maps.flows_fd, add_flow_json, list);
+		err = flow_table_walk(&maps.flows, add_flow_json, list);
 	} else {
 		printf("%-22s %-22s %-8s %-22s %-22s %-8s %10s %12s %8s\n",
 		       "RELAY", "PEER", "LATCH", "SRC", "DST", "NEXTHOP",
 		       "PACKETS", "BYTES", "IDLE");
-		err = flow_table_walk(maps.flows_fd, print_flow_row, NULL);
+		err = flow_table_walk(&maps.flows, print_flow_row, NULL);
 	}
 	siphon_maps_close(&maps);
 	if (err) {
@@ -396,7 +396,7 @@ static int flow_flush(struct ctl *ctl)
 	rc = ctl_open_maps(ctl, &maps);
 	if (rc)
 		return rc;
-	n = flow_table_flush(maps.flows_fd);
+	n = flow_table_flush(&maps.flows);
 	siphon_maps_close(&maps);
 	if (n < 0)
 		return ctl_fail(CTL_FAILED, "flow flush: %s", strerror(-n));
@@ -474,10 +474,10 @@ static int flow_refresh(struct ctl *ctl, int argc, char **argv)
 	if (follow) {
 		signal(SIGINT, on_stop_signal);
 		signal(SIGTERM, on_stop_signal);
-		err = nexthop_follow(maps.flows_fd, seconds, &follow_stop,
+		err = nexthop_follow(&maps.flows, seconds, &follow_stop,
 				     print_refresh, ctl);
 	} else {
-		err = nexthop_refresh_all(maps.flows_fd, &st);
+		err = nexthop_refresh_all(&maps.flows, &st);
 		if (!err)
 			print_refresh(&st, ctl);
 	}

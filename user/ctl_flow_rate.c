@@ -39,13 +39,13 @@ static int add_sample(const struct siphon_flow_key *key,
 	return 0;
 }
 
-int flow_samples_take(int flows_fd, struct flow_samples *s)
+int flow_samples_take(struct flow_table *ft, struct flow_samples *s)
 {
 	int err;
 
 	memset(s, 0, sizeof(*s));
 	s->taken_s = ctl_now_s();
-	err = flow_table_walk(flows_fd, add_sample, s);
+	err = flow_table_walk(ft, add_sample, s);
 	if (err)
 		return err;
 	if (s->n)

@@ -214,7 +214,7 @@ static int parse_show_args(int argc, char **argv, struct show_args *a)
 
 static volatile sig_atomic_t show_stop; /* never set: SIGINT ends us */
 
-static int flow_show_one(struct ctl *ctl, int flows_fd, const char *text,
+static int flow_show_one(struct ctl *ctl, struct flow_table *ft, const char *text,
 			 unsigned int interval_ms)
 {
 	struct flow_samples before = {};
@@ -229,14 +229,14 @@ static int flow_show_one(struct ctl *ctl, int flows_fd, const char *text,
 	if (rc)
 		return rc;
 	flow_key_of(&relay, &key);
-	err = flow_table_get(flows_fd, &key, &flow);
+	err = flow_table_get(ft, &key, &flow);
 	if (!err && interval_ms) {
 		first = (struct flow_sample){ key, flow.packets, flow.bytes };
 		before = (struct flow_samples){ &first, 1, ctl_now_s() };
 		ctl_sleep_ms(interval_ms, &show_stop);
 		r.seconds = ctl_now_s() - before.taken_s;
 		r.before = &before;
-		err = flow_table_get(flows_fd, &key, &flow);
+		err = flow_table_get(ft, &key, &flow);
 	}
 	if (err == -ENOENT)
 		return ctl_fail(CTL_FAILED, "flow show %s: no such flow", text);
@@ -250,7 +250,7 @@ static int flow_show_one(struct ctl *ctl, int flows_fd, const char *text,
 }
 
 /* every flow, with their rates over interval_ms unless it is 0 */
-static int flow_show_all(struct ctl *ctl, int flows_fd,
+static int flow_show_all(struct ctl *ctl, struct flow_table *ft,
 			 unsigned int interval_ms)
 {
 	struct flow_samples before = {};
@@ -258,7 +258,7 @@ static int flow_show_all(struct ctl *ctl, int flows_fd,
 	int err = 0;
 
 	if (interval_ms) {
-		err = flow_samples_take(flows_fd, &before);
+		err = flow_samples_take(ft, &before);
 		if (err)
 			goto out;
 		ctl_sleep_ms(interval_ms, &show_stop);
@@ -267,14 +267,14 @@ static int flow_show_all(struct ctl *ctl, int flows_fd,
 	}
 	if (ctl->json) {
 		r.list = json_array();
-		err = flow_table_walk(flows_fd, add_show_json, &r);
+		err = flow_table_walk(ft, add_show_json, &r);
 	} else {
 		printf(SHOW_HEAD_FMT, "RELAY", "PEER", "RTP", "PACKETS",
 		       "RECEIVED", "LOST", "LOSS", "JITTER_MS", "IDLE");
 		if (interval_ms)
 			printf(SHOW_RATE_FMT, "PPS", "BIT/S");
 		putchar('\n');
-		err = flow_table_walk(flows_fd, print_show_row, &r);
+		err = flow_table_walk(ft, print_show_row, &r);
 	}
 out:
 	flow_samples_free(&before);
@@ -299,9 +299,9 @@ int ctl_flow_show(struct ctl *ctl, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (a.relay)
-		rc = flow_show_one(ctl, maps.flows_fd, a.relay, a.interval_ms);
+		rc = flow_show_one(ctl, &maps.flows, a.relay, a.interval_ms);
 	else
-		rc = flow_show_all(ctl, maps.flows_fd, a.interval_ms);
+		rc = flow_show_all(ctl, &maps.flows, a.interval_ms);
 	siphon_maps_close(&maps);
 	return rc;
 }

@@ -62,7 +62,8 @@ struct flow_samples {
 };
 
 /* 0 or -errno; free it with flow_samples_free() either way */
-int flow_samples_take(int flows_fd, struct flow_samples *s);
+struct flow_table;
+int flow_samples_take(struct flow_table *ft, struct flow_samples *s);
 const struct flow_sample *flow_samples_find(const struct flow_samples *s,
 					    const struct siphon_flow_key *key);
 void flow_samples_free(struct flow_samples *s);

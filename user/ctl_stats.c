@@ -23,15 +23,15 @@ struct flow_fill {
 	__u32 max;
 };
 
-static int flows_fill(int flows_fd, struct flow_fill *fill)
+static int flows_fill(struct flow_table *ft, struct flow_fill *fill)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 	int n;
 
-	if (bpf_obj_get_info_by_fd(flows_fd, &info, &len))
+	if (bpf_obj_get_info_by_fd(ft->slots_fd, &info, &len))
 		return -errno;
-	n = flow_table_count(flows_fd);
+	n = flow_table_count(ft);
 	if (n < 0)
 		return n;
 	fill->max = info.max_entries;
@@ -229,7 +229,7 @@ int ctl_stats(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	err = stats_read(maps.stats_fd, counters);
 	if (!err)
-		err = flows_fill(maps.flows_fd, &fill);
+		err = flows_fill(&maps.flows, &fill);
 	siphon_maps_close(&maps);
 	if (err)
 		return ctl_fail(CTL_FAILED, "stats: %s", strerror(-err));

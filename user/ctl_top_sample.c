@@ -122,7 +122,7 @@ static void xdp_read(struct ctl *ctl, struct top_sample *s)
 	if (siphon_maps_open(ctl->pin_dir, &maps))
 		return;
 	s->xdp = !stats_read(maps.stats_fd, s->reasons);
-	s->flows = flow_table_count(maps.flows_fd);
+	s->flows = flow_table_count(&maps.flows);
 	siphon_maps_close(&maps);
 	if (s->xdp)
 		ifaces_read(ctl, s);

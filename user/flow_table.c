@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 
 #include "flow_table.h"
 
@@ -41,19 +40,30 @@ int flow_value_of(const struct flow_spec *spec, struct siphon_flow *flow)
 	return 0;
 }
 
-int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
-		   const struct siphon_flow *flow, bool replace)
+/* one write under the writers' lock */
+static int put_locked(struct flow_table *ft, const struct siphon_flow_key *key,
+		      const struct siphon_flow *flow, enum flow_put_mode mode)
 {
-	if (bpf_map_update_elem(flows_fd, key, flow,
-				replace ? BPF_ANY : BPF_NOEXIST))
-		return -errno;
-	return 0;
+	int err = flow_index_lock(ft);
+
+	if (err)
+		return err;
+	err = flow_index_put(ft, key, flow, mode);
+	flow_index_unlock(ft);
+	return err;
 }
 
-int flow_table_update(int flows_fd, const struct siphon_flow_key *key,
+int flow_table_add(struct flow_table *ft, const struct siphon_flow_key *key,
+		   const struct siphon_flow *flow, bool replace)
+{
+	return put_locked(ft, key, flow,
+			  replace ? FLOW_PUT_ANY : FLOW_PUT_NEW);
+}
+
+int flow_table_update(struct flow_table *ft, const struct siphon_flow_key *key,
 		      const struct siphon_flow *flow)
 {
-	return bpf_map_update_elem(flows_fd, key, flow, BPF_EXIST) ? -errno : 0;
+	return put_locked(ft, key, flow, FLOW_PUT_EXISTING);
 }
 
 void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh)
@@ -101,124 +111,93 @@ void flow_rtp_stats_of(const struct siphon_flow *flow,
 	st->resyncs = q->resyncs;
 }
 
-int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
+int flow_table_add_batch(struct flow_table *ft,
+			 const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count)
 {
-	/* the kernel takes only BPF_F_LOCK here: existing keys are replaced */
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	__u32 done = 0, n;
+	int err = flow_index_lock(ft);
+	__u32 i;
 
-	while (done < count) {
-		n = count - done;
-		if (bpf_map_update_batch(flows_fd, keys + done, flows + done,
-					 &n, &opts))
-			return -errno;
-		done += n;
-	}
-	return 0;
+	for (i = 0; i < count && !err; i++)
+		err = flow_index_put(ft, &keys[i], &flows[i], FLOW_PUT_ANY);
+	flow_index_unlock(ft);
+	return err;
 }
 
-int flow_table_del(int flows_fd, const struct siphon_flow_key *key)
+int flow_table_del(struct flow_table *ft, const struct siphon_flow_key *key)
 {
-	return bpf_map_delete_elem(flows_fd, key) ? -errno : 0;
+	int err = flow_index_lock(ft);
+
+	if (err)
+		return err;
+	err = flow_index_del(ft, key);
+	flow_index_unlock(ft);
+	return err;
 }
 
-int flow_table_get(int flows_fd, const struct siphon_flow_key *key,
+/* a whole copy of what slot holds, if it still holds a flow */
+static bool slot_copy(const struct flow_table *ft, __u32 slot,
+		      struct siphon_flow_key *key, struct siphon_flow *flow)
+{
+	const struct siphon_flow_slot *s = &ft->slots[slot];
+
+	if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SIPHON_SLOT_LIVE)
+		return false;
+	memcpy(key, &s->key, sizeof(*key));
+	memcpy(flow, &s->flow, sizeof(*flow));
+	return true;
+}
+
+int flow_table_get(const struct flow_table *ft, const struct siphon_flow_key *key,
 		   struct siphon_flow *flow)
 {
-	return bpf_map_lookup_elem(flows_fd, key, flow) ? -errno : 0;
+	struct siphon_flow_key k;
+	__u32 word, slot;
+	int err = flow_index_find(ft, key, &word, &slot);
+
+	if (err)
+		return err;
+	return slot_copy(ft, slot, &k, flow) ? 0 : -ENOENT;
 }
 
-#define WALK_CHUNK 256
-
 /*
- * Batched reads go bucket by bucket, so a flow deleted meanwhile (by the
- * visitor or anyone else) neither restarts the walk nor is seen twice.
+ * Over the index, which names every flow once: a flow the visitor (or
+ * anyone) replaces meanwhile keeps its word and is not seen twice, one
+ * deleted is not seen after.
  */
-int flow_table_walk(int flows_fd, flow_visit_fn visit, void *ctx)
+int flow_table_walk(const struct flow_table *ft, flow_visit_fn visit, void *ctx)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	struct siphon_flow_key *keys;
-	struct siphon_flow *flows;
-	__u32 token, count, i;
-	bool first = true, last = false;
+	struct siphon_flow_key key;
+	struct siphon_flow flow;
 	int ret = 0;
+	long slot;
+	__u32 n;
 
-	keys = calloc(WALK_CHUNK, sizeof(*keys));
-	flows = calloc(WALK_CHUNK, sizeof(*flows));
-	if (!keys || !flows) {
-		ret = -ENOMEM;
-		goto out;
+	for (n = 0; n < ft->nidx && !ret; n++) {
+		slot = flow_index_slot_at(ft, n);
+		if (slot >= 0 && slot_copy(ft, (__u32)slot, &key, &flow))
+			ret = visit(&key, &flow, ctx);
 	}
-	while (!last && !ret) {
-		count = WALK_CHUNK;
-		if (bpf_map_lookup_batch(flows_fd, first ? NULL : &token,
-					 &token, keys, flows, &count, &opts)) {
-			if (errno != ENOENT) {
-				ret = -errno;
-				break;
-			}
-			last = true;
-		}
-		first = false;
-		for (i = 0; i < count && !ret; i++)
-			ret = visit(&keys[i], &flows[i], ctx);
-	}
-out:
-	free(keys);
-	free(flows);
 	return ret;
 }
 
-static int count_one(const struct siphon_flow_key *key,
-		     const struct siphon_flow *flow, void *ctx)
+int flow_table_count(const struct flow_table *ft)
 {
-	(void)key;
-	(void)flow;
-	(*(int *)ctx)++;
-	return 0;
-}
-
-int flow_table_count(int flows_fd)
-{
-	int n = 0, err;
-
-	err = flow_table_walk(flows_fd, count_one, &n);
-	return err ? err : n;
-}
-
-int flow_table_flush(int flows_fd)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	struct siphon_flow_key *keys;
-	struct siphon_flow *flows;
-	__u32 token, count;
-	bool first = true, last = false;
 	int n = 0;
+	__u32 i;
 
-	keys = calloc(WALK_CHUNK, sizeof(*keys));
-	flows = calloc(WALK_CHUNK, sizeof(*flows));
-	if (!keys || !flows) {
-		n = -ENOMEM;
-		goto out;
-	}
-	while (!last) {
-		count = WALK_CHUNK;
-		if (bpf_map_lookup_and_delete_batch(flows_fd,
-						    first ? NULL : &token,
-						    &token, keys, flows, &count,
-						    &opts)) {
-			if (errno != ENOENT) {
-				n = -errno;
-				break;
-			}
-			last = true;
-		}
-		first = false;
-		n += count;
-	}
-out:
-	free(keys);
-	free(flows);
+	for (i = 0; i < ft->nidx; i++)
+		n += flow_index_slot_at(ft, i) >= 0;
+	return n;
+}
+
+int flow_table_flush(struct flow_table *ft)
+{
+	int n = flow_index_lock(ft);
+
+	if (n)
+		return n;
+	n = flow_index_clear(ft);
+	flow_index_unlock(ft);
 	return n;
 }

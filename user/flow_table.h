@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The control plane's side of the media flow map (include/siphon/flow.h).
- * This module is the only writer of siphon_flows; the fast path only bumps
- * counters and latches ports in the entries it finds.
+ * The control plane's side of the media flow table (include/siphon/flow.h:
+ * slots found through an index, user/flow_index.c). This module is the
+ * only writer of siphon_flows and siphon_flowidx; the fast path only bumps
+ * counters and latches ports in the flows it finds.
  */
 #ifndef SIPHON_FLOW_TABLE_H
 #define SIPHON_FLOW_TABLE_H
 
 #include <stdbool.h>
 #include "endpoint.h"
+#include "flow_index.h"
 #include "nexthop.h"
 #include "siphon/flow.h"
 
@@ -27,15 +29,16 @@ void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep);
 
 /*
  * Insert a flow. -EEXIST if the key is taken and !replace; -E2BIG when the
- * table is full (its size is set at attach time).
+ * table is full (its size is set at attach time) or, rarely, when the
+ * index words the key may take are all taken (SIPHON_FLOW_PROBES).
  */
-int flow_table_add(int flows_fd, const struct siphon_flow_key *key,
+int flow_table_add(struct flow_table *ft, const struct siphon_flow_key *key,
 		   const struct siphon_flow *flow, bool replace);
 /* Insert or replace many flows at once (bench, daemon restart); -errno. */
-int flow_table_add_batch(int flows_fd, const struct siphon_flow_key *keys,
+int flow_table_add_batch(struct flow_table *ft, const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count);
 /* Overwrite an existing flow; -ENOENT if it was deleted meanwhile. */
-int flow_table_update(int flows_fd, const struct siphon_flow_key *key,
+int flow_table_update(struct flow_table *ft, const struct siphon_flow_key *key,
 		      const struct siphon_flow *flow);
 /* Cache a resolved next hop in flow, or (NULL, unresolved) fall back to FIB. */
 void flow_set_nexthop(struct siphon_flow *flow, const struct nexthop_info *nh);
@@ -63,17 +66,17 @@ void flow_rtp_stats_of(const struct siphon_flow *flow,
 		       struct flow_rtp_stats *st);
 
 /* -ENOENT if there is no such flow. */
-int flow_table_del(int flows_fd, const struct siphon_flow_key *key);
-int flow_table_get(int flows_fd, const struct siphon_flow_key *key,
+int flow_table_del(struct flow_table *ft, const struct siphon_flow_key *key);
+int flow_table_get(const struct flow_table *ft, const struct siphon_flow_key *key,
 		   struct siphon_flow *flow);
 
 typedef int (*flow_visit_fn)(const struct siphon_flow_key *key,
 			     const struct siphon_flow *flow, void *ctx);
 /* Calls visit for every flow; stops at and returns its first non-zero. */
-int flow_table_walk(int flows_fd, flow_visit_fn visit, void *ctx);
+int flow_table_walk(const struct flow_table *ft, flow_visit_fn visit, void *ctx);
 /* How many flows the table holds, or -errno. */
-int flow_table_count(int flows_fd);
+int flow_table_count(const struct flow_table *ft);
 /* Removes every flow; returns how many, or -errno. */
-int flow_table_flush(int flows_fd);
+int flow_table_flush(struct flow_table *ft);
 
 #endif /* SIPHON_FLOW_TABLE_H */

@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 
 #include "bpf_loader.h"
+#include "flow_table.h"
 #include "log.h"
 #include "map_migrate.h"
 #include "siphon/flow.h"
@@ -50,6 +51,9 @@ static const struct flow_layout {
 	/* before RTP loss and jitter: `reserved` (always 0) became
 	 * clock_rate (0: SIPHON_RTP_CLOCK_DEFAULT), rtp was appended */
 	{ 104, "siphon without RTP quality (104-byte flows)" },
+	/* the same flow, in a BPF_MAP_TYPE_HASH: now in the slots of an
+	 * inline table (include/siphon/flow.h) */
+	{ 152, "siphon with a hash flow table (152-byte flows)" },
 };
 
 _Static_assert(offsetof(struct siphon_flow, clock_rate) == 76 &&
@@ -66,7 +70,7 @@ const char *flow_layout_older(__u32 old_size)
 	     i < sizeof(flow_layouts_older) / sizeof(flow_layouts_older[0]);
 	     i++)
 		if (flow_layouts_older[i].size == old_size &&
-		    old_size < sizeof(struct siphon_flow))
+		    old_size <= sizeof(struct siphon_flow))
 			return flow_layouts_older[i].name;
 	return NULL;
 }
@@ -143,25 +147,16 @@ static int snapshot_read(int old_fd, __u32 old_size, struct flow_snapshot *s)
 	return err;
 }
 
-static int snapshot_write(int new_fd, const struct flow_snapshot *s)
+static int snapshot_write(struct flow_table *ft, const struct flow_snapshot *s)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts); /* elem_flags: BPF_F_LOCK only */
-	__u32 done, count;
-
-	for (done = 0; done < s->n; done += count) {
-		count = s->n - done < COPY_CHUNK ? s->n - done : COPY_CHUNK;
-		if (bpf_map_update_batch(new_fd, &s->keys[done],
-					 &s->flows[done], &count, &opts))
-			return -errno;
-	}
-	return 0;
+	return flow_table_add_batch(ft, s->keys, s->flows, s->n);
 }
 
 /*
  * What the old program counted for one flow after the copy, added to the
  * new table. 1 when the flow needed it, 0 when not, -errno.
  */
-static int catch_up_one(int old_fd, int new_fd,
+static int catch_up_one(int old_fd, struct flow_table *ft,
 			const struct siphon_flow_key *key,
 			const struct siphon_flow *copied)
 {
@@ -172,7 +167,7 @@ static int catch_up_one(int old_fd, int new_fd,
 	if (old_now.packets == copied->packets &&
 	    old_now.learned_port == copied->learned_port)
 		return 0;
-	if (bpf_map_lookup_elem(new_fd, key, &cur))
+	if (flow_table_get(ft, key, &cur))
 		return 0; /* removed from the new one meanwhile */
 	cur.packets += old_now.packets - copied->packets;
 	cur.bytes += old_now.bytes - copied->bytes;
@@ -180,21 +175,21 @@ static int catch_up_one(int old_fd, int new_fd,
 		cur.last_seen_ns = old_now.last_seen_ns;
 	if (!cur.learned_port)
 		cur.learned_port = old_now.learned_port;
-	return bpf_map_update_elem(new_fd, key, &cur, BPF_EXIST) ? -errno : 1;
+	return flow_table_update(ft, key, &cur) ?: 1;
 }
 
 /*
  * The old values are read in the new struct, whose tail the kernel leaves
  * alone: a lookup writes old_size bytes. Only the prefix is compared.
  */
-static unsigned int catch_up(int old_fd, int new_fd,
+static unsigned int catch_up(int old_fd, struct flow_table *ft,
 			     const struct flow_snapshot *s)
 {
 	unsigned int n = 0;
 	__u32 i;
 
 	for (i = 0; i < s->n; i++)
-		n += catch_up_one(old_fd, new_fd, &s->keys[i], &s->flows[i]) ==
+		n += catch_up_one(old_fd, ft, &s->keys[i], &s->flows[i]) ==
 		     1;
 	return n;
 }
@@ -230,11 +225,12 @@ static int pin_beside(int new_fd, const char *tmp)
 	return bpf_obj_pin(new_fd, tmp) ? -errno : 0;
 }
 
-int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
-		       const char *pin_dir)
+int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int idx_fd,
+		       int prog_fd, const char *pin_dir)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	struct flow_snapshot s = {};
+	struct flow_table ft;
 	struct timespec t0;
 	unsigned int links = 0, caught = 0;
 	double window_ms;
@@ -242,15 +238,18 @@ int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
 
 	if (old_size > sizeof(struct siphon_flow))
 		return -EINVAL;
+	err = flow_index_open(&ft, new_fd, idx_fd);
+	if (err)
+		return err;
 	err = flows_pin_paths(pin_dir, path, tmp);
 	if (!err)
 		err = pin_beside(new_fd, tmp);
 	if (err)
-		return err;
+		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = snapshot_read(old_fd, old_size, &s);
 	if (!err)
-		err = snapshot_write(new_fd, &s);
+		err = snapshot_write(&ft, &s);
 	if (!err)
 		err = xdp_replace_all(pin_dir, prog_fd, &links);
 	window_ms = ms_since(&t0);
@@ -263,7 +262,7 @@ int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
 	}
 	/* a packet the old program was handling as it was switched out */
 	usleep(2000);
-	caught = catch_up(old_fd, new_fd, &s);
+	caught = catch_up(old_fd, &ft, &s);
 	err = rename(tmp, path) ? -errno : 0;
 	/* siphond re-attaches a returning interface with this program */
 	if (!err && xdp_prog_pin(pin_dir, prog_fd))
@@ -275,7 +274,8 @@ int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
 			strerror(-err), tmp);
 		goto out;
 	}
-	pr_warn("%s: %u flows carried over from %u-byte to %zu-byte values; "
+	pr_warn("%s: %u flows carried over from %u-byte values to %zu-byte "
+		"flows in the slots of the inline table; "
 		"%u interfaces switched to the new program %.1f ms after the "
 		"copy began, %u flows caught up with the packets between; "
 		"siphond, if it runs, still writes the old table: restart "
@@ -283,6 +283,7 @@ int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
 		path, s.n, old_size, sizeof(struct siphon_flow), links,
 		window_ms, caught);
 out:
+	flow_index_close(&ft);
 	free(s.keys);
 	free(s.flows);
 	return err;

@@ -18,13 +18,14 @@
 const char *flow_layout_older(__u32 old_size);
 
 /*
- * Copy every flow of old_fd (values of old_size bytes) into new_fd (values
- * of struct siphon_flow), switch every interface attached under pin_dir to
- * prog_fd (a program that uses new_fd), then pin new_fd as the flow table
- * in place of old_fd and prog_fd as the program siphond re-attaches. When
- * this fails before the switch, nothing changed. 0 or -errno.
+ * Copy every flow of old_fd (a hash, values of old_size bytes) into the
+ * flow table new_fd (slots) and idx_fd (its index, pinned already),
+ * switch every interface attached under pin_dir to prog_fd (a program
+ * that uses them), then pin new_fd as the flow table in place of old_fd
+ * and prog_fd as the program siphond re-attaches. When this fails before
+ * the switch, nothing changed. 0 or -errno.
  */
-int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int prog_fd,
-		       const char *pin_dir);
+int flow_table_migrate(int old_fd, __u32 old_size, int new_fd, int idx_fd,
+		       int prog_fd, const char *pin_dir);
 
 #endif /* SIPHON_MAP_MIGRATE_H */

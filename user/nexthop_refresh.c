@@ -33,7 +33,7 @@ static int memo_cmp(const void *a, const void *b)
 }
 
 struct pass {
-	int flows_fd;
+	struct flow_table *ft;
 	struct nexthop_resolver *res;
 	void *memo_root;
 	const struct refresh_scope *scope;
@@ -97,18 +97,18 @@ static int refresh_flow(const struct siphon_flow_key *key,
 	 * is microseconds, not a whole pass. A flow deleted meanwhile stays
 	 * deleted (flow_table_update never creates).
 	 */
-	if (flow_table_get(p->flows_fd, key, &next))
+	if (flow_table_get(p->ft, key, &next))
 		return 0;
 	flow_set_nexthop(&next, m->err ? NULL : &m->nh);
-	if (!flow_table_update(p->flows_fd, key, &next))
+	if (!flow_table_update(p->ft, key, &next))
 		p->st->updated++;
 	return 0;
 }
 
-int nexthop_refresh_scoped(int flows_fd, const struct refresh_scope *scope,
+int nexthop_refresh_scoped(struct flow_table *ft, const struct refresh_scope *scope,
 			   struct refresh_stats *st)
 {
-	struct pass p = { .flows_fd = flows_fd, .scope = scope, .st = st };
+	struct pass p = { .ft = ft, .scope = scope, .st = st };
 	int err;
 
 	memset(st, 0, sizeof(*st));
@@ -117,17 +117,17 @@ int nexthop_refresh_scoped(int flows_fd, const struct refresh_scope *scope,
 	p.res = nexthop_resolver_open(&err);
 	if (!p.res)
 		return err;
-	err = flow_table_walk(flows_fd, refresh_flow, &p);
+	err = flow_table_walk(ft, refresh_flow, &p);
 	tdestroy(p.memo_root, free);
 	nexthop_resolver_close(p.res);
 	return err;
 }
 
-int nexthop_refresh_all(int flows_fd, struct refresh_stats *st)
+int nexthop_refresh_all(struct flow_table *ft, struct refresh_stats *st)
 {
 	const struct refresh_scope every = { 0 };
 
-	return nexthop_refresh_scoped(flows_fd, &every, st);
+	return nexthop_refresh_scoped(ft, &every, st);
 }
 
 bool nexthop_event_moves(const struct nlmsghdr *nlh,
@@ -169,7 +169,7 @@ static long now_ms(void)
  * (siphond, which installs its flows itself, filters with nexthop_neighs.)
  */
 struct follower {
-	int flows_fd;
+	struct flow_table *ft;
 	bool moved; /* an event since the last pass may move a next hop */
 	refresh_report_fn report;
 	void *ctx;
@@ -178,7 +178,7 @@ struct follower {
 static int run_pass(struct follower *f)
 {
 	struct refresh_stats st;
-	int err = nexthop_refresh_all(f->flows_fd, &st);
+	int err = nexthop_refresh_all(f->ft, &st);
 
 	if (!err && f->report && st.updated)
 		f->report(&st, f->ctx);
@@ -194,11 +194,11 @@ static int on_event(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nexthop_follow(int flows_fd, unsigned int seconds,
+int nexthop_follow(struct flow_table *ft, unsigned int seconds,
 		   const volatile sig_atomic_t *stop, refresh_report_fn report,
 		   void *ctx)
 {
-	struct follower f = { .flows_fd = flows_fd,
+	struct follower f = { .ft = ft,
 			      .report = report,
 			      .ctx = ctx };
 	long deadline = seconds ? now_ms() + seconds * 1000L : 0;

@@ -23,7 +23,7 @@ struct refresh_stats {
 };
 
 /* One pass; 0 or -errno. */
-int nexthop_refresh_all(int flows_fd, struct refresh_stats *st);
+int nexthop_refresh_all(struct flow_table *ft, struct refresh_stats *st);
 
 /* which flows a pass looks at, and who hears what it resolved */
 struct refresh_scope {
@@ -35,7 +35,7 @@ struct refresh_scope {
 };
 
 /* One pass over the flows scope wants; 0 or -errno. */
-int nexthop_refresh_scoped(int flows_fd, const struct refresh_scope *scope,
+int nexthop_refresh_scoped(struct flow_table *ft, const struct refresh_scope *scope,
 			   struct refresh_stats *st);
 
 /*
@@ -52,7 +52,7 @@ typedef void (*refresh_report_fn)(const struct refresh_stats *st, void *ctx);
  * 100 ms after the first of a burst of changes, and once at the start.
  * report (may be NULL) sees each pass that changed something.
  */
-int nexthop_follow(int flows_fd, unsigned int seconds,
+int nexthop_follow(struct flow_table *ft, unsigned int seconds,
 		   const volatile sig_atomic_t *stop, refresh_report_fn report,
 		   void *ctx);
 

@@ -135,8 +135,77 @@ struct siphon_flow {
 	struct siphon_rtp_quality rtp; /* SIPHON_FLOW_RTP flows only */
 };
 
+/*
+ * The flow table (bpf/flow_table.h reads it, user/flow_table.c writes
+ * it): flows live in slots of an array (siphon_flows), found through an
+ * index (siphon_flowidx) of 2^k 64-bit words probed linearly from the
+ * word a hash of the key picks. Both are BPF_MAP_TYPE_ARRAY, whose
+ * lookups the verifier inlines: a packet's flow costs a few loads, no
+ * helper call. An index word is SIPHON_FLOW_IDX_EMPTY (a probe stops
+ * there), SIPHON_FLOW_IDX_TOMB (a deleted flow's word: a probe goes on),
+ * or a tag of the key's hash (high 32 bits) and a slot number (low 32).
+ *
+ * Writers never change a slot a packet may be reading: a flow is
+ * written into a free slot, made LIVE, then published in the index in
+ * one 8-byte store; a replaced or deleted flow's slot is RETIRED and
+ * reused only SIPHON_SLOT_GRACE_NS later, long after any packet that
+ * found it is gone (XDP runs a packet to its end in well under a
+ * millisecond, with bottom halves off).
+ */
+enum siphon_slot_state {
+	SIPHON_SLOT_FREE = 0,
+	SIPHON_SLOT_LIVE = 1,
+	SIPHON_SLOT_RETIRED = 2,
+};
+
+#define SIPHON_SLOT_GRACE_NS 1000000000ull
+
+struct siphon_flow_slot {
+	struct siphon_flow_key key;
+	__u32 state; /* enum siphon_slot_state */
+	struct siphon_flow flow;
+	/* CLOCK_MONOTONIC when a writer retired the slot (control plane) */
+	__u64 retired_ns;
+	__u64 reserved; /* 0; makes a slot three cache lines */
+};
+
+#define SIPHON_FLOW_IDX_EMPTY 0ull
+#define SIPHON_FLOW_IDX_TOMB (~0ull)
+/* index words a lookup or an insert looks at, from the home word on */
+#define SIPHON_FLOW_PROBES 8
+
+/*
+ * Multiplicative hashing of what a relay's keys differ in: few relay
+ * addresses, many ports. Relay addresses and ports are the relay's own,
+ * chosen by its control plane, so nobody outside can aim collisions.
+ */
+static inline __u64 siphon_flow_hash(const __be32 *addr, __be16 port)
+{
+	__u64 x = addr[0] ^ addr[1] ^ addr[2] ^ addr[3];
+
+	return (x << 16 | port) * 0x9e3779b97f4a7c15ull;
+}
+
+/* the home word: the top bits of the hash, index_bits = 64 - shift */
+static inline __u32 siphon_flow_home(__u64 hash, __u32 shift)
+{
+	return (__u32)(hash >> shift);
+}
+
+/* 31 bits of a second mix, never 0, never the tombstone's all-ones */
+static inline __u32 siphon_flow_tag(__u64 hash)
+{
+	return (__u32)((hash * 0xc2b2ae3d27d4eb4full) >> 33) | 1;
+}
+
+static inline __u64 siphon_flow_idx_word(__u32 tag, __u32 slot)
+{
+	return (__u64)tag << 32 | slot;
+}
+
 _Static_assert(sizeof(struct siphon_flow_key) == 20, "flow key ABI");
 _Static_assert(sizeof(struct siphon_rtp_quality) == 48, "RTP quality ABI");
 _Static_assert(sizeof(struct siphon_flow) == 152, "flow value ABI");
+_Static_assert(sizeof(struct siphon_flow_slot) == 192, "flow slot ABI");
 
 #endif /* SIPHON_FLOW_H */

@@ -9,6 +9,7 @@
 #define SIPHON_PIN_DIR_DEFAULT "/sys/fs/bpf/siphon"
 
 #define SIPHON_MAP_FLOWS "siphon_flows"
+#define SIPHON_MAP_FLOW_IDX "siphon_flowidx"
 #define SIPHON_MAP_STATS "siphon_stats"
 #define SIPHON_MAP_TX_PORTS "siphon_tx_ports"
 #define SIPHON_MAP_SHIELD "siphon_shield"
@@ -19,6 +20,8 @@
 
 /* default flow table size; siphonctl attach --max-flows changes it */
 #define SIPHON_FLOWS_MAX_DEFAULT 262144
+/* the index has 2^bits words, at least twice the flows (user/bpf_loader.c) */
+#define SIPHON_FLOW_IDX_BITS_DEFAULT 19
 /* interfaces a relay can forward between */
 #define SIPHON_TX_PORTS_MAX 256
 

@@ -697,7 +697,7 @@ static void set_reply_follows(struct __test_metadata *_metadata,
 			      struct latch_bench *l)
 {
 	l->flow.flags |= SIPHON_FLOW_REPLY_FOLLOWS;
-	ASSERT_EQ(0, flow_table_add(l->b.lab.maps.flows_fd, &l->key, &l->flow,
+	ASSERT_EQ(0, flow_table_add(&l->b.lab.maps.flows, &l->key, &l->flow,
 				    true));
 }
 

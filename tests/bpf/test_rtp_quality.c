@@ -52,7 +52,7 @@ static void rtpq_flow(struct __test_metadata *_metadata,
 	flow_cache_nh(&self->flow, self->b.if_out, mac_out, mac_next);
 	if (rtp)
 		flow_set_rtp(&self->flow, clock_rate);
-	ASSERT_EQ(0, flow_table_add(self->b.lab.maps.flows_fd, &self->key,
+	ASSERT_EQ(0, flow_table_add(&self->b.lab.maps.flows, &self->key,
 				    &self->flow, true));
 }
 

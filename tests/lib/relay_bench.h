@@ -192,7 +192,7 @@ static inline void add_flow(struct __test_metadata *_metadata, struct bench *b,
 			    const struct siphon_flow_key *key,
 			    const struct siphon_flow *flow)
 {
-	ASSERT_EQ(0, flow_table_add(b->lab.maps.flows_fd, key, flow, false));
+	ASSERT_EQ(0, flow_table_add(&b->lab.maps.flows, key, flow, false));
 }
 
 /* an RTP frame from src to dst as it arrives on DEV_IN */
@@ -326,7 +326,7 @@ static inline void get_flow(struct __test_metadata *_metadata, struct bench *b,
 			    const struct siphon_flow_key *key,
 			    struct siphon_flow *flow)
 {
-	ASSERT_EQ(0, flow_table_get(b->lab.maps.flows_fd, key, flow));
+	ASSERT_EQ(0, flow_table_get(&b->lab.maps.flows, key, flow));
 }
 
 static inline void assert_flow_same(struct __test_metadata *_metadata,

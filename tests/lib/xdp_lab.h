@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -151,6 +152,23 @@ static inline int lab_array_zero(int fd, __u32 entries, size_t value_bytes)
 	return err;
 }
 
+/* The same for an mmapable array (the flow table): one memset. */
+static inline int lab_array_zero_mapped(int fd, __u32 entries,
+					size_t value_bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t bytes = (size_t)entries * ((value_bytes + 7) & ~(size_t)7);
+	void *mem;
+
+	bytes = (bytes + page - 1) / page * page;
+	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	memset(mem, 0, bytes);
+	munmap(mem, bytes);
+	return 0;
+}
+
 static inline int lab_ring_discard(void *ctx, void *data, size_t len)
 {
 	(void)ctx, (void)data, (void)len;
@@ -189,6 +207,9 @@ static inline int lab_map_reset(const struct bpf_map *map)
 		/* .rodata and friends are frozen and never change */
 		if (bpf_map__is_internal(map))
 			return 0;
+		if (bpf_map__map_flags(map) & BPF_F_MMAPABLE)
+			return lab_array_zero_mapped(fd, bpf_map__max_entries(map),
+						     value);
 		return lab_array_zero(fd, bpf_map__max_entries(map), value);
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 		ncpus = libbpf_num_possible_cpus();
@@ -238,6 +259,11 @@ static inline int lab_load(struct lab *lab)
 {
 	int err = 0;
 
+	lab->maps.flows.slots_fd = lab->maps.flows.idx_fd = -1;
+	lab->maps.flows.slots = NULL;
+	lab->maps.flows.idx = NULL;
+	lab->maps.flows.lock_fd = -1;
+	lab->maps.stats_fd = lab->maps.tx_ports_fd = -1;
 	if (lab_loaded_once) {
 		lab->obj = lab_loaded_once;
 		err = lab_maps_reset(lab->obj);
@@ -255,7 +281,10 @@ static inline int lab_load(struct lab *lab)
 
 static inline void lab_unload(struct lab *lab)
 {
-	/* the map fds belong to the object; the parent's stays loaded */
+	/* the map fds are dups (siphon_maps_of); the parent's object stays
+	 * loaded */
+	if (lab->obj)
+		siphon_maps_close(&lab->maps);
 	if (lab->obj && lab->obj != lab_loaded_once)
 		siphon_xdp__destroy(lab->obj);
 	lab->obj = NULL;

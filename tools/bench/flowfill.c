@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * flowfill: install many media flows into siphon's pinned flow map, the
+ * flowfill: install many media flows into siphon's pinned flow table, the
  * ones xdpgen sends to, or flush the map. Flow i of ports x addrs has the
  * key relay+i/ports : port-base+i%ports, expects the generator's source,
  * and leaves from out-src to out-dst on the same port number. With
@@ -222,7 +222,7 @@ static int make_flow(const struct opts *o, __u64 i, struct siphon_flow_key *key,
 	return 0;
 }
 
-static int fill(int flows_fd, const struct opts *o, __u64 total)
+static int fill(struct flow_table *ft, const struct opts *o, __u64 total)
 {
 	struct siphon_flow_key *keys;
 	struct siphon_flow *flows;
@@ -241,7 +241,7 @@ static int fill(int flows_fd, const struct opts *o, __u64 total)
 		for (i = 0; !err && i < n; i++)
 			err = make_flow(o, done + i, &keys[i], &flows[i]);
 		if (!err)
-			err = flow_table_add_batch(flows_fd, keys, flows, n);
+			err = flow_table_add_batch(ft, keys, flows, n);
 		done += n;
 	}
 out:
@@ -251,7 +251,7 @@ out:
 }
 
 /* returns how many of the flows existed, or -errno */
-static long long del_flows(int flows_fd, const struct opts *o, __u64 total)
+static long long del_flows(struct flow_table *ft, const struct opts *o, __u64 total)
 {
 	struct siphon_flow_key key;
 	struct endpoint relay;
@@ -262,7 +262,7 @@ static long long del_flows(int flows_fd, const struct opts *o, __u64 total)
 	for (i = 0; i < total; i++) {
 		relay_of(o, i, &relay);
 		flow_key_of(&relay, &key);
-		err = flow_table_del(flows_fd, &key);
+		err = flow_table_del(ft, &key);
 		if (err == -ENOENT)
 			continue;
 		if (err)
@@ -272,35 +272,51 @@ static long long del_flows(int flows_fd, const struct opts *o, __u64 total)
 	return found;
 }
 
-/* what the kernel charges for the map, from the map fd's fdinfo */
-static int print_mem(int flows_fd)
+/* what the kernel charges for a map, from the map fd's fdinfo */
+static int map_mem(int fd, unsigned long long *memlock,
+		   unsigned long long *max_entries)
 {
-	unsigned long long memlock = 0, max_entries = 0, v;
+	unsigned long long v;
 	char path[64], line[128];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", flows_fd);
+	*memlock = *max_entries = 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "memlock: %llu", &v) == 1)
-			memlock = v;
+			*memlock = v;
 		else if (sscanf(line, "max_entries: %llu", &v) == 1)
-			max_entries = v;
+			*max_entries = v;
 	}
 	fclose(f);
-	if (!memlock || !max_entries)
-		return -ENODATA;
-	printf("flow map: max_entries %llu memlock %llu bytes, "
-	       "%.1f bytes per entry\n",
-	       max_entries, memlock, (double)memlock / max_entries);
+	return *memlock && *max_entries ? 0 : -ENODATA;
+}
+
+/* the slots and the index, per flow the table can hold */
+static int print_mem(struct flow_table *ft)
+{
+	unsigned long long slots_mem, slots, idx_mem, words;
+	int err;
+
+	err = map_mem(ft->slots_fd, &slots_mem, &slots);
+	if (!err)
+		err = map_mem(ft->idx_fd, &idx_mem, &words);
+	if (err)
+		return err;
+	printf("flow table: %llu slots, memlock %llu bytes, and %llu index "
+	       "words, memlock %llu bytes: %.1f bytes per flow\n",
+	       slots, slots_mem, words, idx_mem,
+	       (double)(slots_mem + idx_mem) / slots);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct siphon_maps maps = { -1, -1, -1 };
+	struct siphon_maps maps = { .flows = { .slots_fd = -1, .idx_fd = -1 },
+				    .stats_fd = -1, .tx_ports_fd = -1 };
 	__u64 total;
 	double t0;
 	struct opts o;
@@ -317,7 +333,7 @@ int main(int argc, char **argv)
 	}
 	if (o.flush) {
 		t0 = now_sec();
-		n = flow_table_flush(maps.flows_fd);
+		n = flow_table_flush(&maps.flows);
 		if (n < 0) {
 			err = n;
 			fprintf(stderr, "flowfill: flush: %s\n",
@@ -332,7 +348,7 @@ int main(int argc, char **argv)
 
 		total = (__u64)o.addrs * o.ports;
 		t0 = now_sec();
-		n_del = del_flows(maps.flows_fd, &o, total);
+		n_del = del_flows(&maps.flows, &o, total);
 		if (n_del < 0) {
 			err = n_del;
 			fprintf(stderr, "flowfill: del: %s\n", strerror(-err));
@@ -344,7 +360,7 @@ int main(int argc, char **argv)
 	if (o.add) {
 		total = (__u64)o.addrs * o.ports;
 		t0 = now_sec();
-		err = fill(maps.flows_fd, &o, total);
+		err = fill(&maps.flows, &o, total);
 		if (err) {
 			fprintf(stderr, "flowfill: add: %s%s\n", strerror(-err),
 				err == -E2BIG || err == -ENOMEM ?
@@ -357,7 +373,7 @@ int main(int argc, char **argv)
 		       o.nh_ifindex ? "cached" : "FIB");
 	}
 	if (o.mem) {
-		err = print_mem(maps.flows_fd);
+		err = print_mem(&maps.flows);
 		if (err)
 			fprintf(stderr, "flowfill: memory: %s\n",
 				strerror(-err));

@@ -109,7 +109,8 @@ struct media *media_new(const struct sd_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "media: out of memory");
 		return NULL;
 	}
-	md->maps.flows_fd = md->maps.stats_fd = md->maps.tx_ports_fd = -1;
+	md->maps.flows.slots_fd = md->maps.flows.idx_fd = -1;
+	md->maps.stats_fd = md->maps.tx_ports_fd = -1;
 	md->store.fd = -1;
 	/* before the tables: calls taken over may install flows again */
 	if (relay_address(md, c, err, errlen) ||
@@ -199,7 +200,7 @@ void media_flow_install(struct media *md, const struct endpoint *relay,
 	if (!r && !media_nexthop_apply(md, to, &flow))
 		return;
 	if (!r)
-		r = flow_table_add(md->maps.flows_fd, &key, &flow, replace);
+		r = flow_table_add(&md->maps.flows, &key, &flow, replace);
 	if (r == -EEXIST && !replace)
 		return;
 	if (r) {
@@ -223,7 +224,7 @@ void media_flow_remove(struct media *md, const struct endpoint *relay,
 	struct siphon_flow_key key;
 
 	flow_key_of(&ep, &key);
-	if (!flow_table_del(md->maps.flows_fd, &key))
+	if (!flow_table_del(&md->maps.flows, &key))
 		md->stats.flows_removed++;
 }
 

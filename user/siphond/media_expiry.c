@@ -60,7 +60,7 @@ static uint64_t last_packet_ms(struct media *md, struct media_session *ms)
 			ep = ms->relay;
 			ep.port = htons(port[j]);
 			flow_key_of(&ep, &key);
-			if (!flow_table_get(md->maps.flows_fd, &key, &flow) &&
+			if (!flow_table_get(&md->maps.flows, &key, &flow) &&
 			    flow.last_seen_ns / 1000000 > last)
 				last = flow.last_seen_ns / 1000000;
 		}

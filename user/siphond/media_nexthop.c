@@ -235,7 +235,7 @@ void media_nexthop_refresh(struct media *md)
 	nh->due = false;
 	memo_forget(nh);
 	scope.neighs = nh->neighs;
-	r = nexthop_refresh_scoped(md->maps.flows_fd, &scope, &st);
+	r = nexthop_refresh_scoped(&md->maps.flows, &scope, &st);
 	md->stats.nexthop_passes++;
 	if (r) {
 		/* try again at the next event: the flows keep what they had */

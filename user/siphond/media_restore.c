@@ -184,12 +184,12 @@ static void sweep_orphans(struct media *md)
 	int r;
 
 	/* deleting while walking would restart the walk: collect first */
-	r = flow_table_walk(md->maps.flows_fd, note_orphan, &o);
+	r = flow_table_walk(&md->maps.flows, note_orphan, &o);
 	if (r)
 		pr_warn("media: looking for flows no call owns: %s\n",
 			strerror(-r));
 	for (i = 0; i < o.n; i++)
-		if (!flow_table_del(md->maps.flows_fd, &o.keys[i]))
+		if (!flow_table_del(&md->maps.flows, &o.keys[i]))
 			md->stats.orphan_flows++;
 	free(o.keys);
 }

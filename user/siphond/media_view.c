@@ -23,7 +23,7 @@ static void flow_view_of(const struct media *md, const struct media_session *ms,
 	ep = ms->relay;
 	ep.port = htons(port);
 	flow_key_of(&ep, &key);
-	if (flow_table_get(md->maps.flows_fd, &key, &flow))
+	if (flow_table_get(&md->maps.flows, &key, &flow))
 		return;
 	f->present = true;
 	f->latched = flow.latch == SIPHON_LATCH_LEARN && flow.learned_port;

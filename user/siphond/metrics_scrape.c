@@ -52,12 +52,12 @@ static int xdp_read(const char *pin_dir, struct xdp_view *v)
 	ret = stats_read(maps.stats_fd, v->counters);
 	if (ret)
 		goto out;
-	if (bpf_obj_get_info_by_fd(maps.flows_fd, &info, &info_len)) {
+	if (bpf_obj_get_info_by_fd(maps.flows.slots_fd, &info, &info_len)) {
 		ret = -errno;
 		goto out;
 	}
 	/* no element count in the map's info: the keys are read, batched */
-	n = flow_table_count(maps.flows_fd);
+	n = flow_table_count(&maps.flows);
 	if (n < 0) {
 		ret = n;
 		goto out;

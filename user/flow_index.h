@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The flow table's memory, as the control plane sees it: the slots and
+ * the index (include/siphon/flow.h) mapped into this process, and the
+ * writes that keep every lookup of the XDP program whole while it runs.
+ * user/flow_table.c builds the flow API on it.
+ */
+#ifndef SIPHON_FLOW_INDEX_H
+#define SIPHON_FLOW_INDEX_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "siphon/flow.h"
+
+struct flow_table {
+	int slots_fd; /* siphon_flows */
+	int idx_fd; /* siphon_flowidx */
+	struct siphon_flow_slot *slots;
+	__u64 *idx;
+	size_t slots_bytes, idx_bytes;
+	__u32 nslots, nidx, shift;
+	__u32 hint; /* where the search for a free slot starts */
+	int lock_fd; /* serialises writers of every process */
+};
+
+/* 2^bits index words for max_flows slots: at least twice as many */
+__u32 flow_index_bits(__u32 max_flows);
+
+/* Map both maps (fds not owned). -EINVAL when their sizes do not match. */
+int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd);
+void flow_index_close(struct flow_table *ft);
+bool flow_index_is_open(const struct flow_table *ft);
+
+/* where key sits: its index word and slot, or -ENOENT */
+int flow_index_find(const struct flow_table *ft,
+		    const struct siphon_flow_key *key, __u32 *word,
+		    __u32 *slot);
+
+enum flow_put_mode {
+	FLOW_PUT_NEW, /* -EEXIST if there */
+	FLOW_PUT_ANY,
+	FLOW_PUT_EXISTING, /* -ENOENT if not */
+};
+
+/*
+ * Write a flow into a free slot and publish it; a flow it replaces is
+ * retired. -E2BIG: no free slot, or no free word within the probes.
+ * Callers hold the writers' lock.
+ */
+int flow_index_put(struct flow_table *ft, const struct siphon_flow_key *key,
+		   const struct siphon_flow *flow, enum flow_put_mode mode);
+/* Unpublish a flow and retire its slot; -ENOENT. Under the lock. */
+int flow_index_del(struct flow_table *ft, const struct siphon_flow_key *key);
+/* Unpublish every flow; how many there were. Under the lock. */
+int flow_index_clear(struct flow_table *ft);
+
+int flow_index_lock(struct flow_table *ft);
+void flow_index_unlock(struct flow_table *ft);
+
+/*
+ * The slot index word n names, or -1 when it names none. A walk over
+ * the index sees every flow once.
+ */
+long flow_index_slot_at(const struct flow_table *ft, __u32 n);
+
+#endif /* SIPHON_FLOW_INDEX_H */
