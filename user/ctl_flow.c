@@ -237,6 +237,12 @@ static int flow_add(struct ctl *ctl, int argc, char **argv)
 			"flow add: the flow table is full (its size is "
 			"fixed while pinned: see 'attach --max-flows' in "
 			"Documentation/attach.md)");
+	if (err == -ENOSPC)
+		return ctl_fail(CTL_FAILED,
+				"flow add: %s: the index words this address "
+				"and port may take are all taken (rare: try "
+				"another port, or a larger table)",
+				relay);
 	if (err)
 		return ctl_fail(CTL_FAILED, "flow add: %s", strerror(-err));
 	if (ctl->json)

@@ -33,7 +33,7 @@ __u32 flow_index_bits(__u32 max_flows)
 {
 	__u32 bits = 6;
 
-	while (bits < 32 && (1ull << bits) < 2ull * max_flows)
+	while (bits < 32 && (1ull << bits) < 4ull * max_flows)
 		bits++;
 	return bits;
 }
@@ -271,7 +271,7 @@ int flow_index_put(struct flow_table *ft, const struct siphon_flow_key *key,
 	if (!found && mode == FLOW_PUT_EXISTING)
 		return -ENOENT;
 	if (!found && free == ~0u)
-		return -E2BIG;
+		return -ENOSPC;
 	slot = slot_claim(ft);
 	if (slot < 0)
 		return (int)slot;

@@ -23,7 +23,7 @@ struct flow_table {
 	int lock_fd; /* serialises writers of every process */
 };
 
-/* 2^bits index words for max_flows slots: at least twice as many */
+/* 2^bits index words for max_flows slots: at least four times as many */
 __u32 flow_index_bits(__u32 max_flows);
 
 /* Map both maps (fds not owned). -EINVAL when their sizes do not match. */
@@ -44,7 +44,8 @@ enum flow_put_mode {
 
 /*
  * Write a flow into a free slot and publish it; a flow it replaces is
- * retired. -E2BIG: no free slot, or no free word within the probes.
+ * retired. -E2BIG: no free slot; -ENOSPC: no free word within the
+ * probes (the index is kept a quarter full at most: rare).
  * Callers hold the writers' lock.
  */
 int flow_index_put(struct flow_table *ft, const struct siphon_flow_key *key,

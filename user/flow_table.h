@@ -29,8 +29,9 @@ void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep);
 
 /*
  * Insert a flow. -EEXIST if the key is taken and !replace; -E2BIG when the
- * table is full (its size is set at attach time) or, rarely, when the
- * index words the key may take are all taken (SIPHON_FLOW_PROBES).
+ * table is full (its size is set at attach time; a deleted flow's slot is
+ * free again a second later, SIPHON_SLOT_GRACE_NS); -ENOSPC, rarely, when
+ * the SIPHON_FLOW_PROBES index words the key may take are all taken.
  */
 int flow_table_add(struct flow_table *ft, const struct siphon_flow_key *key,
 		   const struct siphon_flow *flow, bool replace);

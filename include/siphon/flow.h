@@ -172,7 +172,7 @@ struct siphon_flow_slot {
 #define SIPHON_FLOW_IDX_EMPTY 0ull
 #define SIPHON_FLOW_IDX_TOMB (~0ull)
 /* index words a lookup or an insert looks at, from the home word on */
-#define SIPHON_FLOW_PROBES 8
+#define SIPHON_FLOW_PROBES 16
 
 /*
  * Multiplicative hashing of what a relay's keys differ in: few relay

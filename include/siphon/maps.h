@@ -20,8 +20,12 @@
 
 /* default flow table size; siphonctl attach --max-flows changes it */
 #define SIPHON_FLOWS_MAX_DEFAULT 262144
-/* the index has 2^bits words, at least twice the flows (user/bpf_loader.c) */
-#define SIPHON_FLOW_IDX_BITS_DEFAULT 19
+/*
+ * The index has 2^bits words, at least four per flow (user/flow_index.c):
+ * a quarter full at most, a probe of SIPHON_FLOW_PROBES words finds a
+ * free one even for the last flow a full table takes.
+ */
+#define SIPHON_FLOW_IDX_BITS_DEFAULT 20
 /* interfaces a relay can forward between */
 #define SIPHON_TX_PORTS_MAX 256
 

@@ -33,6 +33,7 @@
 #include "endpoint.h"
 #include "flow_table.h"
 #include "log.h"
+#include "siphon/maps.h"
 
 #define CHUNK 65536 /* flows per batch: 8 MB of keys and values */
 
@@ -313,6 +314,66 @@ static int print_mem(struct flow_table *ft)
 	return 0;
 }
 
+/*
+ * A program built from a tree before the inline table (an older
+ * siphon as tools/bench/relay --variant) keeps its flows in a hash:
+ * flushed and filled the way that tree did, to price it in the same run.
+ */
+static int hash_flush(int fd)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct siphon_flow_key keys[256];
+	struct siphon_flow vals[256];
+	__u32 token, count;
+	bool first = true;
+
+	for (;;) {
+		count = 256;
+		if (bpf_map_lookup_and_delete_batch(fd, first ? NULL : &token,
+						    &token, keys, vals, &count,
+						    &opts))
+			return errno == ENOENT ? 0 : -errno;
+		first = false;
+	}
+}
+
+static int hash_fill(int fd, const struct opts *o, __u64 total)
+{
+	struct siphon_flow_key key;
+	struct siphon_flow flow;
+	__u64 i;
+	int err;
+
+	for (i = 0; i < total; i++) {
+		err = make_flow(o, i, &key, &flow);
+		if (!err && bpf_map_update_elem(fd, &key, &flow, BPF_ANY))
+			err = -errno;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int hash_main(const struct opts *o)
+{
+	char path[4200];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", o->pin_dir, SIPHON_MAP_FLOWS);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	if (o->flush)
+		err = hash_flush(fd);
+	if (!err && o->add)
+		err = hash_fill(fd, o, (__u64)o->addrs * o->ports);
+	if (!err)
+		printf("flowfill: %s is a hash (an older program): %s\n", path,
+		       o->add ? "filled" : "flushed");
+	close(fd);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	struct siphon_maps maps = { .flows = { .slots_fd = -1, .idx_fd = -1 },
@@ -326,6 +387,12 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o))
 		return 2;
 	err = siphon_maps_open(o.pin_dir, &maps);
+	if (err == -EBADSLT) {
+		err = hash_main(&o);
+		if (err)
+			fprintf(stderr, "flowfill: %s\n", strerror(-err));
+		return err ? 1 : 0;
+	}
 	if (err) {
 		fprintf(stderr, "flowfill: open maps in %s: %s\n", o.pin_dir,
 			strerror(-err));

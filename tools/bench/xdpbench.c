@@ -32,12 +32,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
 #include "../net/benchnet.h"
 #include "bpf/siphon_xdp.skel.h"
 #include "bpf_loader.h"
+#include "flow_index.h"
 #include "log.h"
 #include "poll_clock.h"
 #include "siphon/maps.h"
@@ -361,6 +363,53 @@ static int cmd_siphon_attach(struct cmd_args *a)
  * raw_tp program beside it goes on the napi_poll tracepoint, as siphonctl
  * attach does with siphon's (user/poll_clock.h).
  */
+/*
+ * An object with the inline flow table (siphon_flowidx) sizes its index
+ * from the flows, and its program finds the index's bits in .rodata, as
+ * bpf_loader.c does for siphon's own object.
+ */
+static int obj_flow_index(struct bpf_object *obj, __u32 max_flows)
+{
+	struct bpf_map *idx, *ro;
+	const struct btf_var_secinfo *v;
+	const struct btf_type *sec;
+	struct btf *btf = bpf_object__btf(obj);
+	__u32 bits = flow_index_bits(max_flows);
+	const void *init;
+	size_t size;
+	char *data;
+	int i, id, err;
+
+	idx = bpf_object__find_map_by_name(obj, SIPHON_MAP_FLOW_IDX);
+	if (!idx)
+		return 0; /* a tree before the inline table */
+	ro = bpf_object__find_map_by_name(obj, ".rodata");
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) :
+		   -ENOENT;
+	if (!ro || id < 0)
+		return -ENOENT;
+	init = bpf_map__initial_value(ro, &size);
+	data = init ? malloc(size) : NULL;
+	if (!data)
+		return -ENOMEM;
+	memcpy(data, init, size);
+	sec = btf__type_by_id(btf, id);
+	v = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, v++) {
+		if (strcmp(btf__name_by_offset(
+				   btf, btf__type_by_id(btf, v->type)->name_off),
+			   "flow_idx_shift") ||
+		    v->offset + sizeof(__u32) > size)
+			continue;
+		*(__u32 *)(data + v->offset) = 64 - bits;
+		err = bpf_map__set_initial_value(ro, data, size);
+		free(data);
+		return err ?: bpf_map__set_max_entries(idx, 1u << bits);
+	}
+	free(data);
+	return -ENOENT;
+}
+
 static int cmd_obj_attach(struct cmd_args *a)
 {
 	struct bpf_object *obj;
@@ -387,6 +436,8 @@ static int cmd_obj_attach(struct cmd_args *a)
 		if (!strcmp(bpf_map__name(map), SIPHON_MAP_TX_PORTS))
 			tx_ports = map;
 	}
+	if (!err)
+		err = obj_flow_index(obj, a->max_flows ?: SIPHON_FLOWS_MAX_DEFAULT);
 	prog = NULL;
 	bpf_object__for_each_program(p, obj) {
 		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP && !prog)
