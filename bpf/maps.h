@@ -25,7 +25,7 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, SIPHON_FLOWS_MAX_DEFAULT);
+	__uint(max_entries, SIPHON_FLOW_SLOTS_DEFAULT);
 	__type(key, __u32);
 	__type(value, struct siphon_flow_slot);
 } siphon_flows SEC(".maps");
@@ -33,7 +33,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1u << SIPHON_FLOW_IDX_BITS_DEFAULT);
+	__uint(max_entries, (1u << SIPHON_FLOW_IDX_BITS_DEFAULT) + 1);
 	__type(key, __u32);
 	__type(value, __u64);
 } siphon_flowidx SEC(".maps");

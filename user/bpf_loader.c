@@ -217,32 +217,53 @@ static int flows_size_for_pin(const char *pin_dir, __u32 *max_flows)
 	close(fd);
 	if (err)
 		return err;
+	/* an older siphon's hash held max_entries flows */
+	if (info.type == BPF_MAP_TYPE_ARRAY)
+		info.max_entries = flow_capacity_of(info.max_entries);
 	if (!*max_flows) {
 		*max_flows = info.max_entries;
 		return 0;
 	}
 	if (*max_flows != info.max_entries) {
 		pr_warn("the pinned flow table holds %u flows, not %u: detach "
-			"every interface and remove %s/%s to resize it (this "
-			"drops every flow)\n",
+			"every interface and remove %s/%s and %s/%s to resize "
+			"it (this drops every flow)\n",
 			info.max_entries, *max_flows, pin_dir,
-			SIPHON_MAP_FLOWS);
+			SIPHON_MAP_FLOWS, pin_dir, SIPHON_MAP_FLOW_IDX);
 		return -ERANGE;
 	}
 	return 0;
 }
 
-/* the slots, the index twice as large or more, and its bits for XDP */
+/* the slots, the index, and its bits for XDP (flow_index.h) */
 static int flows_size(struct siphon_xdp *obj, __u32 max_flows)
 {
-	__u32 bits = flow_index_bits(max_flows);
+	__u32 nslots = flow_slots_for(max_flows);
 	int err;
 
-	err = bpf_map__set_max_entries(obj->maps.siphon_flows, max_flows);
+	err = bpf_map__set_max_entries(obj->maps.siphon_flows, nslots);
 	if (!err)
 		err = bpf_map__set_max_entries(obj->maps.siphon_flowidx,
-					       1u << bits);
-	obj->rodata->flow_idx_shift = 64 - bits;
+					       flow_index_words(nslots));
+	obj->rodata->flow_idx_shift = 64 - flow_index_bits(nslots);
+	return err;
+}
+
+/* the count of flows made right again, in case a writer died mid-way */
+static int flows_recount(struct siphon_xdp *obj)
+{
+	struct flow_table ft;
+	int err;
+
+	err = flow_index_open(&ft, bpf_map__fd(obj->maps.siphon_flows),
+			      bpf_map__fd(obj->maps.siphon_flowidx));
+	if (!err)
+		err = flow_index_lock(&ft);
+	if (!err) {
+		flow_index_recount(&ft);
+		flow_index_unlock(&ft);
+	}
+	flow_index_close(&ft);
 	return err;
 }
 
@@ -279,6 +300,8 @@ struct siphon_xdp *siphon_xdp_load(const char *pin_dir, __u32 max_flows,
 			bpf_map__fd(obj->maps.siphon_flows),
 			bpf_map__fd(obj->maps.siphon_flowidx),
 			bpf_program__fd(obj->progs.siphon_xdp), pin_dir);
+	if (!*err && carry.old_fd < 0)
+		*err = flows_recount(obj);
 	if (*err)
 		goto fail;
 	if (carry.old_fd >= 0)

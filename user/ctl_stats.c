@@ -25,16 +25,11 @@ struct flow_fill {
 
 static int flows_fill(struct flow_table *ft, struct flow_fill *fill)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-	int n;
+	int n = flow_table_count(ft);
 
-	if (bpf_obj_get_info_by_fd(ft->slots_fd, &info, &len))
-		return -errno;
-	n = flow_table_count(ft);
 	if (n < 0)
 		return n;
-	fill->max = info.max_entries;
+	fill->max = ft->capacity;
 	fill->count = n;
 	return 0;
 }

@@ -19,8 +19,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -29,13 +31,37 @@
 
 #define FLOW_LOCK_PATH "/run/siphon-flows.lock"
 
-__u32 flow_index_bits(__u32 max_flows)
+/* an eighth more, and a few for tiny tables */
+#define SPARE(capacity) ((capacity) / 8 + 8)
+
+__u32 flow_slots_for(__u32 capacity)
+{
+	return capacity + SPARE(capacity);
+}
+
+__u32 flow_capacity_of(__u32 nslots)
+{
+	__u32 c = nslots > 9 ? (__u32)((nslots - 8ull) * 8 / 9) : 0;
+
+	while (c && flow_slots_for(c) > nslots)
+		c--;
+	while (flow_slots_for(c + 1) <= nslots)
+		c++;
+	return c;
+}
+
+__u32 flow_index_bits(__u32 nslots)
 {
 	__u32 bits = 6;
 
-	while (bits < 32 && (1ull << bits) < 4ull * max_flows)
+	while (bits < 31 && (1ull << bits) < 4ull * nslots)
 		bits++;
 	return bits;
+}
+
+__u32 flow_index_words(__u32 nslots)
+{
+	return (1u << flow_index_bits(nslots)) + 1;
 }
 
 static int map_info(int fd, struct bpf_map_info *info)
@@ -76,13 +102,14 @@ int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd)
 		return err;
 	if (si.value_size != sizeof(struct siphon_flow_slot) ||
 	    ii.value_size != sizeof(__u64) || !si.max_entries ||
-	    ii.max_entries != 1u << flow_index_bits(si.max_entries))
+	    ii.max_entries != flow_index_words(si.max_entries))
 		return -EINVAL;
 	ft->nslots = si.max_entries;
-	ft->nidx = ii.max_entries;
+	ft->capacity = flow_capacity_of(si.max_entries);
+	ft->nidx = ii.max_entries - 1;
 	ft->shift = 64 - flow_index_bits(si.max_entries);
 	ft->slots_bytes = page_round((size_t)ft->nslots * sizeof(*ft->slots));
-	ft->idx_bytes = page_round((size_t)ft->nidx * sizeof(*ft->idx));
+	ft->idx_bytes = page_round((size_t)ii.max_entries * sizeof(*ft->idx));
 	ft->slots = map_mem(slots_fd, ft->slots_bytes);
 	ft->idx = map_mem(idx_fd, ft->idx_bytes);
 	if (!ft->slots || !ft->idx) {
@@ -211,17 +238,18 @@ int flow_index_find(const struct flow_table *ft,
 	return probe(ft, key, word, slot, &free);
 }
 
-static bool slot_takeable(const struct siphon_flow_slot *s, __u64 now)
+static bool slot_takeable(const struct flow_table *ft,
+			  const struct siphon_flow_slot *s, __u64 now)
 {
 	__u64 retired = s->retired_ns;
 
 	if (s->state == SIPHON_SLOT_FREE)
 		return true;
-	return retired && now - retired >= SIPHON_SLOT_GRACE_NS;
+	return retired &&
+	       (now - retired >= SIPHON_SLOT_GRACE_NS || retired < ft->synced_ns);
 }
 
-/* a slot no lookup can be reading, or -E2BIG */
-static long slot_claim(struct flow_table *ft)
+static long slot_search(struct flow_table *ft)
 {
 	__u64 now = now_ns();
 	__u32 i, n;
@@ -229,12 +257,72 @@ static long slot_claim(struct flow_table *ft)
 	for (i = 0; i < ft->nslots; i++) {
 		n = ft->hint + i < ft->nslots ? ft->hint + i :
 						ft->hint + i - ft->nslots;
-		if (slot_takeable(&ft->slots[n], now)) {
+		if (slot_takeable(ft, &ft->slots[n], now)) {
 			ft->hint = n + 1 < ft->nslots ? n + 1 : 0;
 			return n;
 		}
 	}
 	return -E2BIG;
+}
+
+/*
+ * Wait until every XDP program that may have read a slot retired so far
+ * has returned: XDP runs inside an RCU read-side section, and
+ * MEMBARRIER_CMD_GLOBAL is synchronize_rcu() (some ms). Where it is
+ * refused (nohz_full), the grace period is waited out.
+ */
+static void readers_sync(struct flow_table *ft)
+{
+	__u64 start = now_ns();
+	struct timespec grace = {
+		.tv_sec = SIPHON_SLOT_GRACE_NS / 1000000000ull,
+		.tv_nsec = SIPHON_SLOT_GRACE_NS % 1000000000ull,
+	};
+
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		nanosleep(&grace, NULL);
+	ft->synced_ns = start;
+}
+
+/*
+ * A slot no lookup can be reading, or -E2BIG. Slots retired within the
+ * grace are taken only after readers_sync(): a full table being updated
+ * as a whole (a next-hop refresh) goes through its spare slots, then
+ * waits some ms once for every eighth of the table.
+ */
+static long slot_claim(struct flow_table *ft)
+{
+	long n = slot_search(ft);
+
+	if (n >= 0)
+		return n;
+	readers_sync(ft);
+	return slot_search(ft);
+}
+
+static __u64 *count_word(const struct flow_table *ft)
+{
+	return &ft->idx[ft->nidx];
+}
+
+__u32 flow_index_count(const struct flow_table *ft)
+{
+	return (__u32)__atomic_load_n(count_word(ft), __ATOMIC_ACQUIRE);
+}
+
+static void count_add(struct flow_table *ft, long d)
+{
+	__atomic_store_n(count_word(ft), flow_index_count(ft) + d,
+			 __ATOMIC_RELEASE);
+}
+
+void flow_index_recount(struct flow_table *ft)
+{
+	__u32 i, n = 0;
+
+	for (i = 0; i < ft->nidx; i++)
+		n += flow_index_slot_at(ft, i) >= 0;
+	__atomic_store_n(count_word(ft), n, __ATOMIC_RELEASE);
 }
 
 static void slot_fill(struct flow_table *ft, __u32 n,
@@ -270,14 +358,18 @@ int flow_index_put(struct flow_table *ft, const struct siphon_flow_key *key,
 		return -EEXIST;
 	if (!found && mode == FLOW_PUT_EXISTING)
 		return -ENOENT;
+	if (!found && flow_index_count(ft) >= ft->capacity)
+		return -E2BIG;
 	if (!found && free == ~0u)
 		return -ENOSPC;
 	slot = slot_claim(ft);
 	if (slot < 0)
 		return (int)slot;
 	slot_fill(ft, (__u32)slot, key, flow);
-	if (!found)
+	if (!found) {
 		word = free;
+		count_add(ft, 1);
+	}
 	word_store(ft, word,
 		   siphon_flow_idx_word(
 			   siphon_flow_tag(siphon_flow_hash(key->addr,
@@ -316,6 +408,7 @@ int flow_index_del(struct flow_table *ft, const struct siphon_flow_key *key)
 	word_store(ft, word, SIPHON_FLOW_IDX_TOMB);
 	slot_retire(ft, slot);
 	tombs_trim(ft, word);
+	count_add(ft, -1);
 	return 0;
 }
 
@@ -334,5 +427,6 @@ int flow_index_clear(struct flow_table *ft)
 		slot_retire(ft, (__u32)slot);
 		n++;
 	}
+	__atomic_store_n(count_word(ft), 0, __ATOMIC_RELEASE);
 	return n;
 }

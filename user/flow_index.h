@@ -19,12 +19,23 @@ struct flow_table {
 	__u64 *idx;
 	size_t slots_bytes, idx_bytes;
 	__u32 nslots, nidx, shift;
+	__u32 capacity; /* flows it takes: nslots less the spare */
 	__u32 hint; /* where the search for a free slot starts */
+	__u64 synced_ns; /* slots retired before this are free again */
 	int lock_fd; /* serialises writers of every process */
 };
 
-/* 2^bits index words for max_flows slots: at least four times as many */
-__u32 flow_index_bits(__u32 max_flows);
+/*
+ * A table for capacity flows has a few more slots: a flow is replaced by
+ * writing another slot, so a full table can still be updated (next hops
+ * refreshed, a port learned). flow_capacity_of() is the inverse.
+ */
+__u32 flow_slots_for(__u32 capacity);
+__u32 flow_capacity_of(__u32 nslots);
+/* 2^bits index words for nslots slots: at least four times as many */
+__u32 flow_index_bits(__u32 nslots);
+/* the index map's size: those words, then the count of flows */
+__u32 flow_index_words(__u32 nslots);
 
 /* Map both maps (fds not owned). -EINVAL when their sizes do not match. */
 int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd);
@@ -54,6 +65,10 @@ int flow_index_put(struct flow_table *ft, const struct siphon_flow_key *key,
 int flow_index_del(struct flow_table *ft, const struct siphon_flow_key *key);
 /* Unpublish every flow; how many there were. Under the lock. */
 int flow_index_clear(struct flow_table *ft);
+/* How many flows are published (the count word). */
+__u32 flow_index_count(const struct flow_table *ft);
+/* Count them again (a writer may have died mid-way). Under the lock. */
+void flow_index_recount(struct flow_table *ft);
 
 int flow_index_lock(struct flow_table *ft);
 void flow_index_unlock(struct flow_table *ft);

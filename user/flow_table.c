@@ -183,12 +183,7 @@ int flow_table_walk(const struct flow_table *ft, flow_visit_fn visit, void *ctx)
 
 int flow_table_count(const struct flow_table *ft)
 {
-	int n = 0;
-	__u32 i;
-
-	for (i = 0; i < ft->nidx; i++)
-		n += flow_index_slot_at(ft, i) >= 0;
-	return n;
+	return (int)flow_index_count(ft);
 }
 
 int flow_table_flush(struct flow_table *ft)

@@ -21,11 +21,16 @@
 /* default flow table size; siphonctl attach --max-flows changes it */
 #define SIPHON_FLOWS_MAX_DEFAULT 262144
 /*
- * The index has 2^bits words, at least four per flow (user/flow_index.c):
- * a quarter full at most, a probe of SIPHON_FLOW_PROBES words finds a
- * free one even for the last flow a full table takes.
+ * The flow table has an eighth more slots than flows (replacing a flow
+ * takes another slot), its index 2^bits words, at least four per slot,
+ * and a count (user/flow_index.c): a quarter full at most, a probe of
+ * SIPHON_FLOW_PROBES words finds a free one even for the last flow a
+ * full table takes. These are the sizes for SIPHON_FLOWS_MAX_DEFAULT;
+ * the loader sets them for the size asked for.
  */
-#define SIPHON_FLOW_IDX_BITS_DEFAULT 20
+#define SIPHON_FLOW_SLOTS_DEFAULT (SIPHON_FLOWS_MAX_DEFAULT + \
+				   SIPHON_FLOWS_MAX_DEFAULT / 8 + 8)
+#define SIPHON_FLOW_IDX_BITS_DEFAULT 21
 /* interfaces a relay can forward between */
 #define SIPHON_TX_PORTS_MAX 256
 

@@ -374,7 +374,8 @@ static int obj_flow_index(struct bpf_object *obj, __u32 max_flows)
 	const struct btf_var_secinfo *v;
 	const struct btf_type *sec;
 	struct btf *btf = bpf_object__btf(obj);
-	__u32 bits = flow_index_bits(max_flows);
+	__u32 nslots = flow_slots_for(max_flows);
+	__u32 bits = flow_index_bits(nslots);
 	const void *init;
 	size_t size;
 	char *data;
@@ -404,7 +405,13 @@ static int obj_flow_index(struct bpf_object *obj, __u32 max_flows)
 		*(__u32 *)(data + v->offset) = 64 - bits;
 		err = bpf_map__set_initial_value(ro, data, size);
 		free(data);
-		return err ?: bpf_map__set_max_entries(idx, 1u << bits);
+		if (!err)
+			err = bpf_map__set_max_entries(
+				bpf_object__find_map_by_name(obj,
+							     SIPHON_MAP_FLOWS),
+				nslots);
+		return err ?: bpf_map__set_max_entries(idx,
+						       flow_index_words(nslots));
 	}
 	free(data);
 	return -ENOENT;

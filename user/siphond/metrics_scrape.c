@@ -41,8 +41,6 @@ static int count_attached(const struct attachment *att, void *ctx)
  */
 static int xdp_read(const char *pin_dir, struct xdp_view *v)
 {
-	struct bpf_map_info info = {};
-	__u32 info_len = sizeof(info);
 	struct siphon_maps maps;
 	int ret, n;
 
@@ -52,18 +50,14 @@ static int xdp_read(const char *pin_dir, struct xdp_view *v)
 	ret = stats_read(maps.stats_fd, v->counters);
 	if (ret)
 		goto out;
-	if (bpf_obj_get_info_by_fd(maps.flows.slots_fd, &info, &info_len)) {
-		ret = -errno;
-		goto out;
-	}
-	/* no element count in the map's info: the keys are read, batched */
+	/* the table keeps its count (user/flow_index.c) */
 	n = flow_table_count(&maps.flows);
 	if (n < 0) {
 		ret = n;
 		goto out;
 	}
 	v->flows = (__u32)n;
-	v->flows_max = info.max_entries;
+	v->flows_max = maps.flows.capacity;
 	v->interfaces = 0;
 	xdp_attachments_walk(pin_dir, count_attached, &v->interfaces);
 out:
