@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "relay_bench.h"
+#include "siphon/maps.h"
 
 #define TINY_FLOWS 64
 /* more flows than probe words, all with one home */
@@ -472,6 +473,83 @@ TEST(replaced_while_packets_go_through)
 	EXPECT_LT(0u, r.as_a);
 	EXPECT_LT(0u, r.as_b);
 	lab_unload(&bench.lab);
+}
+
+/*
+ * The flow table of the previous siphon, a BPF_MAP_TYPE_HASH of 152-byte
+ * flows pinned under the pin directory: loading this siphon carries every
+ * flow over, counters and learned port kept, and its program relays them.
+ */
+TEST(a_pinned_hash_is_carried_over)
+{
+	const struct plan *p = plan_of(4);
+	struct siphon_flow_key key, key2;
+	struct siphon_flow flow, flow2, got;
+	struct siphon_maps maps;
+	struct bench bench;
+	char pin[64], path[96];
+	int fd, err = 0;
+
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/siphon-test-ftab-%d", getpid());
+	bench_setup(_metadata, &bench);
+	lab_unload(&bench.lab);
+	ASSERT_EQ(0, siphon_pin_dir_prepare(pin));
+	snprintf(path, sizeof(path), "%s/%s", pin, SIPHON_MAP_FLOWS);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, SIPHON_MAP_FLOWS,
+			    sizeof(key), sizeof(flow), 1000, NULL);
+	ASSERT_LE(0, fd);
+	make_flow(_metadata, p, p->callee, false, &key, &flow);
+	flow_cache_nh(&flow, bench.if_out, mac_out, mac_next);
+	flow.packets = 12345;
+	flow.learned_port = SIPHON_LEARNED_BIT | 77;
+	key2 = key;
+	key2.port = htons(ntohs(key.port) + 2);
+	flow2 = flow;
+	flow2.dport = htons(4242);
+	ASSERT_EQ(0, bpf_map_update_elem(fd, &key, &flow, BPF_NOEXIST));
+	ASSERT_EQ(0, bpf_map_update_elem(fd, &key2, &flow2, BPF_NOEXIST));
+	ASSERT_EQ(0, bpf_obj_pin(fd, path));
+	close(fd);
+
+	bench.lab.obj = siphon_xdp_load(pin, 0, &err);
+	EXPECT_EQ(0, err);
+	if (bench.lab.obj) {
+		siphon_maps_of(bench.lab.obj, &bench.lab.maps);
+		bench.lab.prog_fd =
+			bpf_program__fd(bench.lab.obj->progs.siphon_xdp);
+		ASSERT_EQ(0, lab_tx_port_add(&bench.lab, bench.if_out));
+		/* the pinned table is the new one, of the old one's size */
+		ASSERT_EQ(0, siphon_maps_open(pin, &maps));
+		EXPECT_EQ(1000u, maps.flows.capacity);
+		EXPECT_EQ(2, flow_table_count(&maps.flows));
+		EXPECT_EQ(0, flow_table_get(&maps.flows, &key, &got));
+		EXPECT_EQ(0, memcmp(&flow, &got, sizeof(got)));
+		EXPECT_EQ(0, flow_table_get(&maps.flows, &key2, &got));
+		EXPECT_EQ(0, memcmp(&flow2, &got, sizeof(got)));
+		siphon_maps_close(&maps);
+		{
+			struct endpoint peer, relay;
+			struct pkt_spec spec;
+			struct pkt_layout lay;
+			struct xdp_result res;
+			struct run_counters count;
+			__u8 frame[256];
+
+			parse_ep(_metadata, p->peer, &peer);
+			parse_ep(_metadata, p->relay, &relay);
+			frame_spec(&spec, &peer, &relay);
+			ASSERT_EQ(0, pkt_build(&spec, frame, sizeof(frame),
+					       &lay));
+			bench_run(_metadata, &bench, frame, lay.len, &res,
+				  &count);
+			EXPECT_EQ(XDP_REDIRECT, res.verdict);
+			assert_counted(_metadata, &count, SIPHON_REDIRECT);
+		}
+		EXPECT_EQ(0, flow_table_get(&bench.lab.maps.flows, &key, &got));
+		EXPECT_EQ(12346ull, got.packets);
+	}
+	lab_unload(&bench.lab);
+	lab_sh("rm -rf %s", pin);
 }
 
 TEST_HARNESS_MAIN

@@ -6,7 +6,8 @@
 # from git into build/) relays calls whose RTP keeps flowing while the
 # operator upgrades as Documentation/install.md says: the old siphond
 # stops, this siphonctl attach carries the flow table over to 152-byte
-# flows and switches both interfaces to the new program through the same
+# flows in the slots of the inline table (192 bytes each, found through an
+# index) and switches both interfaces to the new program through the same
 # links, and this siphond converts the call store. Not one RTP packet is
 # lost, the flows keep their counters, the calls are listed, one is hung
 # up by the operator (BYE to both phones), the rest end with their BYE.
@@ -174,7 +175,7 @@ upgraded() {
 		"$SIPHONCTL" --pin-dir "$PIN" attach r1 r2 \
 		> "$LOGS/attach.out" 2>&1 || rc=$?
 	sed 's/^/# /' "$LOGS/attach.out"
-	[ $rc -eq 0 ] && grep -q "$((4 * CALLS + 4)) flows carried over from 104-byte to 152-byte values; 2 interfaces switched" \
+	[ $rc -eq 0 ] && grep -q "$((4 * CALLS + 4)) flows carried over from 104-byte values to 152-byte flows in the slots of the inline table; 2 interfaces switched" \
 		"$LOGS/attach.out"
 }
 tap_check "the new siphonctl attach (no CAP_SYS_ADMIN) carries every flow over" \
@@ -189,7 +190,7 @@ same_links() {
 	# link ids kept, one new program on both
 	[ "${a1%:*}" = "${b1%:*}" ] && [ "${a2%:*}" = "${b2%:*}" ] &&
 		[ "${a1#*:}" = "${a2#*:}" ] && [ "${a1#*:}" != "${b1#*:}" ] &&
-		[ "$(flow_value_size)" = 152 ]
+		[ "$(flow_value_size)" = 192 ]
 }
 tap_check "the same links run the new program; the pin is the new table" \
 	same_links
