@@ -365,7 +365,7 @@ static int flows_open(const char *pin_dir, struct siphon_maps *maps)
 {
 	int slots_fd, idx_fd, err;
 
-	maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	flow_index_init(&maps->flows);
 	slots_fd = open_pinned(pin_dir, SIPHON_MAP_FLOWS);
 	err = flows_layout_check(slots_fd, pin_dir);
 	if (err) {
@@ -385,7 +385,7 @@ static int flows_open(const char *pin_dir, struct siphon_maps *maps)
 			pin_dir, strerror(-err));
 		close(slots_fd);
 		close(idx_fd);
-		maps->flows.slots_fd = maps->flows.idx_fd = -1;
+		flow_index_init(&maps->flows);
 	}
 	return err;
 }
@@ -413,7 +413,7 @@ void siphon_maps_of(struct siphon_xdp *obj, struct siphon_maps *maps)
 	int idx_fd = bpf_map__fd(obj->maps.siphon_flowidx);
 
 	/* dups: siphon_maps_close() closes them like opened ones */
-	maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	flow_index_init(&maps->flows);
 	if (flow_index_open(&maps->flows, dup(slots_fd), dup(idx_fd)))
 		pr_warn("cannot map the flow table: %s\n", strerror(errno));
 	maps->stats_fd = dup(bpf_map__fd(obj->maps.siphon_stats));
@@ -431,6 +431,6 @@ void siphon_maps_close(struct siphon_maps *maps)
 		close(maps->stats_fd);
 	if (maps->tx_ports_fd >= 0)
 		close(maps->tx_ports_fd);
-	maps->flows.slots_fd = maps->flows.idx_fd = -1;
+	flow_index_init(&maps->flows);
 	maps->stats_fd = maps->tx_ports_fd = -1;
 }

@@ -86,15 +86,20 @@ static void *map_mem(int fd, size_t bytes)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+void flow_index_init(struct flow_table *ft)
+{
+	memset(ft, 0, sizeof(*ft));
+	ft->slots_fd = ft->idx_fd = ft->lock_fd = -1;
+}
+
 int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd)
 {
 	struct bpf_map_info si, ii;
 	int err;
 
-	memset(ft, 0, sizeof(*ft));
+	flow_index_init(ft);
 	ft->slots_fd = slots_fd;
 	ft->idx_fd = idx_fd;
-	ft->lock_fd = -1;
 	err = map_info(slots_fd, &si);
 	if (!err)
 		err = map_info(idx_fd, &ii);

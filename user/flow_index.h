@@ -37,7 +37,12 @@ __u32 flow_index_bits(__u32 nslots);
 /* the index map's size: those words, then the count of flows */
 __u32 flow_index_words(__u32 nslots);
 
-/* Map both maps (fds not owned). -EINVAL when their sizes do not match. */
+/* Nothing mapped, no fds: what flow_index_close() leaves alone. */
+void flow_index_init(struct flow_table *ft);
+/*
+ * Map both maps (fds not owned, kept in ft). -EINVAL when their sizes do
+ * not match.
+ */
 int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd);
 void flow_index_close(struct flow_table *ft);
 bool flow_index_is_open(const struct flow_table *ft);

@@ -259,10 +259,7 @@ static inline int lab_load(struct lab *lab)
 {
 	int err = 0;
 
-	lab->maps.flows.slots_fd = lab->maps.flows.idx_fd = -1;
-	lab->maps.flows.slots = NULL;
-	lab->maps.flows.idx = NULL;
-	lab->maps.flows.lock_fd = -1;
+	flow_index_init(&lab->maps.flows);
 	lab->maps.stats_fd = lab->maps.tx_ports_fd = -1;
 	if (lab_loaded_once) {
 		lab->obj = lab_loaded_once;

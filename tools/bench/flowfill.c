@@ -376,8 +376,7 @@ static int hash_main(const struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct siphon_maps maps = { .flows = { .slots_fd = -1, .idx_fd = -1 },
-				    .stats_fd = -1, .tx_ports_fd = -1 };
+	struct siphon_maps maps = { .stats_fd = -1, .tx_ports_fd = -1 };
 	__u64 total;
 	double t0;
 	struct opts o;

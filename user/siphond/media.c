@@ -109,7 +109,7 @@ struct media *media_new(const struct sd_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "media: out of memory");
 		return NULL;
 	}
-	md->maps.flows.slots_fd = md->maps.flows.idx_fd = -1;
+	flow_index_init(&md->maps.flows);
 	md->maps.stats_fd = md->maps.tx_ports_fd = -1;
 	md->store.fd = -1;
 	/* before the tables: calls taken over may install flows again */
