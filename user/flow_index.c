@@ -14,7 +14,7 @@
  * A retired slot stays as it was for SIPHON_SLOT_GRACE_NS before it is
  * reused, so a packet that found it before it was unpublished still
  * reads a whole flow. Writers of all processes (siphond, siphonctl) take
- * one lock, so two never claim the same slot or word.
+ * one lock (flow_index_lock()), so two never claim the same slot or word.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,8 +28,6 @@
 #include <bpf/bpf.h>
 
 #include "flow_index.h"
-
-#define FLOW_LOCK_PATH "/run/siphon-flows.lock"
 
 /* an eighth more, and a few for tiny tables */
 #define SPARE(capacity) ((capacity) / 8 + 8)
@@ -89,7 +87,7 @@ static void *map_mem(int fd, size_t bytes)
 void flow_index_init(struct flow_table *ft)
 {
 	memset(ft, 0, sizeof(*ft));
-	ft->slots_fd = ft->idx_fd = ft->lock_fd = -1;
+	ft->slots_fd = ft->idx_fd = -1;
 }
 
 int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd)
@@ -133,11 +131,8 @@ void flow_index_close(struct flow_table *ft)
 		munmap(ft->slots, ft->slots_bytes);
 	if (ft->idx)
 		munmap(ft->idx, ft->idx_bytes);
-	if (ft->lock_fd >= 0)
-		close(ft->lock_fd);
 	ft->slots = NULL;
 	ft->idx = NULL;
-	ft->lock_fd = -1;
 }
 
 bool flow_index_is_open(const struct flow_table *ft)
@@ -145,14 +140,16 @@ bool flow_index_is_open(const struct flow_table *ft)
 	return ft->slots && ft->idx;
 }
 
+/*
+ * The lock is flock(2) on the slots map's fd: every BPF map fd is a file
+ * of the kernel's one anonymous inode, so writers of every process (and
+ * of every pin directory) exclude each other, with no file to create
+ * (siphond's and siphon-attach's units see a read-only file system) and
+ * nothing left behind by a writer that dies.
+ */
 int flow_index_lock(struct flow_table *ft)
 {
-	if (ft->lock_fd < 0)
-		ft->lock_fd = open(FLOW_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC,
-				   0600);
-	if (ft->lock_fd < 0)
-		return -errno;
-	while (flock(ft->lock_fd, LOCK_EX))
+	while (flock(ft->slots_fd, LOCK_EX))
 		if (errno != EINTR)
 			return -errno;
 	return 0;
@@ -160,8 +157,7 @@ int flow_index_lock(struct flow_table *ft)
 
 void flow_index_unlock(struct flow_table *ft)
 {
-	if (ft->lock_fd >= 0)
-		flock(ft->lock_fd, LOCK_UN);
+	flock(ft->slots_fd, LOCK_UN);
 }
 
 static __u64 now_ns(void)

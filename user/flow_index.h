@@ -22,7 +22,6 @@ struct flow_table {
 	__u32 capacity; /* flows it takes: nslots less the spare */
 	__u32 hint; /* where the search for a free slot starts */
 	__u64 synced_ns; /* slots retired before this are free again */
-	int lock_fd; /* serialises writers of every process */
 };
 
 /*

@@ -11,6 +11,8 @@
  * has a few hundred words: keys that collide are easy to find there.
  */
 #include <pthread.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -550,6 +552,46 @@ TEST(a_pinned_hash_is_carried_over)
 	}
 	lab_unload(&bench.lab);
 	lab_sh("rm -rf %s", pin);
+}
+
+/*
+ * Writers of two processes exclude each other: the lock is taken on the
+ * map's fd, and a process that opens the same map anew (another open file)
+ * cannot take it while this one holds it.
+ */
+TEST(writers_of_two_processes_exclude_each_other)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct bench bench;
+	int status, fd;
+	pid_t pid;
+
+	bench_setup(_metadata, &bench);
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(bench.lab.maps.flows.slots_fd,
+					    &info, &len));
+	ASSERT_EQ(0, flow_index_lock(&bench.lab.maps.flows));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fd = bpf_map_get_fd_by_id(info.id);
+		_exit(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) &&
+				      errno == EWOULDBLOCK ?
+			      0 :
+			      1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	flow_index_unlock(&bench.lab.maps.flows);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fd = bpf_map_get_fd_by_id(info.id);
+		_exit(fd >= 0 && !flock(fd, LOCK_EX | LOCK_NB) ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	lab_unload(&bench.lab);
 }
 
 TEST_HARNESS_MAIN
