@@ -25,8 +25,8 @@ static __always_inline bool flow_slot_holds(const struct siphon_flow_slot *s,
 	       s->key.port == port && s->key.family == family;
 }
 
-static __always_inline struct siphon_flow *
-flow_find(const __be32 *addr, __be16 port, __u8 family)
+static __always_inline struct siphon_flow *flow_find(const __be32 *addr,
+						     __be16 port, __u8 family)
 {
 	__u64 hash = siphon_flow_hash(addr, port), word, *w;
 	__u32 shift = flow_idx_shift, tag = siphon_flow_tag(hash);

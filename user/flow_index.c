@@ -201,9 +201,8 @@ long flow_index_slot_at(const struct flow_table *ft, __u32 n)
  * The probe of a lookup, and for an insert the first word it may take
  * (*free, ~0u when none): empty or a tombstone, before the first empty.
  */
-static int probe(const struct flow_table *ft,
-		 const struct siphon_flow_key *key, __u32 *word, __u32 *slot,
-		 __u32 *free)
+static int probe(const struct flow_table *ft, const struct siphon_flow_key *key,
+		 __u32 *word, __u32 *slot, __u32 *free)
 {
 	__u64 hash = siphon_flow_hash(key->addr, key->port), w;
 	__u32 tag = siphon_flow_tag(hash), mask = ft->nidx - 1;
@@ -231,8 +230,7 @@ static int probe(const struct flow_table *ft,
 }
 
 int flow_index_find(const struct flow_table *ft,
-		    const struct siphon_flow_key *key, __u32 *word,
-		    __u32 *slot)
+		    const struct siphon_flow_key *key, __u32 *word, __u32 *slot)
 {
 	__u32 free;
 
@@ -246,8 +244,8 @@ static bool slot_takeable(const struct flow_table *ft,
 
 	if (s->state == SIPHON_SLOT_FREE)
 		return true;
-	return retired &&
-	       (now - retired >= SIPHON_SLOT_GRACE_NS || retired < ft->synced_ns);
+	return retired && (now - retired >= SIPHON_SLOT_GRACE_NS ||
+			   retired < ft->synced_ns);
 }
 
 static long slot_search(struct flow_table *ft)
@@ -372,10 +370,9 @@ int flow_index_put(struct flow_table *ft, const struct siphon_flow_key *key,
 		count_add(ft, 1);
 	}
 	word_store(ft, word,
-		   siphon_flow_idx_word(
-			   siphon_flow_tag(siphon_flow_hash(key->addr,
-							     key->port)),
-			   (__u32)slot));
+		   siphon_flow_idx_word(siphon_flow_tag(siphon_flow_hash(
+						key->addr, key->port)),
+					(__u32)slot));
 	if (found)
 		slot_retire(ft, old);
 	return 0;

@@ -56,8 +56,7 @@ static int put_locked(struct flow_table *ft, const struct siphon_flow_key *key,
 int flow_table_add(struct flow_table *ft, const struct siphon_flow_key *key,
 		   const struct siphon_flow *flow, bool replace)
 {
-	return put_locked(ft, key, flow,
-			  replace ? FLOW_PUT_ANY : FLOW_PUT_NEW);
+	return put_locked(ft, key, flow, replace ? FLOW_PUT_ANY : FLOW_PUT_NEW);
 }
 
 int flow_table_update(struct flow_table *ft, const struct siphon_flow_key *key,
@@ -148,8 +147,8 @@ static bool slot_copy(const struct flow_table *ft, __u32 slot,
 	return true;
 }
 
-int flow_table_get(const struct flow_table *ft, const struct siphon_flow_key *key,
-		   struct siphon_flow *flow)
+int flow_table_get(const struct flow_table *ft,
+		   const struct siphon_flow_key *key, struct siphon_flow *flow)
 {
 	struct siphon_flow_key k;
 	__u32 word, slot;

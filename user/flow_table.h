@@ -36,7 +36,8 @@ void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep);
 int flow_table_add(struct flow_table *ft, const struct siphon_flow_key *key,
 		   const struct siphon_flow *flow, bool replace);
 /* Insert or replace many flows at once (bench, daemon restart); -errno. */
-int flow_table_add_batch(struct flow_table *ft, const struct siphon_flow_key *keys,
+int flow_table_add_batch(struct flow_table *ft,
+			 const struct siphon_flow_key *keys,
 			 const struct siphon_flow *flows, __u32 count);
 /* Overwrite an existing flow; -ENOENT if it was deleted meanwhile. */
 int flow_table_update(struct flow_table *ft, const struct siphon_flow_key *key,
@@ -68,13 +69,14 @@ void flow_rtp_stats_of(const struct siphon_flow *flow,
 
 /* -ENOENT if there is no such flow. */
 int flow_table_del(struct flow_table *ft, const struct siphon_flow_key *key);
-int flow_table_get(const struct flow_table *ft, const struct siphon_flow_key *key,
-		   struct siphon_flow *flow);
+int flow_table_get(const struct flow_table *ft,
+		   const struct siphon_flow_key *key, struct siphon_flow *flow);
 
 typedef int (*flow_visit_fn)(const struct siphon_flow_key *key,
 			     const struct siphon_flow *flow, void *ctx);
 /* Calls visit for every flow; stops at and returns its first non-zero. */
-int flow_table_walk(const struct flow_table *ft, flow_visit_fn visit, void *ctx);
+int flow_table_walk(const struct flow_table *ft, flow_visit_fn visit,
+		    void *ctx);
 /* How many flows the table holds, or -errno. */
 int flow_table_count(const struct flow_table *ft);
 /* Removes every flow; returns how many, or -errno. */

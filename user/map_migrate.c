@@ -189,8 +189,7 @@ static unsigned int catch_up(int old_fd, struct flow_table *ft,
 	__u32 i;
 
 	for (i = 0; i < s->n; i++)
-		n += catch_up_one(old_fd, ft, &s->keys[i], &s->flows[i]) ==
-		     1;
+		n += catch_up_one(old_fd, ft, &s->keys[i], &s->flows[i]) == 1;
 	return n;
 }
 

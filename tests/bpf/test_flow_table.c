@@ -156,7 +156,8 @@ FIXTURE_SETUP(ftab)
 	ASSERT_NE(NULL, self->b.lab.obj);
 	siphon_maps_of(self->b.lab.obj, &self->b.lab.maps);
 	ASSERT_TRUE(flow_index_is_open(&self->b.lab.maps.flows));
-	self->b.lab.prog_fd = bpf_program__fd(self->b.lab.obj->progs.siphon_xdp);
+	self->b.lab.prog_fd =
+		bpf_program__fd(self->b.lab.obj->progs.siphon_xdp);
 	ASSERT_EQ(0, lab_tx_port_add(&self->b.lab, self->b.if_out));
 	ASSERT_EQ((__u32)TINY_FLOWS, self->b.lab.maps.flows.capacity);
 	ASSERT_EQ(flow_slots_for(TINY_FLOWS), self->b.lab.maps.flows.nslots);
@@ -193,8 +194,8 @@ TEST_F(ftab, a_full_probe_refuses_the_next)
 	for (i = 0; i < SIPHON_FLOW_PROBES; i++)
 		ASSERT_EQ(0, add_at(_metadata, self, self->chain[i], false));
 	/* the words after home are taken by the chain itself */
-	EXPECT_EQ(-ENOSPC, add_at(_metadata, self, self->chain[CHAIN - 1],
-				  false));
+	EXPECT_EQ(-ENOSPC,
+		  add_at(_metadata, self, self->chain[CHAIN - 1], false));
 	passed_at(_metadata, self, self->chain[CHAIN - 1]);
 	for (i = 0; i < SIPHON_FLOW_PROBES; i++)
 		relayed_at(_metadata, self, self->chain[i]);
@@ -318,8 +319,8 @@ TEST_F(ftab, replace_leaves_the_old_slot_whole)
 
 	flow_at(_metadata, self, self->chain[0], &key, &flow);
 	flow.dport = htons(7777);
-	EXPECT_EQ(-EEXIST, flow_table_add(&self->b.lab.maps.flows, &key,
-					  &flow, false));
+	EXPECT_EQ(-EEXIST,
+		  flow_table_add(&self->b.lab.maps.flows, &key, &flow, false));
 	ASSERT_EQ(0, flow_table_update(&self->b.lab.maps.flows, &key, &flow));
 	send_to(_metadata, self, self->chain[0], XDP_REDIRECT, SIPHON_REDIRECT,
 		htons(7777));
@@ -497,8 +498,8 @@ TEST(a_pinned_hash_is_carried_over)
 	lab_unload(&bench.lab);
 	ASSERT_EQ(0, siphon_pin_dir_prepare(pin));
 	snprintf(path, sizeof(path), "%s/%s", pin, SIPHON_MAP_FLOWS);
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, SIPHON_MAP_FLOWS,
-			    sizeof(key), sizeof(flow), 1000, NULL);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, SIPHON_MAP_FLOWS, sizeof(key),
+			    sizeof(flow), 1000, NULL);
 	ASSERT_LE(0, fd);
 	make_flow(_metadata, p, p->callee, false, &key, &flow);
 	flow_cache_nh(&flow, bench.if_out, mac_out, mac_next);
@@ -540,8 +541,8 @@ TEST(a_pinned_hash_is_carried_over)
 			parse_ep(_metadata, p->peer, &peer);
 			parse_ep(_metadata, p->relay, &relay);
 			frame_spec(&spec, &peer, &relay);
-			ASSERT_EQ(0, pkt_build(&spec, frame, sizeof(frame),
-					       &lay));
+			ASSERT_EQ(0,
+				  pkt_build(&spec, frame, sizeof(frame), &lay));
 			bench_run(_metadata, &bench, frame, lay.len, &res,
 				  &count);
 			EXPECT_EQ(XDP_REDIRECT, res.verdict);

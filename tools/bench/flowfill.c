@@ -252,7 +252,8 @@ out:
 }
 
 /* returns how many of the flows existed, or -errno */
-static long long del_flows(struct flow_table *ft, const struct opts *o, __u64 total)
+static long long del_flows(struct flow_table *ft, const struct opts *o,
+			   __u64 total)
 {
 	struct siphon_flow_key key;
 	struct endpoint relay;
