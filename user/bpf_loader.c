@@ -228,8 +228,8 @@ static int flows_size_for_pin(const char *pin_dir, __u32 *max_flows)
 		pr_warn("the pinned flow table holds %u flows, not %u: detach "
 			"every interface and remove %s/%s and %s/%s to resize "
 			"it (this drops every flow)\n",
-			info.max_entries, *max_flows, pin_dir,
-			SIPHON_MAP_FLOWS, pin_dir, SIPHON_MAP_FLOW_IDX);
+			info.max_entries, *max_flows, pin_dir, SIPHON_MAP_FLOWS,
+			pin_dir, SIPHON_MAP_FLOW_IDX);
 		return -ERANGE;
 	}
 	return 0;
@@ -341,6 +341,7 @@ static int flows_layout_check(int fd, const char *pin_dir)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
+	const char *older;
 
 	if (fd < 0)
 		return fd;
@@ -349,14 +350,14 @@ static int flows_layout_check(int fd, const char *pin_dir)
 	if (info.type == BPF_MAP_TYPE_ARRAY &&
 	    info.value_size == sizeof(struct siphon_flow_slot))
 		return 0;
+	older = info.type == BPF_MAP_TYPE_HASH ?
+			flow_layout_older(info.value_size) :
+			NULL;
 	pr_warn("%s/%s holds flows of %u bytes, this siphon's slots are %zu: "
 		"it was left by %s; run this version's siphonctl attach, "
 		"which carries the flows over\n",
 		pin_dir, SIPHON_MAP_FLOWS, info.value_size,
-		sizeof(struct siphon_flow_slot),
-		info.type == BPF_MAP_TYPE_HASH ?
-			flow_layout_older(info.value_size) ?: "another version" :
-			"another version");
+		sizeof(struct siphon_flow_slot), older ?: "another version");
 	return -EBADSLT;
 }
 

@@ -214,8 +214,8 @@ static int parse_show_args(int argc, char **argv, struct show_args *a)
 
 static volatile sig_atomic_t show_stop; /* never set: SIGINT ends us */
 
-static int flow_show_one(struct ctl *ctl, struct flow_table *ft, const char *text,
-			 unsigned int interval_ms)
+static int flow_show_one(struct ctl *ctl, struct flow_table *ft,
+			 const char *text, unsigned int interval_ms)
 {
 	struct flow_samples before = {};
 	struct flow_sample first;

@@ -105,7 +105,8 @@ static int refresh_flow(const struct siphon_flow_key *key,
 	return 0;
 }
 
-int nexthop_refresh_scoped(struct flow_table *ft, const struct refresh_scope *scope,
+int nexthop_refresh_scoped(struct flow_table *ft,
+			   const struct refresh_scope *scope,
 			   struct refresh_stats *st)
 {
 	struct pass p = { .ft = ft, .scope = scope, .st = st };
@@ -198,9 +199,7 @@ int nexthop_follow(struct flow_table *ft, unsigned int seconds,
 		   const volatile sig_atomic_t *stop, refresh_report_fn report,
 		   void *ctx)
 {
-	struct follower f = { .ft = ft,
-			      .report = report,
-			      .ctx = ctx };
+	struct follower f = { .ft = ft, .report = report, .ctx = ctx };
 	long deadline = seconds ? now_ms() + seconds * 1000L : 0;
 	long dirty_since = 0, wait_ms;
 	struct mnl_socket *sock;

@@ -35,7 +35,8 @@ struct refresh_scope {
 };
 
 /* One pass over the flows scope wants; 0 or -errno. */
-int nexthop_refresh_scoped(struct flow_table *ft, const struct refresh_scope *scope,
+int nexthop_refresh_scoped(struct flow_table *ft,
+			   const struct refresh_scope *scope,
 			   struct refresh_stats *st);
 
 /*

@@ -208,8 +208,8 @@ static inline int lab_map_reset(const struct bpf_map *map)
 		if (bpf_map__is_internal(map))
 			return 0;
 		if (bpf_map__map_flags(map) & BPF_F_MMAPABLE)
-			return lab_array_zero_mapped(fd, bpf_map__max_entries(map),
-						     value);
+			return lab_array_zero_mapped(
+				fd, bpf_map__max_entries(map), value);
 		return lab_array_zero(fd, bpf_map__max_entries(map), value);
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 		ncpus = libbpf_num_possible_cpus();

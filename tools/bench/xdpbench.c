@@ -398,7 +398,8 @@ static int obj_flow_index(struct bpf_object *obj, __u32 max_flows)
 	v = btf_var_secinfos(sec);
 	for (i = 0; i < btf_vlen(sec); i++, v++) {
 		if (strcmp(btf__name_by_offset(
-				   btf, btf__type_by_id(btf, v->type)->name_off),
+				   btf,
+				   btf__type_by_id(btf, v->type)->name_off),
 			   "flow_idx_shift") ||
 		    v->offset + sizeof(__u32) > size)
 			continue;
@@ -410,8 +411,10 @@ static int obj_flow_index(struct bpf_object *obj, __u32 max_flows)
 				bpf_object__find_map_by_name(obj,
 							     SIPHON_MAP_FLOWS),
 				nslots);
-		return err ?: bpf_map__set_max_entries(idx,
-						       flow_index_words(nslots));
+		if (!err)
+			err = bpf_map__set_max_entries(
+				idx, flow_index_words(nslots));
+		return err;
 	}
 	free(data);
 	return -ENOENT;
@@ -444,7 +447,8 @@ static int cmd_obj_attach(struct cmd_args *a)
 			tx_ports = map;
 	}
 	if (!err)
-		err = obj_flow_index(obj, a->max_flows ?: SIPHON_FLOWS_MAX_DEFAULT);
+		err = obj_flow_index(obj,
+				     a->max_flows ?: SIPHON_FLOWS_MAX_DEFAULT);
 	prog = NULL;
 	bpf_object__for_each_program(p, obj) {
 		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP && !prog)
