@@ -11,9 +11,11 @@
  *            one; the old slot is retired, not touched.
  *   delete:  the word becomes a tombstone; the slot is retired.
  *
- * A retired slot stays as it was for SIPHON_SLOT_GRACE_NS before it is
- * reused, so a packet that found it before it was unpublished still
- * reads a whole flow. Writers of all processes (siphond, siphonctl) take
+ * A retired slot stays as it was for SIPHON_SLOT_GRACE_NS, or until a
+ * writer short of free slots has waited for every reader (readers_sync()),
+ * before it is reused, so a packet that found it before it was
+ * unpublished still reads a whole flow. A table has an eighth more slots
+ * than flows, so a full table can still be updated. Writers of all processes (siphond, siphonctl) take
  * one lock (flow_index_lock()), so two never claim the same slot or word.
  */
 #include <errno.h>

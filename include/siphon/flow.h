@@ -147,15 +147,18 @@ struct siphon_flow {
  *
  * Writers never change a slot a packet may be reading: a flow is
  * written into a free slot, made LIVE, then published in the index in
- * one 8-byte store; a replaced or deleted flow's slot is RETIRED and
- * reused only SIPHON_SLOT_GRACE_NS later, long after any packet that
- * found it is gone (XDP runs a packet to its end in well under a
- * millisecond, with bottom halves off).
+ * one 8-byte store; a replaced or deleted flow's slot is retired (its
+ * retired_ns set, nothing else touched) and reused only
+ * SIPHON_SLOT_GRACE_NS later, long after any packet that found it is
+ * gone (XDP runs a packet to its end in well under a millisecond, with
+ * bottom halves off), or after the writer waited for an RCU grace
+ * period, which every XDP run is inside (user/flow_index.c).
  */
 enum siphon_slot_state {
-	SIPHON_SLOT_FREE = 0,
+	SIPHON_SLOT_FREE = 0, /* never used, or cleared */
+	/* holds a whole flow: the only state XDP reads a slot in; a
+	 * retired slot stays LIVE, for the packets still reading it */
 	SIPHON_SLOT_LIVE = 1,
-	SIPHON_SLOT_RETIRED = 2,
 };
 
 #define SIPHON_SLOT_GRACE_NS 1000000000ull
@@ -164,7 +167,8 @@ struct siphon_flow_slot {
 	struct siphon_flow_key key;
 	__u32 state; /* enum siphon_slot_state */
 	struct siphon_flow flow;
-	/* CLOCK_MONOTONIC when a writer retired the slot (control plane) */
+	/* CLOCK_MONOTONIC when a writer retired the slot, 0 while it is in
+	 * the index (control plane only) */
 	__u64 retired_ns;
 	__u64 reserved; /* 0; makes a slot three cache lines */
 };
