@@ -595,4 +595,19 @@ TEST(writers_of_two_processes_exclude_each_other)
 	lab_unload(&bench.lab);
 }
 
+/* a pinned table's size is told back from its slots: the inverse holds */
+TEST(capacity_of_slots_for_is_the_inverse)
+{
+	static const __u32 caps[] = { 1, 2, 7, 8, 9, 64, 1000, 262144,
+				      1100000, 67108864 };
+	size_t i;
+
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		EXPECT_EQ(caps[i], flow_capacity_of(flow_slots_for(caps[i])));
+		EXPECT_LT(caps[i], flow_slots_for(caps[i]));
+		EXPECT_LE(4ull * flow_slots_for(caps[i]),
+			  1ull << flow_index_bits(flow_slots_for(caps[i])));
+	}
+}
+
 TEST_HARNESS_MAIN
