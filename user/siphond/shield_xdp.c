@@ -262,6 +262,43 @@ static void options_arm(struct sd_shield *sh, __u64 until)
 			 strerror(errno));
 }
 
+/*
+ * siphon_livepeer counted afresh from siphon_livecall, in one batch: a
+ * siphond that died between a change of one and of the other, or maps
+ * replaced by a newer siphon, leave counts that would never go down (a
+ * slot counted for nobody only costs reads, but forever).
+ */
+static void recount_live_peers(struct sd_shield *sh)
+{
+	__u32 *keys = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*keys));
+	__u32 *counts = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*counts));
+	__u32 cur, next, *prev = NULL, n = SIPHON_LIVE_PEER_SLOTS, i, slot;
+	struct siphon_live_call v;
+
+	if (!keys || !counts)
+		goto out;
+	while (!bpf_map_get_next_key(sh->fd[F_LIVE], prev, &next)) {
+		cur = next;
+		prev = &cur;
+		if (bpf_map_lookup_elem(sh->fd[F_LIVE], &cur, &v))
+			continue;
+		for (i = 0; i < 2; i++) {
+			if (!v.peer[i].family)
+				continue;
+			slot = siphon_peer_slot(&v.peer[i]);
+			counts[slot]++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		keys[i] = i;
+	if (bpf_map_update_batch(sh->fd[F_PEERS], keys, counts, &n, NULL))
+		pr_warn("shield: siphon_livepeer not recounted: %s\n",
+			strerror(errno));
+out:
+	free(keys);
+	free(counts);
+}
+
 static void close_maps(struct sd_shield *sh)
 {
 	int i;
@@ -319,6 +356,7 @@ static int open_maps(struct sd_shield *sh)
 		return err;
 	}
 	sh->open = true;
+	recount_live_peers(sh);
 	sh->opt_fd = siphon_map_open(dir, SIPHON_MAP_OPTIONS);
 	if (sh->said_missing)
 		pr_info("shield: XDP shield found in %s\n", dir);
