@@ -6,9 +6,10 @@
  * same top Via branch (RFC 3261 17.1.1.2, 17.1.2.2); so do its ACK of an
  * error and its CANCEL. A source's entry remembers the branches of its
  * last SIPHON_BRANCHES_KEPT charged requests, and a request with one of
- * them passes uncharged, up to SIPHON_RESENDS_FREE times each: an
- * overloaded proxy's slow answers do not get its callers banned, and a
- * flood that repeats one branch pays again after ten.
+ * them is not charged to its source's budget, up to SIPHON_RESENDS_FREE
+ * times each: an overloaded proxy's slow answers do not get its callers
+ * banned, and a flood that repeats one branch pays again after ten. A
+ * resend of an unknown source still meets the global budget.
  *
  * The global budget. Per-source budgets cannot stop a flood spread thin
  * over many (spoofed) sources: each stays under its budget. One bucket,
@@ -17,16 +18,24 @@
  * and no source siphond knows to be good (siphon_goodsrc: a party of a
  * confirmed dialog, or a REGISTER that authenticated, lately). A request
  * that finds it empty drops, drop_sip_global, and bans nobody. Rate 0:
- * no global budget.
+ * no global budget. While the bucket is dry, shield_early.h drops such
+ * requests before reading them.
  */
 #ifndef SIPHON_BPF_SHIELD_BUDGET_H
 #define SIPHON_BPF_SHIELD_BUDGET_H
 
-#include "shield_early.h"
 #include "shield_maps.h"
 #include "siphon/sip.h"
 
 #define NS_PER_S 1000000000ull
+
+static __always_inline void shield_count(__u32 which)
+{
+	__u64 *c = bpf_map_lookup_elem(&siphon_shcount, &which);
+
+	if (c)
+		*c += 1;
+}
 
 /* top up a bucket for elapsed ns; full after burst/rate s */
 static __always_inline __u32 refill(__u32 tokens, __u64 elapsed, __u64 rate,
@@ -82,24 +91,19 @@ static __always_inline bool known_good(const struct siphon_source_key *k,
 	return g && g->until_ns > now;
 }
 
-/* CONTINUE, or drop_sip_global when the shared bucket is dry */
-static __always_inline int global_budget(const struct siphon_source_key *k,
-					 const struct siphon_rate_cfg *rc,
-					 __u64 now)
+/* the global bucket topped up to now; NULL: no global budget */
+static __always_inline struct siphon_global_bucket *
+global_refilled(const struct siphon_rate_cfg *rc, __u64 now)
 {
-	struct siphon_global_bucket *b;
 	__u64 rate = rc->global.rate, burst = rc->global.burst, elapsed;
+	struct siphon_global_bucket *b;
 	__u32 zero = 0;
 
 	if (!rate)
-		return SIPHON_CONTINUE;
-	if (known_good(k, now)) {
-		shield_count(SIPHON_SHC_KNOWN_GOOD);
-		return SIPHON_CONTINUE;
-	}
+		return NULL;
 	b = bpf_map_lookup_elem(&siphon_global, &zero);
 	if (!b)
-		return SIPHON_CONTINUE;
+		return NULL;
 	if (!burst)
 		burst = rate;
 	elapsed = now > b->refill_ns ? now - b->refill_ns : 0;
@@ -107,11 +111,45 @@ static __always_inline int global_budget(const struct siphon_source_key *k,
 		b->tokens = refill(b->tokens, elapsed, rate, burst);
 		b->refill_ns = now;
 	}
+	return b;
+}
+
+/* CONTINUE, or drop_sip_global when the shared bucket is dry */
+static __always_inline int global_budget(const struct siphon_source_key *k,
+					 const struct siphon_rate_cfg *rc,
+					 __u64 now)
+{
+	struct siphon_global_bucket *b;
+
+	if (!rc->global.rate)
+		return SIPHON_CONTINUE;
+	if (known_good(k, now)) {
+		shield_count(SIPHON_SHC_KNOWN_GOOD);
+		return SIPHON_CONTINUE;
+	}
+	b = global_refilled(rc, now);
+	if (!b)
+		return SIPHON_CONTINUE;
 	if (b->tokens >= SIPHON_RATE_MILLI) {
 		b->tokens -= SIPHON_RATE_MILLI;
 		return SIPHON_CONTINUE;
 	}
 	return SIPHON_DROP_SIP_GLOBAL;
+}
+
+/* would k's next request find the global bucket dry? (nothing taken) */
+static __always_inline bool global_dry_for(const struct siphon_source_key *k,
+					   __u64 now)
+{
+	const struct siphon_rate_cfg *rc;
+	struct siphon_global_bucket *b;
+	__u32 zero = 0;
+
+	rc = bpf_map_lookup_elem(&siphon_rate, &zero);
+	if (!rc)
+		return false;
+	b = global_refilled(rc, now);
+	return b && b->tokens < SIPHON_RATE_MILLI && !known_good(k, now);
 }
 
 #endif /* SIPHON_BPF_SHIELD_BUDGET_H */

@@ -4,15 +4,18 @@
  * in siphon_sources, before anything is read. A flood's sources are
  * banned within seconds, and from then on most of what reaches a SIP
  * port comes from banned sources: their requests drop here, at the price
- * of one hash lookup, without copying or reading the payload.
+ * of one hash lookup, without copying or reading the payload. So do, while
+ * the global budget is dry (shield_budget.h), the requests of sources it
+ * would drop: a flood spread over more sources than any one budget sees.
  *
  * Only where reading could not change the outcome:
- *   - the ban is in force and the rate rule is on;
- *   - the allow and block lists are those the ban was decided under
- *     (siphon_listgen unchanged): an allow list that has changed since
- *     may now let the source through, a block list may now count it as
- *     blocked; such a packet is read, and its ban confirmed for the
- *     lists of the day (shield_rate.h);
+ *   - the ban is in force, or the global bucket is dry and the source is
+ *     not known to be good; and the rate rule is on;
+ *   - the source was read before, under the same allow and block lists
+ *     (its entry's lists_gen is siphon_listgen): it was on neither then,
+ *     and an allow list that has changed since may now let it through, a
+ *     block list may now count it as blocked; such a packet is read, and
+ *     the entry stamped with the lists of the day (shield_rate.h);
  *   - the payload starts with a letter and not "SIP/": a request, or
  *     text that is not SIP. Responses and keepalives are never limited,
  *     so they are read;
@@ -20,13 +23,15 @@
  *     0): a party's in-dialog requests pass whatever its ban, which only
  *     its Call-ID tells, so those are read.
  * Such a drop counts as drop_sip_banned (BANNED_UNREAD in the table
- * counters), not by method nor as not SIP: it was not read.
+ * counters) or drop_sip_global (GLOBAL_UNREAD), not by method nor as not
+ * SIP: it was not read; nor is it charged to its source's budget.
  */
 #ifndef SIPHON_BPF_SHIELD_EARLY_H
 #define SIPHON_BPF_SHIELD_EARLY_H
 
 #include "clock.h"
 #include "packet.h"
+#include "shield_budget.h"
 #include "shield_maps.h"
 #include "siphon/counters.h"
 
@@ -37,14 +42,6 @@ struct shield_src {
 	__u64 now;
 	__u64 gen; /* siphon_listgen before the lists were looked up */
 };
-
-static __always_inline void shield_count(__u32 which)
-{
-	__u64 *c = bpf_map_lookup_elem(&siphon_shcount, &which);
-
-	if (c)
-		*c += 1;
-}
 
 static __always_inline bool ascii_letter(__u8 c)
 {
@@ -76,8 +73,8 @@ static __always_inline bool early_live_peer(const struct siphon_source_key *k)
 }
 
 /*
- * SIPHON_DROP_SIP_BANNED for a banned source's request that needs no
- * reading, else CONTINUE with ss filled for the later stages.
+ * SIPHON_DROP_SIP_BANNED or _GLOBAL for a request that needs no reading,
+ * else CONTINUE with ss filled for the later stages.
  */
 static __always_inline int shield_early(struct xdp_md *ctx,
 					const struct siphon_shield_cfg *cfg,
@@ -87,6 +84,7 @@ static __always_inline int shield_early(struct xdp_md *ctx,
 	struct siphon_source *src;
 	__u32 zero = 0;
 	__u64 *gen;
+	int reason;
 
 	ss->key.family = pkt->family;
 	__builtin_memcpy(ss->key.addr, pkt->saddr, sizeof(ss->key.addr));
@@ -95,17 +93,27 @@ static __always_inline int shield_early(struct xdp_md *ctx,
 	ss->gen = gen ? *gen : 0;
 	src = bpf_map_lookup_elem(&siphon_sources, &ss->key);
 	ss->src = src;
-	if (!src || src->banned_until_ns <= ss->now ||
-	    src->lists_gen != ss->gen || (cfg->off & SIPHON_SHIELD_OFF_RATE) ||
+	if (!src || src->lists_gen != ss->gen ||
+	    (cfg->off & SIPHON_SHIELD_OFF_RATE) ||
 	    !early_request_like(ctx, pkt))
+		return SIPHON_CONTINUE;
+	if (src->banned_until_ns > ss->now)
+		reason = SIPHON_DROP_SIP_BANNED;
+	else if (global_dry_for(&ss->key, ss->now))
+		reason = SIPHON_DROP_SIP_GLOBAL;
+	else
 		return SIPHON_CONTINUE;
 	if (early_live_peer(&ss->key)) {
 		shield_count(SIPHON_SHC_LIVE_PEER_READ);
 		return SIPHON_CONTINUE;
 	}
+	if (reason == SIPHON_DROP_SIP_GLOBAL) {
+		shield_count(SIPHON_SHC_GLOBAL_UNREAD);
+		return reason;
+	}
 	src->ban_drops += 1;
 	shield_count(SIPHON_SHC_BANNED_UNREAD);
-	return SIPHON_DROP_SIP_BANNED;
+	return reason;
 }
 
 #endif /* SIPHON_BPF_SHIELD_EARLY_H */

@@ -7,7 +7,7 @@
  * is banned for the configured time, told to siphond once through the
  * event ring. Buckets and bans share one LRU entry per source address.
  * A resent request (its top Via branch one of the last few its source
- * was charged for) is not charged again; a request that passed its
+ * was charged for) is not charged to it again; a request that passed its
  * source's budget then meets the global budget (shield_budget.h), unless
  * its source is known to be good.
  *
@@ -153,17 +153,17 @@ static __always_inline int shield_rate(const struct siphon_prefix_key *pk,
 	src = ss->src ? ss->src : source_of(&ss->key, rc, now);
 	if (!src)
 		return global_budget(&ss->key, rc, now);
+	/* neither allowed nor blocked under these lists: its next request
+	 * may be decided unread (shield_early.h) */
+	src->lists_gen = ss->gen;
 	if (src->banned_until_ns > now) {
 		src->ban_drops += 1;
-		/* neither allowed nor blocked under these lists: the next
-		 * request of this ban may drop unread */
-		src->lists_gen = ss->gen;
 		return SIPHON_DROP_SIP_BANNED;
 	}
 	src->banned_until_ns = 0;
 	if (resent_free(src, info)) {
 		shield_count(SIPHON_SHC_RESENT_FREE);
-		return SIPHON_CONTINUE;
+		return global_budget(&ss->key, rc, now);
 	}
 	reason = take_token(src, &ss->key, rc, rate_class_of(info->method), now,
 			    ss->gen);

@@ -246,7 +246,9 @@ _Static_assert(sizeof(struct siphon_shield_event) == 40, "event layout");
 	X(LIVE_PEER_READ,                                                   \
 	  "a banned source's packet read: it may have a live call")         \
 	X(RESENT_FREE, "resent requests (a remembered branch) not charged") \
-	X(KNOWN_GOOD, "requests of known-good sources: no global budget")
+	X(KNOWN_GOOD, "requests of known-good sources: no global budget")   \
+	X(GLOBAL_UNREAD,                                                    \
+	  "global budget drops decided before reading the request")
 
 #define SIPHON_SHIELD_COUNTER_ENUM(name, help) SIPHON_SHC_##name,
 enum siphon_shield_counter {

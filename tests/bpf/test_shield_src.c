@@ -786,11 +786,17 @@ TEST_F(fast, global_budget_spares_known_good)
 		run_from(_metadata, s, src, SIP_REQ("INVITE", CALL_ID, ""),
 			 SIPHON_PASS_SIP_REQUEST);
 	}
-	/* a fourth source, each under its own budget: over the global one */
+	/* a fourth source, each under its own budget: over the global one;
+	 * a source never seen is read (is it allowed, blocked?) */
 	run_from(_metadata, s, "198.18.20.9", SIP_REQ("INVITE", CALL_ID, ""),
 		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+	/* one read before under the same lists: dropped unread while dry */
 	run_from(_metadata, s, "198.18.20.1", SIP_REQ("REGISTER", CALL_ID, ""),
 		 SIPHON_DROP_SIP_GLOBAL);
+	run_from(_metadata, s, "198.18.20.1", "hello, world\r\n\r\n",
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(2ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
 	/* nobody is banned for it */
 	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_BANS));
 	run_from(_metadata, s, "198.18.20.9", RESP_200,
@@ -809,6 +815,7 @@ TEST_F(fast, global_budget_spares_known_good)
 	ASSERT_EQ(0, bpf_map_update_elem(s->good_fd, &k, &good, BPF_ANY));
 	run_from(_metadata, s, "198.18.20.9", SIP_REQ("INVITE", CALL_ID, ""),
 		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
 	/* allowed sources never meet it either */
 	add_prefix(_metadata, s->allow_fd, "198.18.21.0/24", 0);
 	run_from(_metadata, s, "198.18.21.1", SIP_REQ("INVITE", CALL_ID, ""),
@@ -822,6 +829,43 @@ TEST_F(fast, global_budget_spares_known_good)
 	set_global(_metadata, s, 0, 0);
 	run_from(_metadata, s, "198.18.20.8", SIP_REQ("INVITE", CALL_ID, ""),
 		 SIPHON_PASS_SIP_REQUEST);
+}
+
+TEST_F(fast, global_budget_reads_live_call_parties)
+{
+	struct src_bench *s = &self->s;
+	__u32 n, hash = sip_hash(CALL_ID, strlen(CALL_ID), &n);
+	struct siphon_live_call live = { .since_ns = 1 };
+
+	set_global(_metadata, s, 1, 1);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", "x@198.18.0.10", ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	/* its call is live and it is a party: read, and its request passes */
+	ASSERT_EQ(0, bpf_map_update_elem(s->live_fd, &hash, &live, BPF_ANY));
+	live_peer(_metadata, s, FLOODER, 1);
+	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_LIVE_CALL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", "y@198.18.0.10", ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(2ull, shc(_metadata, s, SIPHON_SHC_LIVE_PEER_READ));
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+}
+
+TEST_F(fast, resends_of_unknown_sources_meet_the_global_budget)
+{
+	struct src_bench *s = &self->s;
+
+	set_global(_metadata, s, 1, 2);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xc1,
+		   SIPHON_PASS_SIP_REQUEST);
+	/* not charged to its own budget, but to the global one */
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xc1,
+		   SIPHON_PASS_SIP_REQUEST);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xc1,
+		   SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_RESENT_FREE));
 }
 
 TEST_HARNESS_MAIN
