@@ -19,7 +19,8 @@
  * confirmed dialog, or a REGISTER that authenticated, lately). A request
  * that finds it empty drops, drop_sip_global, and bans nobody. Rate 0:
  * no global budget. While the bucket is dry, shield_early.h drops such
- * requests before reading them.
+ * requests before reading them, charged to their source's budget by the
+ * method their first bytes name.
  */
 #ifndef SIPHON_BPF_SHIELD_BUDGET_H
 #define SIPHON_BPF_SHIELD_BUDGET_H
@@ -49,6 +50,86 @@ static __always_inline __u32 refill(__u32 tokens, __u64 elapsed, __u64 rate,
 		return full;
 	t = tokens + elapsed * rate * SIPHON_RATE_MILLI / NS_PER_S;
 	return t < full ? t : full;
+}
+
+static const __u32 rate_defaults[SIPHON_RATE_CLASSES][2] = {
+	[SIPHON_RATE_INVITE] = { SIPHON_RATE_INVITE_DEFAULT,
+				 SIPHON_BURST_INVITE_DEFAULT },
+	[SIPHON_RATE_REGISTER] = { SIPHON_RATE_REGISTER_DEFAULT,
+				   SIPHON_BURST_REGISTER_DEFAULT },
+	[SIPHON_RATE_OTHER] = { SIPHON_RATE_OTHER_DEFAULT,
+				SIPHON_BURST_OTHER_DEFAULT },
+};
+
+static __always_inline __u32 rate_class_of(__u8 method)
+{
+	if (method == SIPHON_SIP_METHOD_INVITE)
+		return SIPHON_RATE_INVITE;
+	if (method == SIPHON_SIP_METHOD_REGISTER)
+		return SIPHON_RATE_REGISTER;
+	return SIPHON_RATE_OTHER;
+}
+
+/* a budget field, or its default when zero */
+static __always_inline __u64 rate_of(const struct siphon_rate_cfg *rc,
+				     __u32 cls, int which)
+{
+	__u32 v;
+
+	if (cls >= SIPHON_RATE_CLASSES)
+		return 1;
+	v = which ? rc->budget[cls].burst : rc->budget[cls].rate;
+	return v ? v : rate_defaults[cls][which];
+}
+
+static __always_inline void shield_ban_event(const struct siphon_source_key *k,
+					     __u32 cls, __u64 until)
+{
+	struct siphon_shield_event *ev;
+
+	ev = bpf_ringbuf_reserve(&siphon_shevents, sizeof(*ev), 0);
+	if (!ev) {
+		shield_count(SIPHON_SHC_EVENTS_LOST);
+		return;
+	}
+	ev->type = SIPHON_SHIELD_EV_BAN;
+	ev->class = cls;
+	ev->until_ns = until;
+	ev->src = *k;
+	ev->pad = 0;
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* take a token of class cls, or ban the source: the reason */
+static __always_inline int take_token(struct siphon_source *src,
+				      const struct siphon_source_key *k,
+				      const struct siphon_rate_cfg *rc,
+				      __u32 cls, __u64 now, __u64 gen)
+{
+	__u64 elapsed = now > src->refill_ns ? now - src->refill_ns : 0;
+	__u32 i, ban_s;
+
+	if (elapsed) {
+#pragma unroll
+		for (i = 0; i < SIPHON_RATE_CLASSES; i++)
+			src->tokens[i] = refill(src->tokens[i], elapsed,
+						rate_of(rc, i, 0),
+						rate_of(rc, i, 1));
+		src->refill_ns = now;
+	}
+	if (cls >= SIPHON_RATE_CLASSES)
+		return SIPHON_CONTINUE;
+	if (src->tokens[cls] >= SIPHON_RATE_MILLI) {
+		src->tokens[cls] -= SIPHON_RATE_MILLI;
+		return SIPHON_CONTINUE;
+	}
+	ban_s = rc->ban_s ? rc->ban_s : SIPHON_BAN_S_DEFAULT;
+	src->banned_until_ns = now + ban_s * NS_PER_S;
+	src->lists_gen = gen;
+	src->ban_drops = 1;
+	shield_count(SIPHON_SHC_BANS);
+	shield_ban_event(k, cls, src->banned_until_ns);
+	return SIPHON_DROP_SIP_RATE;
 }
 
 /* one of the last branches charged, not yet resent too often */
@@ -138,17 +219,12 @@ static __always_inline int global_budget(const struct siphon_source_key *k,
 }
 
 /* would k's next request find the global bucket dry? (nothing taken) */
-static __always_inline bool global_dry_for(const struct siphon_source_key *k,
+static __always_inline bool global_dry_for(const struct siphon_rate_cfg *rc,
+					   const struct siphon_source_key *k,
 					   __u64 now)
 {
-	const struct siphon_rate_cfg *rc;
-	struct siphon_global_bucket *b;
-	__u32 zero = 0;
+	struct siphon_global_bucket *b = global_refilled(rc, now);
 
-	rc = bpf_map_lookup_elem(&siphon_rate, &zero);
-	if (!rc)
-		return false;
-	b = global_refilled(rc, now);
 	return b && b->tokens < SIPHON_RATE_MILLI && !known_good(k, now);
 }
 

@@ -24,7 +24,10 @@
  *     its Call-ID tells, so those are read.
  * Such a drop counts as drop_sip_banned (BANNED_UNREAD in the table
  * counters) or drop_sip_global (GLOBAL_UNREAD), not by method nor as not
- * SIP: it was not read; nor is it charged to its source's budget.
+ * SIP: it was not read. A global drop is charged to its source's budget
+ * first, by the method its first bytes name, resend or not (which only
+ * reading tells); the request that empties it bans the source as ever
+ * (drop_sip_rate).
  */
 #ifndef SIPHON_BPF_SHIELD_EARLY_H
 #define SIPHON_BPF_SHIELD_EARLY_H
@@ -63,6 +66,25 @@ static __always_inline bool early_request_like(struct xdp_md *ctx,
 	       (p[2] | 0x20) != 'p' || p[3] != '/';
 }
 
+/*
+ * The budget class of a request not read: by its first three bytes,
+ * which early_request_like() made sure are there ("INVITE", "REGISTER",
+ * anything else); text that is not SIP is charged as "other".
+ */
+static __always_inline __u32 early_class(struct xdp_md *ctx,
+					 const struct packet *pkt)
+{
+	__u8 *p = (__u8 *)(pkt->udp + 1);
+
+	if ((void *)(p + 3) > (void *)(long)ctx->data_end)
+		return SIPHON_RATE_OTHER;
+	if (p[0] == 'I' && p[1] == 'N' && p[2] == 'V')
+		return SIPHON_RATE_INVITE;
+	if (p[0] == 'R' && p[1] == 'E' && p[2] == 'G')
+		return SIPHON_RATE_REGISTER;
+	return SIPHON_RATE_OTHER;
+}
+
 /* may this source be a party to a live call? (its slot is counted) */
 static __always_inline bool early_live_peer(const struct siphon_source_key *k)
 {
@@ -81,6 +103,7 @@ static __always_inline int shield_early(struct xdp_md *ctx,
 					const struct packet *pkt,
 					struct shield_src *ss)
 {
+	const struct siphon_rate_cfg *rc;
 	struct siphon_source *src;
 	__u32 zero = 0;
 	__u64 *gen;
@@ -93,13 +116,14 @@ static __always_inline int shield_early(struct xdp_md *ctx,
 	ss->gen = gen ? *gen : 0;
 	src = bpf_map_lookup_elem(&siphon_sources, &ss->key);
 	ss->src = src;
-	if (!src || src->lists_gen != ss->gen ||
+	rc = bpf_map_lookup_elem(&siphon_rate, &zero);
+	if (!src || !rc || src->lists_gen != ss->gen ||
 	    (cfg->off & SIPHON_SHIELD_OFF_RATE) ||
 	    !early_request_like(ctx, pkt))
 		return SIPHON_CONTINUE;
 	if (src->banned_until_ns > ss->now)
 		reason = SIPHON_DROP_SIP_BANNED;
-	else if (global_dry_for(&ss->key, ss->now))
+	else if (global_dry_for(rc, &ss->key, ss->now))
 		reason = SIPHON_DROP_SIP_GLOBAL;
 	else
 		return SIPHON_CONTINUE;
@@ -107,13 +131,18 @@ static __always_inline int shield_early(struct xdp_md *ctx,
 		shield_count(SIPHON_SHC_LIVE_PEER_READ);
 		return SIPHON_CONTINUE;
 	}
-	if (reason == SIPHON_DROP_SIP_GLOBAL) {
-		shield_count(SIPHON_SHC_GLOBAL_UNREAD);
+	if (reason == SIPHON_DROP_SIP_BANNED) {
+		src->ban_drops += 1;
+		shield_count(SIPHON_SHC_BANNED_UNREAD);
 		return reason;
 	}
-	src->ban_drops += 1;
-	shield_count(SIPHON_SHC_BANNED_UNREAD);
-	return reason;
+	/* as if read: its own budget first (a concentrated flood is still
+	 * banned), then the dry global one */
+	shield_count(SIPHON_SHC_GLOBAL_UNREAD);
+	src->banned_until_ns = 0;
+	reason = take_token(src, &ss->key, rc, early_class(ctx, pkt), ss->now,
+			    ss->gen);
+	return reason == SIPHON_CONTINUE ? SIPHON_DROP_SIP_GLOBAL : reason;
 }
 
 #endif /* SIPHON_BPF_SHIELD_EARLY_H */

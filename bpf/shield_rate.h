@@ -23,54 +23,6 @@
 #include "shield_lists.h"
 #include "shield_maps.h"
 
-static const __u32 rate_defaults[SIPHON_RATE_CLASSES][2] = {
-	[SIPHON_RATE_INVITE] = { SIPHON_RATE_INVITE_DEFAULT,
-				 SIPHON_BURST_INVITE_DEFAULT },
-	[SIPHON_RATE_REGISTER] = { SIPHON_RATE_REGISTER_DEFAULT,
-				   SIPHON_BURST_REGISTER_DEFAULT },
-	[SIPHON_RATE_OTHER] = { SIPHON_RATE_OTHER_DEFAULT,
-				SIPHON_BURST_OTHER_DEFAULT },
-};
-
-static __always_inline __u32 rate_class_of(__u8 method)
-{
-	if (method == SIPHON_SIP_METHOD_INVITE)
-		return SIPHON_RATE_INVITE;
-	if (method == SIPHON_SIP_METHOD_REGISTER)
-		return SIPHON_RATE_REGISTER;
-	return SIPHON_RATE_OTHER;
-}
-
-/* a budget field, or its default when zero */
-static __always_inline __u64 rate_of(const struct siphon_rate_cfg *rc,
-				     __u32 cls, int which)
-{
-	__u32 v;
-
-	if (cls >= SIPHON_RATE_CLASSES)
-		return 1;
-	v = which ? rc->budget[cls].burst : rc->budget[cls].rate;
-	return v ? v : rate_defaults[cls][which];
-}
-
-static __always_inline void shield_ban_event(const struct siphon_source_key *k,
-					     __u32 cls, __u64 until)
-{
-	struct siphon_shield_event *ev;
-
-	ev = bpf_ringbuf_reserve(&siphon_shevents, sizeof(*ev), 0);
-	if (!ev) {
-		shield_count(SIPHON_SHC_EVENTS_LOST);
-		return;
-	}
-	ev->type = SIPHON_SHIELD_EV_BAN;
-	ev->class = cls;
-	ev->until_ns = until;
-	ev->src = *k;
-	ev->pad = 0;
-	bpf_ringbuf_submit(ev, 0);
-}
-
 /* the source's entry, made with full buckets if it has none */
 static __always_inline struct siphon_source *
 source_of(const struct siphon_source_key *k, const struct siphon_rate_cfg *rc,
@@ -92,38 +44,6 @@ source_of(const struct siphon_source_key *k, const struct siphon_rate_cfg *rc,
 	}
 	shield_count(SIPHON_SHC_SOURCES_NEW);
 	return bpf_map_lookup_elem(&siphon_sources, k);
-}
-
-/* take a token of class cls, or ban the source: the reason */
-static __always_inline int take_token(struct siphon_source *src,
-				      const struct siphon_source_key *k,
-				      const struct siphon_rate_cfg *rc,
-				      __u32 cls, __u64 now, __u64 gen)
-{
-	__u64 elapsed = now > src->refill_ns ? now - src->refill_ns : 0;
-	__u32 i, ban_s;
-
-	if (elapsed) {
-#pragma unroll
-		for (i = 0; i < SIPHON_RATE_CLASSES; i++)
-			src->tokens[i] = refill(src->tokens[i], elapsed,
-						rate_of(rc, i, 0),
-						rate_of(rc, i, 1));
-		src->refill_ns = now;
-	}
-	if (cls >= SIPHON_RATE_CLASSES)
-		return SIPHON_CONTINUE;
-	if (src->tokens[cls] >= SIPHON_RATE_MILLI) {
-		src->tokens[cls] -= SIPHON_RATE_MILLI;
-		return SIPHON_CONTINUE;
-	}
-	ban_s = rc->ban_s ? rc->ban_s : SIPHON_BAN_S_DEFAULT;
-	src->banned_until_ns = now + ban_s * NS_PER_S;
-	src->lists_gen = gen;
-	src->ban_drops = 1;
-	shield_count(SIPHON_SHC_BANS);
-	shield_ban_event(k, cls, src->banned_until_ns);
-	return SIPHON_DROP_SIP_RATE;
 }
 
 /*

@@ -853,6 +853,44 @@ TEST_F(fast, global_budget_reads_live_call_parties)
 	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
 }
 
+TEST_F(fast, unread_global_drops_still_ban_a_flooder)
+{
+	struct src_bench *s = &self->s;
+	struct siphon_source_key k;
+	struct siphon_source v;
+
+	set_global(_metadata, s, 1, 1);
+	set_budget(_metadata, s, SIPHON_RATE_INVITE, 1, 3, 600);
+	set_budget(_metadata, s, SIPHON_RATE_REGISTER, 1, 100, 600);
+	run_from(_metadata, s, OTHER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+	/* dry: FLOODER's first request is read, the next two are not, each
+	 * charged to its INVITE budget all the same */
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	/* a REGISTER is charged to the REGISTER budget (far from empty:
+	 * one token a second refills less than the one it took) */
+	run_from(_metadata, s, FLOODER, SIP_REQ("REGISTER", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+	/* its INVITE budget is spent: banned, then dropped unread as such */
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_RATE);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANS));
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	source_entry(_metadata, s, FLOODER, &k, &v);
+	EXPECT_GT(100u * SIPHON_RATE_MILLI, v.tokens[SIPHON_RATE_REGISTER]);
+	EXPECT_LE(99u * SIPHON_RATE_MILLI, v.tokens[SIPHON_RATE_REGISTER]);
+	ASSERT_LE(0, ring_buffer__consume(s->rb));
+	EXPECT_EQ(1, s->nev);
+}
+
 TEST_F(fast, resends_of_unknown_sources_meet_the_global_budget)
 {
 	struct src_bench *s = &self->s;
