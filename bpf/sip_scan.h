@@ -1036,21 +1036,25 @@ static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i, __u32 n)
 	return run;
 }
 
-/* bpf_loop callback: the byte at the cursor, or a run from it; 1 stops */
+/*
+ * bpf_loop callback: a run from the cursor, if one starts there, then the
+ * byte after it, which must be read alone; 1 stops
+ */
 static long scan_byte(__u32 iter, void *data)
 {
 	struct sip_scan_arg *arg = data;
 	struct sip_scratch *x = arg->x;
 	struct sip_scan_ctx *sc = &x->sc;
-	__u32 i = sc->pos, run;
+	__u32 i = sc->pos;
 	__u8 c;
 
 	if (i >= arg->n)
 		return 1;
-	run = scan_skip(x, i, arg->n);
-	if (run) {
-		sc->pos = i + run;
-		return sc->pos >= arg->n;
+	/* a run ends before a byte that must be read alone: read it too */
+	i += scan_skip(x, i, arg->n);
+	if (i >= arg->n) {
+		sc->pos = i;
+		return 1;
 	}
 	c = scan_at(&x->scan, i);
 	if (sc->state < SC_LINE)
