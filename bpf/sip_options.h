@@ -387,6 +387,22 @@ static __always_inline bool opt_build(struct sip_scratch *x, __u32 rport_n,
 	       opt_copy_line(x, SIP_LINE_CSEQ) && opt_put_lit(x, OPT_TAIL, OPT_LEN(OPT_TAIL));
 }
 
+/*
+ * The whole answer into the scratch's out: 1, or 0 when it does not fit.
+ * A global function: the verifier checks it once, not once for each way
+ * the top Via's rport= and received= make it there.
+ */
+__noinline int siphon_sip_options_build(struct xdp_md *ctx)
+{
+	struct sip_scratch *x;
+	__u32 zero = 0;
+
+	x = bpf_map_lookup_elem(&siphon_sip_scan, &zero);
+	if (!ctx || !x)
+		return 0;
+	return opt_build(x, x->or.rport_n, x->or.recv_n);
+}
+
 /* one's complement sum of the answer (zero padded to 4 bytes), or -1 */
 static __always_inline __s64 opt_payload_sum(struct sip_scratch *x)
 {
@@ -559,7 +575,9 @@ static __always_inline int opt_answer(struct xdp_md *ctx,
 			recv_n - 10))
 		recv_n = 0;
 	opt_put_tag(r, cfg, &x->scan.info);
-	if (!opt_build(x, rport_n, recv_n) ||
+	r->rport_n = rport_n;
+	r->recv_n = recv_n;
+	if (!siphon_sip_options_build(ctx) ||
 	    l4_off - l3_off + 8 + x->or.olen > SIPHON_OPTIONS_IP_MAX)
 		return SIPHON_PASS_SIP_OPTIONS_TOO_BIG;
 	sum = opt_payload_sum(x);

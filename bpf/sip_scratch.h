@@ -104,6 +104,7 @@ struct sip_opt_regs {
 	__u32 rport_end; /* after "rport" with no value, 0: none */
 	__u64 vpname; /* the param name, packed (up to 8 bytes) */
 	__u8 vpk, vbad, vrport_val, vpad2; /* vpk: param name bytes */
+	__u32 rport_n, recv_n; /* bytes of gen's rport= and received= */
 	__u32 olen; /* bytes written to out */
 	__u32 cp_from, cp_to; /* bytes of the request still to copy there */
 	/* generated text: rport, received, tag; read a word at a time */
