@@ -136,6 +136,12 @@ static __always_inline bool opt_for_us(const struct siphon_options_cfg *cfg,
 	return host;
 }
 
+/* v / 10 for any 32-bit v: a multiply and a shift */
+static __always_inline __u32 opt_div10(__u32 v)
+{
+	return ((__u64)v * 0xcccccccdull) >> 35;
+}
+
 /*
  * v (below 65536) in decimal at gen[at]; the count written. Every digit
  * is written and the position moves only past the significant ones, so
@@ -145,13 +151,16 @@ static __always_inline __u32 opt_put_dec(struct sip_opt_regs *r, __u32 at,
 					 __u32 v)
 {
 	static const __u32 step[5] = { 10000, 1000, 100, 10, 1 };
-	__u32 n = 0, d;
-	int i;
+	__u32 q[5], n = 0, i;
 
+	/* v / 10^(4 - i), by multiplying: the JIT's div is slow */
+	q[4] = v;
+#pragma unroll
+	for (i = 4; i > 0; i--)
+		q[i - 1] = opt_div10(q[i]);
 #pragma unroll
 	for (i = 0; i < 5; i++) {
-		d = v / step[i] % 10;
-		r->gen[(at + n) & 127] = '0' + d;
+		r->gen[(at + n) & 127] = '0' + q[i] - (i ? 10 * q[i - 1] : 0);
 		/* a digit counts once a significant one came, and the last;
 		 * (v + 2^17 - k) >> 17 is v >= k for v, k up to 2^16 */
 		n += i == 4 ? 1 : (v + (1u << 17) - step[i]) >> 17;

@@ -101,22 +101,31 @@ static __always_inline __u64 opt_word_head(__u64 v, __u32 f)
 }
 
 /* what a segment is read for: where its stops are */
-enum { SEG_AT, SEG_URI, SEG_VIA };
+enum {
+	SEG_URI, /* the Request-URI, its first '@' known (or read past) */
+	SEG_URI_AT, /* the Request-URI, '@' a stop in every part */
+	SEG_VIA, /* the top Via's value */
+};
 
-/* the bytes that end a segment in each part of the URI */
-static __always_inline __u64 opt_uri_stops(__u8 part, __u64 v)
+/*
+ * The bytes that end a segment in each part of the URI; '@' in every part
+ * until the user part is known (at: the first '@' is known)
+ */
+static __always_inline __u64 opt_uri_stops(__u8 part, __u64 v, bool at)
 {
+	__u64 m = at ? 0 : word_is(v, '@');
+
 	switch (part) {
 	case UP_USER:
 		return word_is(v, '@');
 	case UP_HOST:
-		return word_is(v, ':') | word_is(v, ';') | word_is(v, '?');
+		return m | word_is(v, ':') | word_is(v, ';') | word_is(v, '?');
 	case UP_HOST6:
-		return word_is(v, ']');
+		return m | word_is(v, ']');
 	case UP_PORT:
-		return word_is(v, ';');
+		return m | word_is(v, ';');
 	default:
-		return word_is(v, '?');
+		return m | word_is(v, '?');
 	}
 }
 
@@ -154,9 +163,8 @@ static __always_inline __u32 opt_segment(const struct sip_scratch *x, __u32 i,
 		v = opt_word(x, i + seg);
 		if (!w)
 			*v0 = v;
-		m = seg_of == SEG_AT  ? word_is(v, '@') :
-		    seg_of == SEG_URI ? opt_uri_stops(part, v) :
-					opt_via_stops(part, v);
+		m = seg_of == SEG_VIA ? opt_via_stops(part, v) :
+					opt_uri_stops(part, v, seg_of == SEG_URI);
 		m |= opt_word_past(lim - i - seg);
 		f = m ? word_first(m) : 8;
 		seg += f;
@@ -165,26 +173,6 @@ static __always_inline __u32 opt_segment(const struct sip_scratch *x, __u32 i,
 	}
 	*stop = m && i + seg < lim;
 	return seg;
-}
-
-/* bpf_loop: the first '@' of the Request-URI, 16 bytes a time */
-static long opt_uri_at(__u32 i, void *data)
-{
-	struct sip_scratch *x = ((struct sip_scan_arg *)data)->x;
-	struct sip_opt_regs *r = &x->or;
-	__u32 pos = r->pos, end = r->end, seg;
-	bool stop;
-	__u64 v0;
-
-	if (pos >= end)
-		return 1;
-	seg = opt_segment(x, pos, end, SEG_AT, 0, &v0, &stop);
-	r->pos = pos + seg;
-	if (stop) {
-		r->at = pos + seg;
-		return 1;
-	}
-	return 0;
 }
 
 /* the bytes of a URI segment: the user's or the host's hash, the port */
@@ -222,34 +210,54 @@ static __always_inline void opt_uri_segment(struct sip_opt_regs *r,
 	}
 }
 
-/* the byte that ended a URI segment */
-static __always_inline void opt_uri_stop(struct sip_opt_regs *r, __u32 at,
-					 __u8 c)
+/* the Request-URI has a user part, up to at: read again from its start */
+static __always_inline __u32 opt_uri_user(struct sip_opt_regs *r, __u32 at,
+					  __u32 start)
 {
+	r->at = at;
+	r->part = UP_USER;
+	r->user_hash = SIPHON_FNV_BASIS;
+	r->host_hash = SIPHON_FNV_BASIS;
+	r->user_len = 0;
+	r->host_len = 0;
+	r->port = 0;
+	r->bad = 0;
+	r->v6 = 0;
+	return start;
+}
+
+/* the byte c at i that ended a URI segment: where the next one starts */
+static __always_inline __u32 opt_uri_stop(struct sip_opt_regs *r, __u32 i,
+					  __u8 c, __u32 start)
+{
+	/* the first '@' ends a user part: the URI did not start with its
+	 * host after all */
+	if (c == '@' && !r->at)
+		return opt_uri_user(r, i, start);
 	switch (r->part) {
 	case UP_USER:
-		/* the first '@': the host follows */
 		r->part = UP_HOST;
-		r->host_off = at + 1;
-		return;
+		r->host_off = i + 1;
+		break;
 	case UP_HOST:
 		r->bad |= c == '?'; /* headers in the URI */
 		r->part = c == ':' ? UP_PORT : UP_PARAMS;
-		return;
+		break;
 	case UP_HOST6:
 		/* the ']' is part of the host */
 		r->host_hash = siphon_fnv1a(r->host_hash, c);
 		r->host_len++;
 		r->part = UP_HOST;
-		return;
+		break;
 	case UP_PORT:
 		r->part = UP_PARAMS;
-		return;
+		break;
 	case UP_PARAMS:
 		/* uri-parameters do not change whom it is for; headers do */
 		r->bad = 1;
-		return;
+		break;
 	}
+	return i + 1;
 }
 
 /* bpf_loop: a segment of the Request-URI after "sip:", and its stop */
@@ -262,7 +270,8 @@ static long opt_uri_seg(__u32 i, void *data)
 	bool stop;
 	__u64 v0;
 
-	if (pos >= end || r->bad)
+	/* until the first '@' is known, what was read may be a user part */
+	if (pos >= end || (r->bad && r->at))
 		return 1;
 	/* an IPv6 reference: its host runs to the ']' */
 	if (part == UP_HOST && !r->host_len && scan_at(&x->scan, pos) == '[') {
@@ -270,13 +279,13 @@ static long opt_uri_seg(__u32 i, void *data)
 		r->part = part;
 		r->v6 = 1;
 	}
-	seg = opt_segment(x, pos, end, SEG_URI, part, &v0, &stop);
+	seg = opt_segment(x, pos, end, r->at ? SEG_URI : SEG_URI_AT, part, &v0,
+			  &stop);
 	opt_uri_segment(r, x, pos, seg);
 	pos += seg;
-	if (stop) {
-		opt_uri_stop(r, pos, scan_at(&x->scan, pos));
-		pos++;
-	}
+	if (stop)
+		pos = opt_uri_stop(r, pos, scan_at(&x->scan, pos),
+				   x->sc.uri_off + 4);
 	r->pos = pos;
 	return 0;
 }
@@ -296,16 +305,14 @@ static __always_inline bool opt_read_uri(struct sip_scratch *x)
 		return false;
 	r->user_hash = SIPHON_FNV_BASIS;
 	r->host_hash = SIPHON_FNV_BASIS;
-	r->pos = start;
 	r->end = x->sc.uri_end;
-	/* (a URI has fewer segments than bytes) */
-	bpf_loop(len, opt_uri_at, &arg, 0);
-	/* the user part ends at the first '@'; without one the URI starts
-	 * with its host */
-	r->part = r->at ? UP_USER : UP_HOST;
+	/* read as if it started with its host; its first '@', if any, says
+	 * it started with a user part, and it is read again from the start
+	 * (the read takes a byte at least each time: twice the length) */
+	r->part = UP_HOST;
 	r->host_off = start;
 	r->pos = start;
-	bpf_loop(len, opt_uri_seg, &arg, 0);
+	bpf_loop(2 * len, opt_uri_seg, &arg, 0);
 	if (!r->port)
 		r->port = SIPHON_SIP_PORT_DEFAULT;
 	return !r->bad && r->host_len && r->port < 65536 && r->part != UP_HOST6;

@@ -197,6 +197,16 @@ FIXTURE_VARIANT_ADD(options, user_host_case_params) {
 	.reason = SIPHON_TX_SIP_OPTIONS, .vias = 1, .received = true,
 	.rport = true,
 };
+FIXTURE_VARIANT_ADD(options, user_and_port) {
+	.family = 4, .text = PING("sip:ping@198.18.0.1:5060", PING_VIA),
+	.reason = SIPHON_TX_SIP_OPTIONS, .vias = 1, .received = true,
+	.rport = true,
+};
+/* the first '@' ends a user part, wherever it is */
+FIXTURE_VARIANT_ADD(options, at_in_params) {
+	.family = 4, .text = PING("sip:198.18.0.1;x=ping@198.18.0.1", PING_VIA),
+	.reason = SIPHON_PASS_SIP_OPTIONS_NOT_US,
+};
 FIXTURE_VARIANT_ADD(options, user_with_colon) {
 	.family = 4, .text = PING("sip:ping:secret@198.18.0.1", PING_VIA),
 	.reason = SIPHON_PASS_SIP_OPTIONS_NOT_US,
