@@ -99,8 +99,8 @@ static __always_inline bool opt_text_eq(const struct sip_scratch *x, __u32 off,
 		return false;
 	d0 = opt_word(x, off) ^ *(const __u64 *)&x->or.gen[at];
 	d1 = opt_word(x, off + 8) ^ *(const __u64 *)&x->or.gen[at + 8];
-	return !opt_word_head(d0, len) &&
-	       !opt_word_head(d1, len > 8 ? len - 8 : 0);
+	return !word_head(d0, len) &&
+	       !word_head(d1, len > 8 ? len - 8 : 0);
 }
 
 static __always_inline __u32 opt_put_v4(struct sip_opt_regs *r, __u32 at,
@@ -380,7 +380,8 @@ static __always_inline bool opt_build(struct sip_scratch *x, __u32 rport_n,
 	x->or.olen = 0;
 	x->or.cp_from = 0;
 	x->or.cp_to = 0;
-	if (!opt_put_lit(x, OPT_STATUS, OPT_LEN(OPT_STATUS)) || !opt_top_via(x, rport_n, recv_n))
+	if (!opt_put_lit(x, OPT_STATUS, OPT_LEN(OPT_STATUS)) ||
+	    !opt_top_via(x, rport_n, recv_n))
 		return false;
 #pragma unroll
 	for (k = 1; k < SIPHON_OPTIONS_VIAS_MAX; k++) {
@@ -393,7 +394,8 @@ static __always_inline bool opt_build(struct sip_scratch *x, __u32 rport_n,
 	       opt_put_gen(x, GEN_TAG, 15, 2) &&
 	       opt_copy(x, ol->to_val_end, ol->line_end[SIP_LINE_TO] + 2) &&
 	       opt_copy_line(x, SIP_LINE_CALL_ID) &&
-	       opt_copy_line(x, SIP_LINE_CSEQ) && opt_put_lit(x, OPT_TAIL, OPT_LEN(OPT_TAIL));
+	       opt_copy_line(x, SIP_LINE_CSEQ) &&
+	       opt_put_lit(x, OPT_TAIL, OPT_LEN(OPT_TAIL));
 }
 
 /*

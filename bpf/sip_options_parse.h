@@ -9,7 +9,7 @@
  * next one that could matter in the current state (a delimiter, found
  * a word at a time with the has-zero-byte trick, up to 16 bytes), whose
  * effect is taken at once (hashed, counted, packed, converted), then
- * that delimiter, read alone. A ping's Request-URI takes three
+ * that delimiter, in the same iteration. A ping's Request-URI takes two
  * iterations, its top Via five, where a byte each took 30 and 45.
  */
 #ifndef SIPHON_BPF_SIP_OPTIONS_PARSE_H
@@ -51,16 +51,6 @@ static __always_inline __u64 opt_word_past(__u32 lim)
 	return lim < 8 ? (~0ull << (8 * lim)) & SIP_W_HIGHS : 0;
 }
 
-/* v with A..Z in lower case, every other byte as it was */
-static __always_inline __u64 opt_word_lower(__u64 v)
-{
-	__u64 x = v & ~SIP_W_HIGHS;
-	__u64 ge_a = x + SIP_W_ONES * (0x80 - 'A');
-	__u64 gt_z = x + SIP_W_ONES * (0x80 - 'Z' - 1);
-
-	return v | (((ge_a & ~gt_z & ~v) & SIP_W_HIGHS) >> 2);
-}
-
 /* the high bit of every byte of v that is not a decimal digit */
 static __always_inline __u64 opt_word_nondigit(__u64 v)
 {
@@ -92,12 +82,6 @@ static __always_inline __u32 opt_word_port(__u32 port, __u64 v, __u32 f)
 		port = (next & keep) | (port & ~keep);
 	}
 	return port;
-}
-
-/* the first f bytes of v (f up to 8), the rest zero */
-static __always_inline __u64 opt_word_head(__u64 v, __u32 f)
-{
-	return f >= 8 ? v : v & ((1ull << (8 * f)) - 1);
 }
 
 /* what a segment is read for: where its stops are */
@@ -163,8 +147,9 @@ static __always_inline __u32 opt_segment(const struct sip_scratch *x, __u32 i,
 		v = opt_word(x, i + seg);
 		if (!w)
 			*v0 = v;
-		m = seg_of == SEG_VIA ? opt_via_stops(part, v) :
-					opt_uri_stops(part, v, seg_of == SEG_URI);
+		m = seg_of == SEG_VIA ?
+			    opt_via_stops(part, v) :
+			    opt_uri_stops(part, v, seg_of == SEG_URI);
 		m |= opt_word_past(lim - i - seg);
 		f = m ? word_first(m) : 8;
 		seg += f;
@@ -198,7 +183,7 @@ static __always_inline void opt_uri_segment(struct sip_opt_regs *r,
 		case UP_HOST:
 		case UP_HOST6:
 			r->host_hash =
-				word_hash(r->host_hash, opt_word_lower(v), f);
+				word_hash(r->host_hash, word_lower(v), f);
 			r->host_len += f;
 			break;
 		case UP_PORT:
@@ -346,7 +331,7 @@ static __always_inline void opt_via_segment(struct sip_opt_regs *r, __u32 pos,
 	} else if (r->part == VS_NAME) {
 		/* up to 8 bytes of the name are kept, all are counted */
 		if (!r->vpk)
-			r->vpname = opt_word_head(opt_word_lower(v0), seg);
+			r->vpname = word_head(word_lower(v0), seg);
 		r->vpk = r->vpk + seg > 255 ? 255 : r->vpk + seg;
 	}
 }
