@@ -38,14 +38,6 @@
 #include "shield_maps.h"
 #include "siphon/counters.h"
 
-/* what the first look learned, for the stages after the read */
-struct shield_src {
-	struct siphon_source_key key;
-	struct siphon_source *src; /* NULL: no entry yet */
-	__u64 now;
-	__u64 gen; /* siphon_listgen before the lists were looked up */
-};
-
 static __always_inline bool ascii_letter(__u8 c)
 {
 	c |= 0x20;
@@ -115,7 +107,6 @@ static __always_inline int shield_early(struct xdp_md *ctx,
 	gen = bpf_map_lookup_elem(&siphon_listgen, &zero);
 	ss->gen = gen ? *gen : 0;
 	src = bpf_map_lookup_elem(&siphon_sources, &ss->key);
-	ss->src = src;
 	rc = bpf_map_lookup_elem(&siphon_rate, &zero);
 	if (!src || !rc || src->lists_gen != ss->gen ||
 	    (cfg->off & SIPHON_SHIELD_OFF_RATE) ||

@@ -70,7 +70,10 @@ static __always_inline int shield_rate(const struct siphon_prefix_key *pk,
 		return SIPHON_CONTINUE;
 	if (shield_operator_ban(pk, now))
 		return SIPHON_DROP_SIP_BANNED;
-	src = ss->src ? ss->src : source_of(&ss->key, rc, now);
+	/* looked up again, not kept from shield_early(): a map pointer that
+	 * may be NULL, alive through the whole read, doubles the states the
+	 * verifier walks there (the program no longer loads with it) */
+	src = source_of(&ss->key, rc, now);
 	if (!src)
 		return global_budget(&ss->key, rc, now);
 	/* neither allowed nor blocked under these lists: its next request

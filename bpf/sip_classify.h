@@ -225,8 +225,6 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 					const struct packet *pkt)
 {
 	const struct siphon_shield_cfg *cfg;
-	struct siphon_prefix_key key;
-	struct shield_src ss;
 	struct sip_scratch *x;
 	__u32 zero = 0;
 	bool allowed;
@@ -236,13 +234,13 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 	if (!cfg || (cfg->off & SIPHON_SHIELD_OFF_CLASSIFY) ||
 	    !sip_port(cfg, pkt->udp->dest))
 		return SIPHON_PASS_NO_FLOW;
-	/* a flood's banned sources: dropped for one lookup, nothing read */
-	reason = shield_early(ctx, cfg, pkt, &ss);
-	if (reason != SIPHON_CONTINUE)
-		return reason;
 	x = bpf_map_lookup_elem(&siphon_sip_scan, &zero);
 	if (!x)
 		return SIPHON_PASS_NO_FLOW;
+	/* a flood's banned sources: dropped for one lookup, nothing read */
+	reason = shield_early(ctx, cfg, pkt, &x->ss);
+	if (reason != SIPHON_CONTINUE)
+		return reason;
 	__builtin_memset(&x->scan.info, 0, sizeof(x->scan.info));
 	x->scan.info.payload_len =
 		bpf_ntohs(pkt->udp->len) - sizeof(struct udphdr);
@@ -252,13 +250,13 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 	x->l3_off = x->v4 ? (void *)pkt->ip4 - (void *)pkt->eth :
 			    (void *)pkt->ip6 - (void *)pkt->eth;
 	x->l4_off = (void *)pkt->udp - (void *)pkt->eth;
-	shield_key_of(pkt, &key);
-	allowed = shield_allowed(&key);
-	if (!allowed && shield_blocked(&key))
+	shield_key_of(pkt, &x->pk);
+	allowed = shield_allowed(&x->pk);
+	if (!allowed && shield_blocked(&x->pk))
 		reason = sip_rule(cfg, SIPHON_SHIELD_OFF_BLOCK,
 				  SIPHON_DROP_SIP_BLOCKED);
 	else
-		reason = sip_judge(ctx, cfg, pkt, x, &key, allowed, &ss);
+		reason = sip_judge(ctx, cfg, pkt, x, &x->pk, allowed, &x->ss);
 	x->scan.info.reason = reason;
 	return reason;
 }

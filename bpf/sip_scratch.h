@@ -8,6 +8,7 @@
 #define SIPHON_BPF_SIP_SCRATCH_H
 
 #include <linux/types.h>
+#include "siphon/shield.h"
 #include "siphon/sip.h"
 
 /*
@@ -115,6 +116,18 @@ struct sip_opt_regs {
 #define SIP_OPT_OUT_MASK (SIP_OPT_OUT_MAX - 1)
 
 /* the value of siphon_sip_scan: what userspace reads, then the registers */
+/*
+ * What the shield's first look (bpf/shield_early.h) learned, for the
+ * stages after the read. In the scratch, not on the stack: the program's
+ * deepest call chain (the OPTIONS answer's global functions) leaves no
+ * room for it in 512 bytes.
+ */
+struct shield_src {
+	struct siphon_source_key key;
+	__u64 now;
+	__u64 gen; /* siphon_listgen before the lists were looked up */
+};
+
 struct sip_scratch {
 	struct siphon_sip_scan scan;
 	struct sip_scan_ctx sc;
@@ -124,6 +137,8 @@ struct sip_scratch {
 	__u32 l3_off;
 	__u32 l4_off;
 	__u32 v4;
+	struct shield_src ss;
+	struct siphon_prefix_key pk; /* the source, as the lists see it */
 	/* the OPTIONS answer; twice its bound so that every masked copy
 	 * the verifier sees stays inside */
 	__u8 out[2 * SIP_OPT_OUT_MAX];
