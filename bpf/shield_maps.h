@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The maps of the shield's source rules (siphon/shield.h): allow, block
- * and ban prefixes, the per-source buckets, the budgets, the live calls,
- * the events to siphond and the table counters. Pinned by name like every
+ * and ban prefixes, the per-source buckets, the budgets, the live calls
+ * and their parties, the sources known to be good, the global bucket,
+ * the lists' generation, the events to siphond and the table counters. Pinned by name like every
  * other map (user/bpf_loader.c).
  */
 #ifndef SIPHON_BPF_SHIELD_MAPS_H
@@ -54,6 +55,38 @@ struct {
 	__type(key, __u32);
 	__type(value, struct siphon_live_call);
 } siphon_livecall SEC(".maps");
+
+/* a count per slot of the live calls' parties (siphon_peer_slot) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIPHON_LIVE_PEER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} siphon_livepeer SEC(".maps");
+
+/* sources siphond vouches for: no global budget, bounded, LRU */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SIPHON_KNOWN_GOOD_MAX);
+	__type(key, struct siphon_source_key);
+	__type(value, struct siphon_known_good);
+} siphon_goodsrc SEC(".maps");
+
+/* the global budget's one bucket */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct siphon_global_bucket);
+} siphon_global SEC(".maps");
+
+/* changes with every change of the allow or block list (its writers) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} siphon_listgen SEC(".maps");
 
 /* bans, for siphond to log once each */
 struct {

@@ -15,10 +15,12 @@
  * Responses are never judged by User-Agent: RFC 3261 lets them carry one,
  * and a response only reaches a transaction siphond started.
  * Requests by method and responses by class are counted per interface.
- * Around the classifier, the source rules (shield_lists.h,
- * shield_rate.h): a source on the allow list skips every drop and every
- * limit; one on the block list drops before anything is read; requests
- * that passed then meet their source's ban and budget.
+ * Around the classifier, the source rules (shield_early.h,
+ * shield_lists.h, shield_rate.h): a banned source's request drops before
+ * anything is read when reading could not save it; a source on the allow
+ * list skips every drop and every limit; one on the block list drops
+ * before anything is read; requests that passed then meet their source's
+ * ban and budget, and the global budget.
  */
 #ifndef SIPHON_BPF_SIP_CLASSIFY_H
 #define SIPHON_BPF_SIP_CLASSIFY_H
@@ -196,7 +198,7 @@ static __always_inline int sip_judge(struct xdp_md *ctx,
 				     const struct packet *pkt,
 				     struct sip_scratch *x,
 				     const struct siphon_prefix_key *key,
-				     bool allowed)
+				     bool allowed, struct shield_src *ss)
 {
 	int reason = sip_read(ctx, cfg, pkt, x), limited;
 
@@ -207,7 +209,7 @@ static __always_inline int sip_judge(struct xdp_md *ctx,
 	    (reason != SIPHON_PASS_SIP_REQUEST &&
 	     reason != SIPHON_PASS_SIP_TOO_LONG))
 		return reason;
-	limited = shield_rate(key, &x->scan.info);
+	limited = shield_rate(key, &x->scan.info, ss);
 	if (limited == SIPHON_CONTINUE)
 		return sip_answer(ctx, cfg, pkt, x, reason);
 	if (limited == SIPHON_PASS_SIP_LIVE_CALL)
@@ -223,7 +225,6 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 					const struct packet *pkt)
 {
 	const struct siphon_shield_cfg *cfg;
-	struct siphon_prefix_key key;
 	struct sip_scratch *x;
 	__u32 zero = 0;
 	bool allowed;
@@ -236,6 +237,10 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 	x = bpf_map_lookup_elem(&siphon_sip_scan, &zero);
 	if (!x)
 		return SIPHON_PASS_NO_FLOW;
+	/* a flood's banned sources: dropped for one lookup, nothing read */
+	reason = shield_early(ctx, cfg, pkt, &x->ss);
+	if (reason != SIPHON_CONTINUE)
+		return reason;
 	__builtin_memset(&x->scan.info, 0, sizeof(x->scan.info));
 	x->scan.info.payload_len =
 		bpf_ntohs(pkt->udp->len) - sizeof(struct udphdr);
@@ -245,13 +250,13 @@ static __always_inline int sip_classify(struct xdp_md *ctx,
 	x->l3_off = x->v4 ? (void *)pkt->ip4 - (void *)pkt->eth :
 			    (void *)pkt->ip6 - (void *)pkt->eth;
 	x->l4_off = (void *)pkt->udp - (void *)pkt->eth;
-	shield_key_of(pkt, &key);
-	allowed = shield_allowed(&key);
-	if (!allowed && shield_blocked(&key))
+	shield_key_of(pkt, &x->pk);
+	allowed = shield_allowed(&x->pk);
+	if (!allowed && shield_blocked(&x->pk))
 		reason = sip_rule(cfg, SIPHON_SHIELD_OFF_BLOCK,
 				  SIPHON_DROP_SIP_BLOCKED);
 	else
-		reason = sip_judge(ctx, cfg, pkt, x, &key, allowed);
+		reason = sip_judge(ctx, cfg, pkt, x, &x->pk, allowed, &x->ss);
 	x->scan.info.reason = reason;
 	return reason;
 }

@@ -25,10 +25,14 @@
 #include "shield_maps.h"
 #include "sip_options_parse.h"
 
+#define OPT_WORDS(n) (((n) + 7) / 8)
+
 /* the fixed text of the answer */
-static const char opt_status[] = "SIP/2.0 200 OK\r\n";
-static const char opt_crlf[] = "\r\n";
-static const char opt_tail[] = SIPHON_SIP_ALLOW "Content-Length: 0\r\n\r\n";
+#define OPT_STATUS "SIP/2.0 200 OK\r\n"
+#define OPT_TAIL SIPHON_SIP_ALLOW "Content-Length: 0\r\n\r\n"
+#define OPT_LEN(text) (sizeof(text) - 1)
+/* the longest generated piece: ";received=" and eight groups of four */
+#define GEN_RECEIVED_MAX (10 + 39)
 
 /* a hex digit, lower case, without a branch (the verifier follows none) */
 static __always_inline __u8 opt_hex(__u32 v)
@@ -41,6 +45,7 @@ static __always_inline __u8 opt_hex(__u32 v)
 #define GEN_RPORT 0 /* "=" port */
 #define GEN_RECEIVED 8 /* ";received=" address */
 #define GEN_TAG 64 /* ";tag=sx" 8 hex digits */
+#define GEN_DEST 88 /* the destination address, dotted */
 
 /* the simple case, from what the scan saw; a reason, or CONTINUE */
 static __always_inline int opt_simple(const struct sip_scratch *x)
@@ -50,8 +55,8 @@ static __always_inline int opt_simple(const struct sip_scratch *x)
 	int k;
 
 	if ((info->flags & (SIPHON_SIP_F_TO_TAG | SIPHON_SIP_F_HDR_BAD)) ||
-	    !(info->flags & SIPHON_SIP_F_HDR_END) ||
-	    info->content_length || info->payload_len != info->hdr_len ||
+	    !(info->flags & SIPHON_SIP_F_HDR_END) || info->content_length ||
+	    info->payload_len != info->hdr_len ||
 	    info->cseq_method != SIPHON_SIP_METHOD_OPTIONS ||
 	    (ol->flags & (SIP_OPT_ROUTE | SIP_OPT_REQUIRE | SIP_OPT_DUP)) ||
 	    !(ol->flags & SIP_OPT_MAX_FORWARDS) || !ol->max_forwards)
@@ -81,11 +86,36 @@ static __always_inline bool opt_port_ours(const struct siphon_options_cfg *cfg,
 	return false;
 }
 
-/* the Request-URI names siphon: its user part, host and port */
-static __always_inline bool opt_for_us(const struct siphon_options_cfg *cfg,
-				       const struct opt_pkt *pkt,
-				       const struct sip_opt_regs *r)
+/*
+ * The len bytes of the copy at off are the n bytes of gen at at (a
+ * constant): len up to 16.
+ */
+static __always_inline bool opt_text_eq(const struct sip_scratch *x, __u32 off,
+					__u32 len, __u32 at, __u32 n)
 {
+	__u64 d0, d1;
+
+	if (len != n || len > 16)
+		return false;
+	d0 = opt_word(x, off) ^ *(const __u64 *)&x->or.gen[at];
+	d1 = opt_word(x, off + 8) ^ *(const __u64 *)&x->or.gen[at + 8];
+	return !word_head(d0, len) &&
+	       !word_head(d1, len > 8 ? len - 8 : 0);
+}
+
+static __always_inline __u32 opt_put_v4(struct sip_opt_regs *r, __u32 at,
+					__be32 addr);
+
+/*
+ * The Request-URI names siphon: its user part, host and port. An IPv4
+ * host is the packet's destination when it is written as inet_ntop()
+ * writes that address.
+ */
+static __always_inline bool opt_for_us(const struct siphon_options_cfg *cfg,
+				       struct sip_scratch *x)
+{
+	const struct opt_pkt *pkt = &x->or.pkt;
+	struct sip_opt_regs *r = &x->or;
 	bool host = false;
 	int i;
 
@@ -95,8 +125,8 @@ static __always_inline bool opt_for_us(const struct siphon_options_cfg *cfg,
 	    (r->user_len != cfg->user_len || r->user_hash != cfg->user_hash))
 		return false;
 	if ((cfg->flags & SIPHON_OPTIONS_DEST_ANY) && pkt->v4 &&
-	    opt_v4_end(r->v4, r->v4_octet, r->v4_dots, r->v4_ok) ==
-		    pkt->daddr[0])
+	    opt_text_eq(x, r->host_off, r->host_len, GEN_DEST,
+			opt_put_v4(r, GEN_DEST, pkt->daddr[0])))
 		return true;
 #pragma unroll
 	for (i = 0; i < SIPHON_OPTIONS_HOSTS_MAX; i++) {
@@ -104,6 +134,12 @@ static __always_inline bool opt_for_us(const struct siphon_options_cfg *cfg,
 			cfg->hosts[i].hash == r->host_hash;
 	}
 	return host;
+}
+
+/* v / 10 for any 32-bit v: a multiply and a shift */
+static __always_inline __u32 opt_div10(__u32 v)
+{
+	return ((__u64)v * 0xcccccccdull) >> 35;
 }
 
 /*
@@ -115,13 +151,16 @@ static __always_inline __u32 opt_put_dec(struct sip_opt_regs *r, __u32 at,
 					 __u32 v)
 {
 	static const __u32 step[5] = { 10000, 1000, 100, 10, 1 };
-	__u32 n = 0, d;
-	int i;
+	__u32 q[5], n = 0, i;
 
+	/* v / 10^(4 - i), by multiplying: the JIT's div is slow */
+	q[4] = v;
+#pragma unroll
+	for (i = 4; i > 0; i--)
+		q[i - 1] = opt_div10(q[i]);
 #pragma unroll
 	for (i = 0; i < 5; i++) {
-		d = v / step[i] % 10;
-		r->gen[(at + n) & 127] = '0' + d;
+		r->gen[(at + n) & 127] = '0' + q[i] - (i ? 10 * q[i - 1] : 0);
 		/* a digit counts once a significant one came, and the last;
 		 * (v + 2^17 - k) >> 17 is v >= k for v, k up to 2^16 */
 		n += i == 4 ? 1 : (v + (1u << 17) - step[i]) >> 17;
@@ -140,6 +179,21 @@ static __always_inline void opt_put_hex16(struct sip_opt_regs *r, __u32 at,
 		r->gen[(at + i) & 127] = opt_hex(v >> (12 - 4 * i));
 }
 
+/* an IPv4 address, dotted as inet_ntop() writes it, at gen[at]; its length */
+static __always_inline __u32 opt_put_v4(struct sip_opt_regs *r, __u32 at,
+					__be32 addr)
+{
+	__u32 a = bpf_ntohl(addr), n = 0, i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		if (i)
+			r->gen[(at + n++) & 127] = '.';
+		n += opt_put_dec(r, at + n, (a >> (24 - 8 * i)) & 0xff);
+	}
+	return n;
+}
+
 /* ";received=" and the source address; its length */
 static __always_inline __u32 opt_put_received(struct sip_opt_regs *r,
 					      const struct opt_pkt *pkt)
@@ -147,19 +201,9 @@ static __always_inline __u32 opt_put_received(struct sip_opt_regs *r,
 	__u32 n = 10, i;
 
 	__builtin_memcpy(&r->gen[GEN_RECEIVED], ";received=", 10);
-	if (pkt->v4) {
-		__u32 a = bpf_ntohl(pkt->saddr[0]);
-
-#pragma unroll
-		for (i = 0; i < 4; i++) {
-			if (i)
-				r->gen[(GEN_RECEIVED + n++) & 127] = '.';
-			n += opt_put_dec(r, GEN_RECEIVED + n,
-					 (a >> (24 - 8 * i)) & 0xff);
-		}
-		return n;
-	}
-	/* every group in full, none compressed: 39 characters */
+	if (pkt->v4)
+		return n + opt_put_v4(r, GEN_RECEIVED + n, pkt->saddr[0]);
+		/* every group in full, none compressed: 39 characters */
 #pragma unroll
 	for (i = 0; i < 8; i++) {
 		__u32 w = bpf_ntohl(pkt->saddr[i / 2]);
@@ -194,27 +238,105 @@ static __always_inline void opt_put_tag(struct sip_opt_regs *r,
 		r->gen[GEN_TAG + 7 + i] = opt_hex(h >> (28 - 4 * i));
 }
 
-/* len bytes from src to the end of the answer; false when it is full */
-static __always_inline bool opt_emit(struct sip_scratch *x, const void *src,
-				     __u32 len)
-{
-	__u32 o = x->or.olen;
+/*
+ * The answer is written into x->out: the bytes of the request it copies
+ * with bpf_probe_read_kernel(), one call for each run of them that is
+ * contiguous in the request (x->or.cp_from, cp_to: the run not yet
+ * copied), and its own text (status, tag, received=, Allow...) stored a
+ * word at a time. The words stored past a piece's end are overwritten by
+ * the next one, or lie past the answer.
+ */
 
-	if (len >= SIP_OPT_OUT_MAX || o + len >= SIP_OPT_OUT_MAX)
+/* the copy run pending, written out; false when the answer is full */
+static __always_inline bool opt_flush(struct sip_scratch *x)
+{
+	struct sip_opt_regs *r = &x->or;
+	__u32 o = r->olen, len = r->cp_to - r->cp_from;
+
+	if (!len)
+		return true;
+	if (len >= SIP_OPT_OUT_MAX || o + len >= SIP_OPT_OUT_MAX ||
+	    bpf_probe_read_kernel(&x->out[o & SIP_OPT_OUT_MASK],
+				  len & SIP_OPT_OUT_MASK,
+				  &x->scan.buf[r->cp_from & SIP_SCAN_MASK]))
 		return false;
-	if (len && bpf_probe_read_kernel(&x->out[o & SIP_OPT_OUT_MASK],
-					 len & SIP_OPT_OUT_MASK, src))
-		return false;
-	x->or.olen = o + len;
+	r->olen = o + len;
+	r->cp_from = r->cp_to;
 	return true;
 }
 
-/* the bytes [from, to) of the request's copy */
+/* the bytes [from, to) of the request's copy, after what came before */
 static __always_inline bool opt_copy(struct sip_scratch *x, __u32 from,
 				     __u32 to)
 {
-	return to >= from && opt_emit(x, &x->scan.buf[from & SIP_SCAN_MASK],
-				      to - from);
+	struct sip_opt_regs *r = &x->or;
+
+	if (to < from)
+		return false;
+	if (from == r->cp_to) {
+		/* right after the pending run in the request: one copy */
+		r->cp_to = to;
+		return true;
+	}
+	if (!opt_flush(x))
+		return false;
+	r->cp_from = from;
+	r->cp_to = to;
+	return true;
+}
+
+/*
+ * Room for words more words after the answer so far, the pending copy
+ * written first: where they go, or -1 when the answer is full
+ */
+static __always_inline int opt_room(struct sip_scratch *x, const __u32 words)
+{
+	if (!opt_flush(x) || x->or.olen + 8 * words >= SIP_OPT_OUT_MAX)
+		return -1;
+	return x->or.olen & SIP_OPT_OUT_MASK;
+}
+
+/* len bytes of gen at at (a constant) after the answer, a word at a time */
+static __always_inline bool opt_put_gen(struct sip_scratch *x, const __u32 at,
+					__u32 len, const __u32 words)
+{
+	int o = opt_room(x, words);
+	__u32 i;
+
+	if (o < 0)
+		return false;
+#pragma unroll
+	for (i = 0; i < words; i++)
+		*(__u64 *)&x->out[o + 8 * i] =
+			*(const __u64 *)&x->or.gen[at + 8 * i];
+	x->or.olen += len;
+	return true;
+}
+
+/*
+ * A literal after the answer: inlined with a literal for lit, its words
+ * are constants the compiler folds, stored without a read
+ */
+static __always_inline bool opt_put_lit(struct sip_scratch *x, const char *lit,
+					const __u32 len)
+{
+	int o = opt_room(x, OPT_WORDS(len));
+	__u32 i, j;
+	__u64 w;
+
+	if (o < 0)
+		return false;
+#pragma unroll
+	for (i = 0; i < OPT_WORDS(len); i++) {
+		w = 0;
+#pragma unroll
+		for (j = 0; j < 8; j++)
+			w |= (__u64)(__u8)(8 * i + j < len ? lit[8 * i + j] : 0)
+			     << (8 * j);
+		*(__u64 *)&x->out[o + 8 * i] = w;
+	}
+	x->or.olen += len;
+	return true;
 }
 
 /* the top Via, with rport= filled and received= added */
@@ -228,13 +350,23 @@ static __always_inline bool opt_top_via(struct sip_scratch *x, __u32 rport_n,
 
 	if (r->rport_end)
 		ok = opt_copy(x, ol->via_off[0], r->rport_end) &&
-		     opt_emit(x, &r->gen[GEN_RPORT], rport_n) &&
+		     opt_put_gen(x, GEN_RPORT, rport_n, 1) &&
 		     opt_copy(x, r->rport_end, first_end);
 	else
 		ok = opt_copy(x, ol->via_off[0], first_end);
-	return ok && opt_emit(x, &r->gen[GEN_RECEIVED], recv_n) &&
-	       opt_copy(x, first_end, ol->via_end[0]) &&
-	       opt_emit(x, opt_crlf, 2);
+	if (ok && recv_n)
+		ok = opt_put_gen(x, GEN_RECEIVED, recv_n,
+				 OPT_WORDS(GEN_RECEIVED_MAX));
+	/* the rest of the line, and its CRLF */
+	return ok && opt_copy(x, first_end, ol->via_end[0] + 2);
+}
+
+/* a header line of the request, with its CRLF */
+static __always_inline bool opt_copy_line(struct sip_scratch *x, int k)
+{
+	const struct sip_opt_lines *ol = &x->ol;
+
+	return opt_copy(x, ol->line_off[k], ol->line_end[k] + 2);
 }
 
 /* the whole answer into x->out; false when it does not fit */
@@ -246,29 +378,40 @@ static __always_inline bool opt_build(struct sip_scratch *x, __u32 rport_n,
 	int k;
 
 	x->or.olen = 0;
-	if (!opt_emit(x, opt_status, sizeof(opt_status) - 1) ||
+	x->or.cp_from = 0;
+	x->or.cp_to = 0;
+	if (!opt_put_lit(x, OPT_STATUS, OPT_LEN(OPT_STATUS)) ||
 	    !opt_top_via(x, rport_n, recv_n))
 		return false;
 #pragma unroll
 	for (k = 1; k < SIPHON_OPTIONS_VIAS_MAX; k++) {
-		if (k < nvia && (!opt_copy(x, ol->via_off[k], ol->via_end[k]) ||
-				 !opt_emit(x, opt_crlf, 2)))
+		if (k < nvia &&
+		    !opt_copy(x, ol->via_off[k], ol->via_end[k] + 2))
 			return false;
 	}
-	return opt_copy(x, ol->line_off[SIP_LINE_FROM],
-			ol->line_end[SIP_LINE_FROM]) &&
-	       opt_emit(x, opt_crlf, 2) &&
+	return opt_copy_line(x, SIP_LINE_FROM) &&
 	       opt_copy(x, ol->line_off[SIP_LINE_TO], ol->to_val_end) &&
-	       opt_emit(x, &x->or.gen[GEN_TAG], 15) &&
-	       opt_copy(x, ol->to_val_end, ol->line_end[SIP_LINE_TO]) &&
-	       opt_emit(x, opt_crlf, 2) &&
-	       opt_copy(x, ol->line_off[SIP_LINE_CALL_ID],
-			ol->line_end[SIP_LINE_CALL_ID]) &&
-	       opt_emit(x, opt_crlf, 2) &&
-	       opt_copy(x, ol->line_off[SIP_LINE_CSEQ],
-			ol->line_end[SIP_LINE_CSEQ]) &&
-	       opt_emit(x, opt_crlf, 2) &&
-	       opt_emit(x, opt_tail, sizeof(opt_tail) - 1);
+	       opt_put_gen(x, GEN_TAG, 15, 2) &&
+	       opt_copy(x, ol->to_val_end, ol->line_end[SIP_LINE_TO] + 2) &&
+	       opt_copy_line(x, SIP_LINE_CALL_ID) &&
+	       opt_copy_line(x, SIP_LINE_CSEQ) &&
+	       opt_put_lit(x, OPT_TAIL, OPT_LEN(OPT_TAIL));
+}
+
+/*
+ * The whole answer into the scratch's out: 1, or 0 when it does not fit.
+ * A global function: the verifier checks it once, not once for each way
+ * the top Via's rport= and received= make it there.
+ */
+__noinline int siphon_sip_options_build(struct xdp_md *ctx)
+{
+	struct sip_scratch *x;
+	__u32 zero = 0;
+
+	x = bpf_map_lookup_elem(&siphon_sip_scan, &zero);
+	if (!ctx || !x)
+		return 0;
+	return opt_build(x, x->or.rport_n, x->or.recv_n);
 }
 
 /* one's complement sum of the answer (zero padded to 4 bytes), or -1 */
@@ -287,7 +430,8 @@ static __always_inline __s64 opt_payload_sum(struct sip_scratch *x)
 		size = padded - k * 512;
 		if (size > 512)
 			size = 512;
-		part = bpf_csum_diff(NULL, 0, (void *)&x->out[k * 512], size, 0);
+		part = bpf_csum_diff(NULL, 0, (void *)&x->out[k * 512], size,
+				     0);
 		if (part < 0)
 			return -1;
 		sum += (__u32)part;
@@ -390,7 +534,8 @@ static __always_inline bool opt_pkt_read(struct xdp_md *ctx, __u64 l3_off,
 					 __u64 l4_off, bool v4,
 					 struct opt_pkt *p)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data,
+	     *end = (void *)(long)ctx->data_end;
 	struct udphdr *udp = data + (l4_off & 0xff);
 
 	if ((void *)(udp + 1) > end)
@@ -425,21 +570,25 @@ static __always_inline int opt_answer(struct xdp_md *ctx,
 				      __u64 l4_off, const struct opt_pkt *pkt)
 {
 	struct sip_opt_regs *r = &x->or;
-	__u32 rport_n = 0, recv_n = 0;
-	__be32 sent_by;
+	__u32 rport_n = 0, recv_n;
 	__s64 sum;
 
 	/* RFC 3581: rport filled; RFC 3261 18.2.1: received when needed */
 	if (r->rport_end) {
 		r->gen[GEN_RPORT] = '=';
-		rport_n = 1 + opt_put_dec(r, GEN_RPORT + 1,
-					  bpf_ntohs(pkt->sport));
+		rport_n = 1 +
+			  opt_put_dec(r, GEN_RPORT + 1, bpf_ntohs(pkt->sport));
 	}
-	sent_by = opt_v4_end(r->sb_v4, r->sb_oct, r->sb_dots, r->sb_v4_ok);
-	if (r->rport_end || !pkt->v4 || sent_by != pkt->saddr[0])
-		recv_n = opt_put_received(r, pkt);
+	/* the sent-by is compared as text with the source address */
+	recv_n = opt_put_received(r, pkt);
+	if (!r->rport_end && pkt->v4 &&
+	    opt_text_eq(x, r->sb_off, r->sb_len, GEN_RECEIVED + 10,
+			recv_n - 10))
+		recv_n = 0;
 	opt_put_tag(r, cfg, &x->scan.info);
-	if (!opt_build(x, rport_n, recv_n) ||
+	r->rport_n = rport_n;
+	r->recv_n = recv_n;
+	if (!siphon_sip_options_build(ctx) ||
 	    l4_off - l3_off + 8 + x->or.olen > SIPHON_OPTIONS_IP_MAX)
 		return SIPHON_PASS_SIP_OPTIONS_TOO_BIG;
 	sum = opt_payload_sum(x);
@@ -483,11 +632,11 @@ __noinline int siphon_sip_options(struct xdp_md *ctx)
 	l4_off = x->l4_off & 0xff;
 	__builtin_memset(&x->or, 0, sizeof(x->or));
 	if (!opt_pkt_read(ctx, l3_off, l4_off, x->v4, &x->or.pkt) ||
-	    l4_off + 8 + x->scan.info.payload_len != bpf_xdp_get_buff_len(ctx) ||
-	    bpf_xdp_get_buff_len(ctx) !=
-		    (__u64)(ctx->data_end - ctx->data))
+	    l4_off + 8 + x->scan.info.payload_len !=
+		    bpf_xdp_get_buff_len(ctx) ||
+	    bpf_xdp_get_buff_len(ctx) != (__u64)(ctx->data_end - ctx->data))
 		return SIPHON_PASS_SIP_OPTIONS_COMPLEX;
-	if (!opt_read_uri(x) || !opt_for_us(cfg, &x->or.pkt, &x->or))
+	if (!opt_read_uri(x) || !opt_for_us(cfg, x))
 		return SIPHON_PASS_SIP_OPTIONS_NOT_US;
 	if (!opt_read_via(x))
 		return SIPHON_PASS_SIP_OPTIONS_COMPLEX;

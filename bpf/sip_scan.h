@@ -722,6 +722,8 @@ enum sip_stop {
 	STOP_URI = 1 << 5, /* SP, 8-bit, '<', '>', '"', ':' */
 	RUN_HASH = 1 << 6, /* the bytes are hashed (Call-ID, branch) */
 	RUN_TOKEN = 1 << 7, /* a token: its bytes are counted */
+	RUN_PARAM_NAME = 1 << 8, /* a parameter's name: matched too */
+	RUN_CSEQ_METHOD = 1 << 9, /* CSeq's method: counted */
 };
 
 /* the high bit of each byte of v that is zero; exact up to the first */
@@ -733,6 +735,22 @@ static __always_inline __u64 word_zero(__u64 v)
 static __always_inline __u64 word_is(__u64 v, __u8 c)
 {
 	return word_zero(v ^ (SIP_W_ONES * c));
+}
+
+/* v with A..Z in lower case, every other byte as it was */
+static __always_inline __u64 word_lower(__u64 v)
+{
+	__u64 x = v & ~SIP_W_HIGHS;
+	__u64 ge_a = x + SIP_W_ONES * (0x80 - 'A');
+	__u64 gt_z = x + SIP_W_ONES * (0x80 - 'Z' - 1);
+
+	return v | (((ge_a & ~gt_z & ~v) & SIP_W_HIGHS) >> 2);
+}
+
+/* the first f bytes of v (f up to 8), the rest zero */
+static __always_inline __u64 word_head(__u64 v, __u32 f)
+{
+	return f >= 8 ? v : v & ((1ull << (8 * f)) - 1);
 }
 
 /* the bytes of v that stop a run: their high bits */
@@ -822,14 +840,18 @@ static __always_inline int scan_stops(const struct sip_scan_ctx *sc)
 			return STOP_WS | STOP_PARAM | STOP_COMMA;
 		if (sc->sub == PM_VAL)
 			return STOP_WS | STOP_PARAM | STOP_COMMA | RUN_HASH;
-		return -1;
+		return sc->sub == PM_NAME ? RUN_PARAM_NAME : -1;
 	case SH_FROM:
 	case SH_TO:
 		if (sc->pm_quote)
 			return STOP_WS | STOP_QUOTED;
 		if (sc->sub == PM_OUT || sc->sub == PM_VAL)
 			return STOP_WS | STOP_ANGLE;
-		return -1;
+		/* inside <...> a name is never read (pm_angle) */
+		return sc->sub == PM_NAME && !sc->pm_angle ? RUN_PARAM_NAME :
+							     -1;
+	case SH_CSEQ:
+		return sc->sub == CS_METHOD ? RUN_CSEQ_METHOD : -1;
 	}
 	return -1;
 }
@@ -908,6 +930,60 @@ static __always_inline __u32 scan_value_end(struct sip_scratch *x, __u32 j,
 	return j;
 }
 
+/* "sip/2.0" and CR, a byte a letter from the low end */
+#define SIP_VERSION_CR 0x0d302e322f706973ull
+
+/*
+ * "SIP/2.0" CRLF ending a request line, taken at once as scan_start()
+ * would take it a byte at a time: 9 bytes, or 0 when they are not that.
+ * Bit 5 set in the first three bytes makes S, I and P lower case, and
+ * makes nothing else s, i or p.
+ */
+static __always_inline __u32 scan_request_version(struct sip_scratch *x,
+						  __u32 i, __u32 n)
+{
+	__u64 v = *(const __u64 *)&x->scan.buf[i & SIP_SCAN_MASK];
+
+	if (i + 9 > n || (v | 0x202020ull) != SIP_VERSION_CR ||
+	    scan_at(&x->scan, i + 8) != '\n')
+		return 0;
+	x->sc.k = 7;
+	x->sc.state = SC_LINE;
+	x->scan.info.kind = SIPHON_SIP_KIND_REQUEST;
+	return 9;
+}
+
+/* white space from i on (two bytes at most), before n */
+static __always_inline __u32 scan_lws_run(const struct sip_scratch *x, __u32 i,
+					  __u32 n)
+{
+	__u32 k;
+
+	for (k = 0; k < 2; k++) {
+		if (i + k >= n || !sip_is_ws(scan_at(&x->scan, i + k)))
+			break;
+	}
+	return k;
+}
+
+/*
+ * run token bytes of a parameter's name from i: matched against the name
+ * scan_param() looks for, as it would match them one at a time
+ */
+static __always_inline void scan_param_name_run(struct sip_scratch *x, __u32 i,
+						__u32 run)
+{
+	struct sip_scan_ctx *sc = &x->sc;
+	__u64 name = sc->hdr == SH_VIA ? 0x68636e617262ull : 0x676174ull;
+	__u32 name_len = sc->hdr == SH_VIA ? 6 : 3, k = sc->pm_k;
+	__u64 v = *(const __u64 *)&x->scan.buf[i & SIP_SCAN_MASK];
+
+	if (k + run > name_len ||
+	    word_head(word_lower(v) ^ (name >> (8 * k)), run))
+		sc->pm_ok = 0;
+	sc->pm_k = k + run > 255 ? 255 : k + run;
+}
+
 /*
  * Bytes from i on that the automaton would read without a change of
  * state: how many, with their effect applied. None when the byte at i
@@ -919,6 +995,8 @@ static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i, __u32 n)
 	int stops = scan_stops(sc);
 	__u32 run, h;
 
+	if (sc->state == SC_QVERSION && !sc->k)
+		return scan_request_version(x, i, n);
 	if (stops < 0)
 		return 0;
 	if (stops & RUN_TOKEN) {
@@ -928,6 +1006,20 @@ static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i, __u32 n)
 		else
 			sc->name_len += run;
 		return run;
+	}
+	if (stops & (RUN_PARAM_NAME | RUN_CSEQ_METHOD)) {
+		run = scan_token_run(x, i, n);
+		if (!run)
+			return 0;
+		if (stops & RUN_PARAM_NAME)
+			scan_param_name_run(x, i, run);
+		else
+			sc->cs_mlen += run;
+		/* token bytes: part of the value, none of them white space */
+		if (!sc->val_end)
+			sc->val_start = i;
+		sc->val_end = i + run;
+		return scan_value_end(x, i + run, n) - i;
 	}
 	h = sc->hash;
 	run = scan_word_run(x, i, n, stops, &h);
@@ -944,21 +1036,25 @@ static __always_inline __u32 scan_skip(struct sip_scratch *x, __u32 i, __u32 n)
 	return run;
 }
 
-/* bpf_loop callback: the byte at the cursor, or a run from it; 1 stops */
+/*
+ * bpf_loop callback: a run from the cursor, if one starts there, then the
+ * byte after it, which must be read alone; 1 stops
+ */
 static long scan_byte(__u32 iter, void *data)
 {
 	struct sip_scan_arg *arg = data;
 	struct sip_scratch *x = arg->x;
 	struct sip_scan_ctx *sc = &x->sc;
-	__u32 i = sc->pos, run;
+	__u32 i = sc->pos;
 	__u8 c;
 
 	if (i >= arg->n)
 		return 1;
-	run = scan_skip(x, i, arg->n);
-	if (run) {
-		sc->pos = i + run;
-		return sc->pos >= arg->n;
+	/* a run ends before a byte that must be read alone: read it too */
+	i += scan_skip(x, i, arg->n);
+	if (i >= arg->n) {
+		sc->pos = i;
+		return 1;
 	}
 	c = scan_at(&x->scan, i);
 	if (sc->state < SC_LINE)
@@ -966,6 +1062,9 @@ static long scan_byte(__u32 iter, void *data)
 	else
 		sc->state = scan_headers(x, i, c);
 	sc->pos = i + 1;
+	/* white space after a header's colon changes nothing: taken along */
+	if (sc->state == SC_VALUE_LWS)
+		sc->pos += scan_lws_run(x, sc->pos, arg->n);
 	return sc->state >= SC_DONE || sc->pos >= arg->n;
 }
 

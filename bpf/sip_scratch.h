@@ -8,6 +8,7 @@
 #define SIPHON_BPF_SIP_SCRATCH_H
 
 #include <linux/types.h>
+#include "siphon/shield.h"
 #include "siphon/sip.h"
 
 /*
@@ -91,25 +92,42 @@ struct opt_pkt {
 /* what the OPTIONS answer reads and writes (bpf/sip_options.h) */
 struct sip_opt_regs {
 	struct opt_pkt pkt;
+	/* the segment reader (bpf/sip_options_parse.h) */
+	__u32 pos, end; /* its cursor and limit in the copy */
+	__u8 part; /* where in the Request-URI or the Via */
+	__u8 bad, v6, upad;
 	/* the Request-URI */
-	__u32 user_hash, user_len, host_hash, host_len, port;
-	__u32 v4, v4_octet, v4_dots; /* an IPv4 literal host */
-	__u8 part, v4_ok, bad, v6;
+	__u32 at; /* its first '@', 0: none */
+	__u32 user_hash, user_len, host_hash, host_len, host_off, port;
 	/* the top Via */
+	__u32 sb_off, sb_len; /* its sent-by's host */
 	__u32 via_first_end; /* end of its first value, trimmed */
 	__u32 rport_end; /* after "rport" with no value, 0: none */
-	__u32 sb_v4, sb_oct, sb_dots; /* sent-by host as an IPv4 literal */
-	__u8 vstate, sb_v4_ok, vquote, vpk; /* vpk: param name bytes */
 	__u64 vpname; /* the param name, packed (up to 8 bytes) */
-	__u8 vbad, vhas_rport, vrport_val, vpad;
+	__u8 vpk, vbad, vrport_val, vpad2; /* vpk: param name bytes */
+	__u32 rport_n, recv_n; /* bytes of gen's rport= and received= */
 	__u32 olen; /* bytes written to out */
-	__u8 gen[128]; /* generated text: rport, received, tag */
+	__u32 cp_from, cp_to; /* bytes of the request still to copy there */
+	/* generated text: rport, received, tag; read a word at a time */
+	__u8 gen[128] __attribute__((aligned(8)));
 };
 
 #define SIP_OPT_OUT_MAX 2048
 #define SIP_OPT_OUT_MASK (SIP_OPT_OUT_MAX - 1)
 
 /* the value of siphon_sip_scan: what userspace reads, then the registers */
+/*
+ * What the shield's first look (bpf/shield_early.h) learned, for the
+ * stages after the read. In the scratch, not on the stack: the program's
+ * deepest call chain (the OPTIONS answer's global functions) leaves no
+ * room for it in 512 bytes.
+ */
+struct shield_src {
+	struct siphon_source_key key;
+	__u64 now;
+	__u64 gen; /* siphon_listgen before the lists were looked up */
+};
+
 struct sip_scratch {
 	struct siphon_sip_scan scan;
 	struct sip_scan_ctx sc;
@@ -119,6 +137,8 @@ struct sip_scratch {
 	__u32 l3_off;
 	__u32 l4_off;
 	__u32 v4;
+	struct shield_src ss;
+	struct siphon_prefix_key pk; /* the source, as the lists see it */
 	/* the OPTIONS answer; twice its bound so that every masked copy
 	 * the verifier sees stays inside */
 	__u8 out[2 * SIP_OPT_OUT_MAX];

@@ -16,6 +16,7 @@
 #include "flow_index.h"
 #include "log.h"
 #include "map_migrate.h"
+#include "siphon/shield.h"
 #include "siphon/flow.h"
 #include "siphon/maps.h"
 
@@ -77,6 +78,22 @@ static bool same_layout(const struct bpf_map_info *info,
 	       info->value_size == bpf_map__value_size(map);
 }
 
+/* maps a new layout may replace, losing what they hold */
+static bool replaceable(const char *name)
+{
+	static const char *const names[] = {
+		SIPHON_MAP_SIP_SCAN,   SIPHON_MAP_CLOCK,
+		SIPHON_MAP_SOURCES,    SIPHON_MAP_RATE,
+		SIPHON_MAP_LIVE_CALLS, SIPHON_MAP_SHIELD_COUNTS,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 /*
  * The pinned flow table is of an older siphon (a hash of flows whose value
  * is a prefix of this one's, map_migrate.c): it is kept aside, to be
@@ -129,11 +146,12 @@ static int adopt_pinned(struct bpf_map *map, const char *path,
 		return errno == ENOENT ? 0 : -errno;
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
 	/* the SIP scan's per-CPU scratch and the per-CPU clocks hold
-	 * nothing worth keeping: a newer siphon's larger ones replace them */
-	if (!err &&
-	    (!strcmp(bpf_map__name(map), SIPHON_MAP_SIP_SCAN) ||
-	     !strcmp(bpf_map__name(map), SIPHON_MAP_CLOCK)) &&
-	    info.value_size != bpf_map__value_size(map)) {
+	 * nothing worth keeping, nor do the shield's buckets, budgets
+	 * (siphond writes them again when it starts), live calls and table
+	 * counters: a newer siphon's larger ones replace them */
+	if (!err && replaceable(bpf_map__name(map)) &&
+	    (info.value_size != bpf_map__value_size(map) ||
+	     info.max_entries != bpf_map__max_entries(map))) {
 		close(fd);
 		return unlink(path) ? -errno : 0;
 	}

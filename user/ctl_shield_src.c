@@ -19,16 +19,30 @@
 #define BANS_SHOWN_MAX 4096
 
 struct src_maps {
-	int fd[8];
+	int fd[10];
 };
 
-enum { M_ALLOW, M_BLOCK, M_BANS, M_SOURCES, M_RATE, M_COUNT, M_STATS, M_N };
+/* M_GEN and M_GOOD may be missing: a siphon attached by an older siphonctl */
+enum {
+	M_ALLOW,
+	M_BLOCK,
+	M_BANS,
+	M_SOURCES,
+	M_RATE,
+	M_COUNT,
+	M_STATS,
+	M_GEN,
+	M_GOOD,
+	M_N
+};
+#define M_REQUIRED M_GEN
 
 static const char *const map_names[M_N] = {
-	[M_ALLOW] = SIPHON_MAP_ALLOW, [M_BLOCK] = SIPHON_MAP_BLOCK,
-	[M_BANS] = SIPHON_MAP_BANS,   [M_SOURCES] = SIPHON_MAP_SOURCES,
-	[M_RATE] = SIPHON_MAP_RATE,   [M_COUNT] = SIPHON_MAP_SHIELD_COUNTS,
-	[M_STATS] = SIPHON_MAP_STATS,
+	[M_ALLOW] = SIPHON_MAP_ALLOW,	  [M_BLOCK] = SIPHON_MAP_BLOCK,
+	[M_BANS] = SIPHON_MAP_BANS,	  [M_SOURCES] = SIPHON_MAP_SOURCES,
+	[M_RATE] = SIPHON_MAP_RATE,	  [M_COUNT] = SIPHON_MAP_SHIELD_COUNTS,
+	[M_STATS] = SIPHON_MAP_STATS,	  [M_GEN] = SIPHON_MAP_LISTS_GEN,
+	[M_GOOD] = SIPHON_MAP_KNOWN_GOOD,
 };
 
 static void src_close(struct src_maps *m)
@@ -46,7 +60,7 @@ static int src_open(struct ctl *ctl, struct src_maps *m)
 
 	for (i = 0; i < M_N; i++)
 		m->fd[i] = siphon_map_open(ctl->pin_dir, map_names[i]);
-	for (i = 0; i < M_N; i++) {
+	for (i = 0; i < M_REQUIRED; i++) {
 		if (m->fd[i] < 0) {
 			src_close(m);
 			return ctl_fail(CTL_FAILED,
@@ -113,7 +127,8 @@ static int list_prefixes(struct ctl *ctl, int fd)
 }
 
 /* shield allow|block [list] | add PREFIX | del PREFIX */
-static int prefix_list_cmd(struct ctl *ctl, int fd, int argc, char **argv)
+static int prefix_list_cmd(struct ctl *ctl, int fd, int gen_fd, int argc,
+			   char **argv)
 {
 	struct siphon_prefix_key key;
 	int rc, err;
@@ -132,6 +147,8 @@ static int prefix_list_cmd(struct ctl *ctl, int fd, int argc, char **argv)
 		err = shield_prefix_add(fd, &key, SIPHON_ORIGIN_OPERATOR, 0);
 	else
 		err = shield_prefix_del(fd, &key);
+	if (!err)
+		err = shield_lists_changed(gen_fd);
 	if (err == -ENOENT)
 		return ctl_fail(CTL_FAILED, "%s del: %s is not on the list",
 				argv[0], argv[2]);
@@ -268,6 +285,7 @@ static int stats(struct ctl *ctl, struct src_maps *m)
 	struct siphon_rate_cfg rc, eff;
 	struct shield_sources_use use;
 	__u64 now = shield_now_ns();
+	int good = shield_known_good_count(m->fd[M_GOOD], now);
 	json_t *jr, *jc, *jb;
 	unsigned int i;
 	int err;
@@ -300,12 +318,19 @@ static int stats(struct ctl *ctl, struct src_maps *m)
 				json_pack("{s:i, s:i}", "rate",
 					  (int)eff.budget[i].rate, "burst",
 					  (int)eff.budget[i].burst));
+		/* rate 0: no global budget */
+		json_object_set_new(jb, "global",
+				    json_pack("{s:i, s:i}", "rate",
+					      (int)eff.global.rate, "burst",
+					      (int)eff.global.burst));
 		return ctl_print_json(json_pack(
-			"{s:o, s:o, s:i, s:i, s:i, s:o, s:i}", "reasons", jr,
-			"tables", jc, "bans_active", (int)use.banned,
-			"buckets_in_use", (int)use.in_use, "buckets_max",
-			SIPHON_SOURCES_MAX, "budgets", jb, "ban_seconds",
-			(int)eff.ban_s));
+			"{s:o, s:o, s:i, s:i, s:i, s:o, s:i, s:i, s:i}",
+			"reasons", jr, "tables", jc, "bans_active",
+			(int)use.banned, "buckets_in_use", (int)use.in_use,
+			"buckets_max", SIPHON_SOURCES_MAX, "budgets", jb,
+			"ban_seconds", (int)eff.ban_s, "known_good",
+			good < 0 ? 0 : good, "known_good_max",
+			SIPHON_KNOWN_GOOD_MAX));
 	}
 	printf("%-22s %14s  %s\n", "REASON", "PACKETS", "WHAT");
 	for (i = 0; i < SIPHON_REASON_MAX; i++)
@@ -313,8 +338,10 @@ static int stats(struct ctl *ctl, struct src_maps *m)
 			printf("%-22s %14llu  %s\n", reason_name(i),
 			       (unsigned long long)reasons[i],
 			       siphon_reasons[i].help);
-	printf("\nbans active: %u   buckets in use: %u of %u\n", use.banned,
-	       use.in_use, SIPHON_SOURCES_MAX);
+	printf("\nbans active: %u   buckets in use: %u of %u   known good: "
+	       "%d of %u\n",
+	       use.banned, use.in_use, SIPHON_SOURCES_MAX, good < 0 ? 0 : good,
+	       SIPHON_KNOWN_GOOD_MAX);
 	for (i = 0; i < SIPHON_SHC_MAX; i++)
 		printf("%-22s %14llu  %s\n", shield_counter_names[i],
 		       (unsigned long long)shc[i], shield_counter_help[i]);
@@ -323,6 +350,11 @@ static int stats(struct ctl *ctl, struct src_maps *m)
 	for (i = 0; i < SIPHON_RATE_CLASSES; i++)
 		printf("%-10s %10u %10u\n", shield_rate_class_name(i),
 		       eff.budget[i].rate, eff.budget[i].burst);
+	if (eff.global.rate)
+		printf("%-10s %10u %10u   (unknown sources, all together)\n",
+		       "global", eff.global.rate, eff.global.burst);
+	else
+		printf("%-10s %10s %10s\n", "global", "off", "-");
 	return CTL_OK;
 }
 
@@ -349,9 +381,11 @@ int ctl_shield_src(struct ctl *ctl, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (!strcmp(cmd, "allow"))
-		rc = prefix_list_cmd(ctl, m.fd[M_ALLOW], argc - 1, argv + 1);
+		rc = prefix_list_cmd(ctl, m.fd[M_ALLOW], m.fd[M_GEN], argc - 1,
+				     argv + 1);
 	else if (!strcmp(cmd, "block"))
-		rc = prefix_list_cmd(ctl, m.fd[M_BLOCK], argc - 1, argv + 1);
+		rc = prefix_list_cmd(ctl, m.fd[M_BLOCK], m.fd[M_GEN], argc - 1,
+				     argv + 1);
 	else if (!strcmp(cmd, "ban"))
 		rc = ban(&m, argc - 1, argv + 1);
 	else if (!strcmp(cmd, "unban"))

@@ -93,6 +93,12 @@ int shield_prefix_del(int fd, const struct siphon_prefix_key *key);
 int shield_prefix_list(int fd, struct shield_prefix *out, unsigned int max);
 /* delete every entry of origin (0: every entry); how many, or -errno */
 int shield_prefix_purge(int fd, __u32 origin);
+/*
+ * After any change of the allow or block list: a new siphon_listgen, so
+ * XDP decides no ban set under the old lists before reading (bpf/
+ * shield_early.h). gen_fd < 0 (an older siphon without it): nothing.
+ */
+int shield_lists_changed(int gen_fd);
 
 /* ---- budgets, sources and bans (shield_rate.c) ------------------------ */
 
@@ -133,6 +139,9 @@ struct shield_sources_use {
 };
 int shield_sources_use(int sources_fd, __u64 now,
 		       struct shield_sources_use *use);
+
+/* sources known to be good at now (siphon_goodsrc), or -errno */
+int shield_known_good_count(int good_fd, __u64 now);
 
 /* the names and help of enum siphon_shield_counter */
 extern const char *const shield_counter_names[SIPHON_SHC_MAX];

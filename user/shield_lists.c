@@ -147,3 +147,17 @@ int shield_prefix_purge(int fd, __u32 origin)
 	free(all);
 	return n < 0 ? n : gone;
 }
+
+int shield_lists_changed(int gen_fd)
+{
+	__u64 gen = 0, now = shield_now_ns();
+	__u32 key = 0;
+
+	if (gen_fd < 0)
+		return 0;
+	if (bpf_map_lookup_elem(gen_fd, &key, &gen))
+		return -errno;
+	/* a value never used before: a clock, moved on if it stood still */
+	gen = now > gen ? now : gen + 1;
+	return bpf_map_update_elem(gen_fd, &key, &gen, BPF_ANY) ? -errno : 0;
+}

@@ -70,6 +70,9 @@ void shield_rate_effective(const struct siphon_rate_cfg *rc,
 	}
 	if (!out->ban_s)
 		out->ban_s = SIPHON_BAN_S_DEFAULT;
+	/* a global rate of 0 is no global budget; a burst of 0 is the rate */
+	if (out->global.rate && !out->global.burst)
+		out->global.burst = out->global.rate;
 }
 
 const char *shield_rate_class_name(unsigned int cls)
@@ -230,4 +233,21 @@ int shield_counters_read(int fd, __u64 out[SIPHON_SHC_MAX])
 	}
 	free(percpu);
 	return 0;
+}
+
+int shield_known_good_count(int good_fd, __u64 now)
+{
+	struct siphon_source_key cur, next, *prev = NULL;
+	struct siphon_known_good g;
+	int n = 0;
+
+	if (good_fd < 0)
+		return -ENOENT;
+	while (!bpf_map_get_next_key(good_fd, prev, &next)) {
+		cur = next;
+		prev = &cur;
+		if (!bpf_map_lookup_elem(good_fd, &cur, &g) && g.until_ns > now)
+			n++;
+	}
+	return n;
 }

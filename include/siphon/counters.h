@@ -59,7 +59,9 @@
 	X(PASS_SIP_OPTIONS_VIAS, PASS,                                       \
 	  "OPTIONS with more Via lines than XDP copies: passed to siphond")  \
 	X(PASS_SIP_OPTIONS_TOO_BIG, PASS,                                    \
-	  "OPTIONS whose answer would not fit the MTU or the frame")
+	  "OPTIONS whose answer would not fit the MTU or the frame")         \
+	X(DROP_SIP_GLOBAL, DROP,                                             \
+	  "request of an unknown source over the shield's global budget")
 
 #define SIPHON_REASON_ENUM(name, verdict, help) SIPHON_##name,
 enum siphon_reason { SIPHON_XDP_REASONS(SIPHON_REASON_ENUM) SIPHON_REASON_MAX };

@@ -9,6 +9,10 @@
  *             every shield drop; IPv4 and IPv6; the block rule off
  *   rate      budgets per class, the ban and its event, live calls,
  *             responses, operator bans, unban, refill, expiry
+ *   fast      a ban decided before reading; a live call's party read
+ *             and passed while banned; lists changed since a ban win;
+ *             resent requests not charged; the global budget and the
+ *             known-good sources outside it
  */
 #include <bpf/libbpf.h>
 
@@ -17,12 +21,14 @@
 #include "siphon/shield.h"
 
 #define CALL_ID "5f1e9c3a77@198.18.0.10"
-#define SIP_REQ(m, cid, ua)                                        \
-	m " sip:bob@198.18.0.1 SIP/2.0\r\n"                        \
-	  "Via: SIP/2.0/UDP 198.18.0.10:5062;branch=z9hG4bK-1\r\n" \
-	  "From: <sip:alice@198.18.0.10>;tag=a1\r\n"               \
-	  "To: <sip:bob@198.18.0.1>\r\n"                           \
-	  "Call-ID: " cid "\r\nCSeq: 1 " m "\r\n" ua               \
+/* run_from() writes a branch of its own here: every request is new */
+#define BR "########"
+#define SIP_REQ(m, cid, ua)                                             \
+	m " sip:bob@198.18.0.1 SIP/2.0\r\n"                             \
+	  "Via: SIP/2.0/UDP 198.18.0.10:5062;branch=z9hG4bK-" BR "\r\n" \
+	  "From: <sip:alice@198.18.0.10>;tag=a1\r\n"                    \
+	  "To: <sip:bob@198.18.0.1>\r\n"                                \
+	  "Call-ID: " cid "\r\nCSeq: 1 " m "\r\n" ua                    \
 	  "Content-Length: 0\r\n\r\n"
 #define RESP_200                                                \
 	"SIP/2.0 200 OK\r\n"                                    \
@@ -89,6 +95,7 @@ TEST(prefixes)
 struct src_bench {
 	struct sip_bench sb;
 	int allow_fd, block_fd, bans_fd, sources_fd, rate_fd, live_fd, count_fd;
+	int peers_fd, good_fd, gen_fd;
 	struct ring_buffer *rb;
 	struct siphon_shield_event ev[8];
 	int nev;
@@ -116,6 +123,9 @@ static void src_setup(struct __test_metadata *_metadata, struct src_bench *s)
 	s->rate_fd = bpf_map__fd(obj->maps.siphon_rate);
 	s->live_fd = bpf_map__fd(obj->maps.siphon_livecall);
 	s->count_fd = bpf_map__fd(obj->maps.siphon_shcount);
+	s->peers_fd = bpf_map__fd(obj->maps.siphon_livepeer);
+	s->good_fd = bpf_map__fd(obj->maps.siphon_goodsrc);
+	s->gen_fd = bpf_map__fd(obj->maps.siphon_listgen);
 	s->rb = ring_buffer__new(bpf_map__fd(obj->maps.siphon_shevents),
 				 on_event, s, NULL);
 	ASSERT_NE(NULL, s->rb);
@@ -127,17 +137,31 @@ static void src_teardown(struct src_bench *s)
 	sip_bench_teardown(&s->sb);
 }
 
-/* text from src ("198.18.5.7" or "2001:db8::7"): checks the one reason */
-static int run_from(struct __test_metadata *_metadata, struct src_bench *s,
-		    const char *src, const char *text, int want_reason)
+/*
+ * text from src ("198.18.5.7" or "2001:db8::7"), its BR filled with
+ * branch (0: a new one each time): checks the one reason
+ */
+static int run_branch(struct __test_metadata *_metadata, struct src_bench *s,
+		      const char *src, const char *tmpl, unsigned int branch,
+		      int want_reason)
 {
 	static __u8 frame[SIP_FRAME_MAX];
+	static char text[SIP_FRAME_MAX];
+	static unsigned int fresh = 0x10000;
+	char *br, hex[9];
 	struct endpoint from, relay;
 	struct sip_outcome out;
 	struct pkt_layout lay;
 	struct pkt_spec spec;
 	int family = strchr(src, ':') ? 6 : 4;
 
+	ASSERT_GT(sizeof(text), strlen(tmpl));
+	strcpy(text, tmpl);
+	br = strstr(text, BR);
+	if (br) {
+		snprintf(hex, sizeof(hex), "%08x", branch ? branch : fresh++);
+		memcpy(br, hex, 8);
+	}
 	ASSERT_EQ(0, endpoint_parse(src, true, &from));
 	from.port = htons(SIP_PEER_PORT);
 	parse_ep(_metadata, plan_of(family)->relay, &relay);
@@ -151,6 +175,12 @@ static int run_from(struct __test_metadata *_metadata, struct src_bench *s,
 	assert_counted(_metadata, &out.count, want_reason);
 	EXPECT_EQ(reason_xdp_of(want_reason), out.verdict);
 	return out.verdict;
+}
+
+static int run_from(struct __test_metadata *_metadata, struct src_bench *s,
+		    const char *src, const char *text, int want_reason)
+{
+	return run_branch(_metadata, s, src, text, 0, want_reason);
 }
 
 static void add_prefix(struct __test_metadata *_metadata, int fd,
@@ -185,6 +215,29 @@ static void source_entry(struct __test_metadata *_metadata, struct src_bench *s,
 	k->family = pk.family;
 	memcpy(k->addr, pk.addr, sizeof(k->addr));
 	ASSERT_EQ(0, bpf_map_lookup_elem(s->sources_fd, k, v));
+}
+
+static void source_key(struct __test_metadata *_metadata, const char *addr,
+		       struct siphon_source_key *k)
+{
+	struct siphon_prefix_key pk;
+
+	ASSERT_EQ(0, shield_prefix_parse(addr, &pk));
+	memset(k, 0, sizeof(*k));
+	k->family = pk.family;
+	memcpy(k->addr, pk.addr, sizeof(k->addr));
+}
+
+/* what siphond does for each party of a confirmed dialog */
+static void live_peer(struct __test_metadata *_metadata, struct src_bench *s,
+		      const char *addr, __u32 count)
+{
+	struct siphon_source_key k;
+	__u32 slot;
+
+	source_key(_metadata, addr, &k);
+	slot = siphon_peer_slot(&k);
+	ASSERT_EQ(0, bpf_map_update_elem(s->peers_fd, &slot, &count, BPF_ANY));
 }
 
 static __u64 shc(struct __test_metadata *_metadata, struct src_bench *s,
@@ -426,7 +479,9 @@ TEST_F(rate, live_calls_pass_even_banned)
 	exhaust(_metadata, s, 2);
 	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
 		 SIPHON_DROP_SIP_BANNED);
+	/* siphond: the call, and its parties (FLOODER among them) */
 	ASSERT_EQ(0, bpf_map_update_elem(s->live_fd, &hash, &live, BPF_ANY));
+	live_peer(_metadata, s, FLOODER, 1);
 	/* the live call's requests pass, other Call-IDs do not */
 	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
 		 SIPHON_PASS_SIP_LIVE_CALL);
@@ -520,6 +575,335 @@ TEST_F(rate, rule_off_only_counts)
 	sip_set_cfg(_metadata, &s->sb, 0, NULL);
 	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
 		 SIPHON_DROP_SIP_BANNED);
+}
+
+/* ---- fast: what is decided before reading, and the budgets after -- */
+
+FIXTURE(fast)
+{
+	struct src_bench s;
+};
+
+FIXTURE_SETUP(fast)
+{
+	src_setup(_metadata, &self->s);
+}
+
+FIXTURE_TEARDOWN(fast)
+{
+	src_teardown(&self->s);
+}
+
+static void set_global(struct __test_metadata *_metadata, struct src_bench *s,
+		       __u32 rate, __u32 burst)
+{
+	struct siphon_rate_cfg rc;
+
+	ASSERT_EQ(0, shield_rate_read(s->rate_fd, &rc));
+	rc.global.rate = rate;
+	rc.global.burst = burst;
+	ASSERT_EQ(0, shield_rate_write(s->rate_fd, &rc));
+}
+
+/* requests of all SIP methods from FLOODER, at the same counts */
+static __u64 method_count(struct __test_metadata *_metadata,
+			  struct src_bench *s)
+{
+	struct shield_if_counts c[4];
+	__u64 n = 0;
+	int i, k, got;
+
+	got = shield_sip_counts_read(
+		bpf_map__fd(s->sb.b.lab.obj->maps.siphon_sipstats), c, 4);
+	ASSERT_LE(0, got);
+	for (i = 0; i < got; i++)
+		for (k = 0; k < SIPHON_SIP_METHOD_MAX; k++)
+			n += c[i].c.requests[k];
+	return n;
+}
+
+TEST_F(fast, ban_decided_before_reading)
+{
+	struct src_bench *s = &self->s;
+	struct siphon_source_key k;
+	struct siphon_source v;
+	__u64 read;
+
+	set_budget(_metadata, s, SIPHON_RATE_INVITE, 1, 2, 600);
+	exhaust(_metadata, s, 2);
+	/* the ban's first request was read (to learn it was one) */
+	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	read = method_count(_metadata, s);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	run_from(_metadata, s, FLOODER, SIP_REQ("REGISTER", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	/* text that is not SIP drops as banned too: nothing was read */
+	run_from(_metadata, s, FLOODER, "hello, world\r\n\r\n",
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	/* not read: not counted by method */
+	EXPECT_EQ(read, method_count(_metadata, s));
+	/* responses and keepalives are read and pass, whatever the ban */
+	run_from(_metadata, s, FLOODER, RESP_200, SIPHON_PASS_SIP_RESPONSE);
+	run_from(_metadata, s, FLOODER,
+		 "sip/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+		 SIPHON_PASS_SIP_RESPONSE);
+	run_from(_metadata, s, FLOODER, "\r\n\r\n", SIPHON_PASS_SIP_KEEPALIVE);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	source_entry(_metadata, s, FLOODER, &k, &v);
+	EXPECT_EQ(4u, v.ban_drops);
+	/* the rate rule off: nothing drops unread, the ban only counts */
+	sip_set_cfg(_metadata, &s->sb, SIPHON_SHIELD_OFF_RATE, NULL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_RULE_OFF);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+}
+
+TEST_F(fast, live_call_party_is_read)
+{
+	struct src_bench *s = &self->s;
+	__u32 n, hash = sip_hash(CALL_ID, strlen(CALL_ID), &n);
+	struct siphon_live_call live = { .since_ns = 1 };
+
+	set_budget(_metadata, s, SIPHON_RATE_INVITE, 1, 2, 600);
+	exhaust(_metadata, s, 2);
+	ASSERT_EQ(0, bpf_map_update_elem(s->live_fd, &hash, &live, BPF_ANY));
+	/* the call is live, but siphond named other parties: not read */
+	live_peer(_metadata, s, OTHER, 1);
+	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	/* FLOODER a party: read; its call's request passes, others drop */
+	live_peer(_metadata, s, FLOODER, 2);
+	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_LIVE_CALL);
+	run_from(_metadata, s, FLOODER,
+		 SIP_REQ("INVITE", "new@198.18.0.10", ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(2ull, shc(_metadata, s, SIPHON_SHC_LIVE_PEER_READ));
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	/* its calls are over: unread again */
+	live_peer(_metadata, s, FLOODER, 0);
+	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(2ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+}
+
+TEST_F(fast, lists_changed_since_the_ban_win)
+{
+	struct src_bench *s = &self->s;
+	struct siphon_prefix_key k;
+
+	set_budget(_metadata, s, SIPHON_RATE_INVITE, 1, 2, 600);
+	exhaust(_metadata, s, 2);
+	/* allowed after the ban: the allow list wins, the ban is not
+	 * decided before reading */
+	add_prefix(_metadata, s->allow_fd, "198.18.7.0/24", 0);
+	ASSERT_EQ(0, shield_lists_changed(s->gen_fd));
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+	run_from(_metadata, s, FLOODER, "hello, world\r\n\r\n",
+		 SIPHON_PASS_SIP_ALLOWED);
+	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	/* off the list again: the ban still holds; read once to confirm
+	 * it under the new lists, then decided unread */
+	ASSERT_EQ(0, shield_prefix_parse("198.18.7.0/24", &k));
+	ASSERT_EQ(0, shield_prefix_del(s->allow_fd, &k));
+	ASSERT_EQ(0, shield_lists_changed(s->gen_fd));
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	/* blocked after the ban: counted as blocked, as before */
+	add_prefix(_metadata, s->block_fd, FLOODER, 0);
+	ASSERT_EQ(0, shield_lists_changed(s->gen_fd));
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BLOCKED);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+}
+
+TEST_F(fast, resent_requests_are_not_charged)
+{
+	struct src_bench *s = &self->s;
+	int i;
+
+	set_budget(_metadata, s, SIPHON_RATE_INVITE, 1, 2, 600);
+	/* an INVITE and six resends of it: one token */
+	for (i = 0; i < 7; i++)
+		run_branch(_metadata, s, FLOODER,
+			   SIP_REQ("INVITE", CALL_ID, ""), 0xa1,
+			   SIPHON_PASS_SIP_REQUEST);
+	/* its CANCEL and the ACK of its error share its branch */
+	run_branch(_metadata, s, FLOODER, SIP_REQ("CANCEL", CALL_ID, ""), 0xa1,
+		   SIPHON_PASS_SIP_REQUEST);
+	EXPECT_EQ(7ull, shc(_metadata, s, SIPHON_SHC_RESENT_FREE));
+	/* a new INVITE takes the second token, the third bans */
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xa2,
+		   SIPHON_PASS_SIP_REQUEST);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xa3,
+		   SIPHON_DROP_SIP_RATE);
+	/* the dropped one was not remembered: its resend is banned too */
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xa3,
+		   SIPHON_DROP_SIP_BANNED);
+}
+
+TEST_F(fast, resends_are_free_ten_times)
+{
+	struct src_bench *s = &self->s;
+	int i;
+
+	set_budget(_metadata, s, SIPHON_RATE_OTHER, 1, 3, 600);
+	for (i = 0; i < 1 + SIPHON_RESENDS_FREE; i++)
+		run_branch(_metadata, s, FLOODER,
+			   SIP_REQ("OPTIONS", CALL_ID, ""), 0xb1,
+			   SIPHON_PASS_SIP_REQUEST);
+	/* an eleventh resend is charged like a new request */
+	run_branch(_metadata, s, FLOODER, SIP_REQ("OPTIONS", CALL_ID, ""), 0xb1,
+		   SIPHON_PASS_SIP_REQUEST);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("OPTIONS", CALL_ID, ""), 0xb1,
+		   SIPHON_PASS_SIP_REQUEST);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("OPTIONS", CALL_ID, ""), 0xb1,
+		   SIPHON_DROP_SIP_RATE);
+	EXPECT_EQ((__u64)SIPHON_RESENDS_FREE,
+		  shc(_metadata, s, SIPHON_SHC_RESENT_FREE));
+}
+
+TEST_F(fast, global_budget_spares_known_good)
+{
+	struct src_bench *s = &self->s;
+	struct siphon_known_good good = { .why = SIPHON_GOOD_DIALOG };
+	struct siphon_source_key k;
+	char src[32];
+	int i;
+
+	/* one request a second for all unknown sources, three at once */
+	set_global(_metadata, s, 1, 3);
+	for (i = 0; i < 3; i++) {
+		snprintf(src, sizeof(src), "198.18.20.%d", i + 1);
+		run_from(_metadata, s, src, SIP_REQ("INVITE", CALL_ID, ""),
+			 SIPHON_PASS_SIP_REQUEST);
+	}
+	/* a fourth source, each under its own budget: over the global one;
+	 * a source never seen is read (is it allowed, blocked?) */
+	run_from(_metadata, s, "198.18.20.9", SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+	/* one read before under the same lists: dropped unread while dry */
+	run_from(_metadata, s, "198.18.20.1", SIP_REQ("REGISTER", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	run_from(_metadata, s, "198.18.20.1", "hello, world\r\n\r\n",
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(2ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+	/* nobody is banned for it */
+	EXPECT_EQ(0ull, shc(_metadata, s, SIPHON_SHC_BANS));
+	run_from(_metadata, s, "198.18.20.9", RESP_200,
+		 SIPHON_PASS_SIP_RESPONSE);
+	/* a source siphond vouched for keeps only its own budgets */
+	source_key(_metadata, "198.18.20.9", &k);
+	good.until_ns = shield_now_ns() + 60000000000ull;
+	ASSERT_EQ(0, bpf_map_update_elem(s->good_fd, &k, &good, BPF_ANY));
+	for (i = 0; i < 5; i++)
+		run_from(_metadata, s, "198.18.20.9",
+			 SIP_REQ("INVITE", CALL_ID, ""),
+			 SIPHON_PASS_SIP_REQUEST);
+	EXPECT_EQ(5ull, shc(_metadata, s, SIPHON_SHC_KNOWN_GOOD));
+	/* vouched for too long ago: unknown again */
+	good.until_ns = shield_now_ns() - 1000000000ull;
+	ASSERT_EQ(0, bpf_map_update_elem(s->good_fd, &k, &good, BPF_ANY));
+	run_from(_metadata, s, "198.18.20.9", SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+	/* allowed sources never meet it either */
+	add_prefix(_metadata, s->allow_fd, "198.18.21.0/24", 0);
+	run_from(_metadata, s, "198.18.21.1", SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+	/* the rate rule off: counted, not dropped */
+	sip_set_cfg(_metadata, &s->sb, SIPHON_SHIELD_OFF_RATE, NULL);
+	run_from(_metadata, s, "198.18.20.7", SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_RULE_OFF);
+	/* rate 0: no global budget */
+	sip_set_cfg(_metadata, &s->sb, 0, NULL);
+	set_global(_metadata, s, 0, 0);
+	run_from(_metadata, s, "198.18.20.8", SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+}
+
+TEST_F(fast, global_budget_reads_live_call_parties)
+{
+	struct src_bench *s = &self->s;
+	__u32 n, hash = sip_hash(CALL_ID, strlen(CALL_ID), &n);
+	struct siphon_live_call live = { .since_ns = 1 };
+
+	set_global(_metadata, s, 1, 1);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", "x@198.18.0.10", ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	/* its call is live and it is a party: read, and its request passes */
+	ASSERT_EQ(0, bpf_map_update_elem(s->live_fd, &hash, &live, BPF_ANY));
+	live_peer(_metadata, s, FLOODER, 1);
+	run_from(_metadata, s, FLOODER, SIP_REQ("BYE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_LIVE_CALL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", "y@198.18.0.10", ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(2ull, shc(_metadata, s, SIPHON_SHC_LIVE_PEER_READ));
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+}
+
+TEST_F(fast, unread_global_drops_still_ban_a_flooder)
+{
+	struct src_bench *s = &self->s;
+	struct siphon_source_key k;
+	struct siphon_source v;
+
+	set_global(_metadata, s, 1, 1);
+	set_budget(_metadata, s, SIPHON_RATE_INVITE, 1, 3, 600);
+	set_budget(_metadata, s, SIPHON_RATE_REGISTER, 1, 100, 600);
+	run_from(_metadata, s, OTHER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_PASS_SIP_REQUEST);
+	/* dry: FLOODER's first request is read, the next two are not, each
+	 * charged to its INVITE budget all the same */
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	/* a REGISTER is charged to the REGISTER budget (far from empty:
+	 * one token a second refills less than the one it took) */
+	run_from(_metadata, s, FLOODER, SIP_REQ("REGISTER", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(3ull, shc(_metadata, s, SIPHON_SHC_GLOBAL_UNREAD));
+	/* its INVITE budget is spent: banned, then dropped unread as such */
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_RATE);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANS));
+	run_from(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""),
+		 SIPHON_DROP_SIP_BANNED);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_BANNED_UNREAD));
+	source_entry(_metadata, s, FLOODER, &k, &v);
+	EXPECT_GT(100u * SIPHON_RATE_MILLI, v.tokens[SIPHON_RATE_REGISTER]);
+	EXPECT_LE(99u * SIPHON_RATE_MILLI, v.tokens[SIPHON_RATE_REGISTER]);
+	ASSERT_LE(0, ring_buffer__consume(s->rb));
+	EXPECT_EQ(1, s->nev);
+}
+
+TEST_F(fast, resends_of_unknown_sources_meet_the_global_budget)
+{
+	struct src_bench *s = &self->s;
+
+	set_global(_metadata, s, 1, 2);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xc1,
+		   SIPHON_PASS_SIP_REQUEST);
+	/* not charged to its own budget, but to the global one */
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xc1,
+		   SIPHON_PASS_SIP_REQUEST);
+	run_branch(_metadata, s, FLOODER, SIP_REQ("INVITE", CALL_ID, ""), 0xc1,
+		   SIPHON_DROP_SIP_GLOBAL);
+	EXPECT_EQ(1ull, shc(_metadata, s, SIPHON_SHC_RESENT_FREE));
 }
 
 TEST_HARNESS_MAIN

@@ -126,6 +126,30 @@ TEST_F(conf, empty_file_gives_defaults)
 	EXPECT_STREQ("/run/siphon/registrations", c->registrar_state_file);
 }
 
+/* the shield's global budget and known-good time (siphon/shield.h) */
+TEST_F(conf, shield_global_budget)
+{
+	struct sd_config *c = self->c;
+
+	ASSERT_EQ(0, load(self, "\n"));
+	EXPECT_EQ((__u32)SIPHON_RATE_GLOBAL_DEFAULT,
+		  c->shield_rate.global.rate);
+	EXPECT_EQ((__u32)SIPHON_BURST_GLOBAL_DEFAULT,
+		  c->shield_rate.global.burst);
+	EXPECT_EQ((__u32)SIPHON_KNOWN_GOOD_S_DEFAULT, c->shield_known_good_s);
+	ASSERT_EQ(0, load(self, "[shield]\nglobal_rate = 500\n"
+				"global_burst = 2000\nknown_good_s = 600\n"));
+	EXPECT_EQ(500U, c->shield_rate.global.rate);
+	EXPECT_EQ(2000U, c->shield_rate.global.burst);
+	EXPECT_EQ(600U, c->shield_known_good_s);
+	/* 0: no global budget */
+	ASSERT_EQ(0, load(self, "[shield]\nglobal_rate = 0\n"));
+	EXPECT_EQ(0U, c->shield_rate.global.rate);
+	EXPECT_NE(0, load(self, "[shield]\nglobal_burst = 0\n"));
+	EXPECT_NE(0, load(self, "[shield]\nglobal_rate = 1000001\n"));
+	EXPECT_NE(NULL, strstr(self->err, "global_rate"));
+}
+
 TEST_F(conf, media_nat_modes)
 {
 	ASSERT_EQ(0, load(self, "[media]\nnat = differs\n"));

@@ -450,6 +450,19 @@ static int parse_shield_u32(struct load_ctx *ctx, const struct cfg_key *k,
 	return 0;
 }
 
+/* global_rate: 0 (no global budget) to k->arg */
+static int parse_shield_u32_off(struct load_ctx *ctx, const struct cfg_key *k,
+				const char *value)
+{
+	uint32_t *field = field_of(ctx, k);
+	uint32_t v;
+
+	if (parse_decimal(value, (uint32_t)k->arg, &v))
+		return reject(ctx, "not a number from 0 (off) to %d", k->arg);
+	*field = v;
+	return 0;
+}
+
 /* allow = PREFIX, block = PREFIX: ADDR[/PLEN], IPv4 or IPv6 */
 static int parse_shield_prefix(struct load_ctx *ctx, const struct cfg_key *k,
 			       const char *value)
@@ -621,6 +634,10 @@ static const struct cfg_key keys[] = {
 	KEY_SHIELD("other_burst", shield_rate.budget[SIPHON_RATE_OTHER].burst,
 		   SIPHON_RATE_MAX),
 	KEY_SHIELD("ban_s", shield_rate.ban_s, SIPHON_BAN_S_MAX),
+	{ "shield", "global_rate", parse_shield_u32_off,
+	  FIELD(shield_rate.global.rate), 0, SIPHON_RATE_MAX },
+	KEY_SHIELD("global_burst", shield_rate.global.burst, SIPHON_RATE_MAX),
+	KEY_U32("shield", "known_good_s", shield_known_good_s),
 	KEY_U32("shield", "live_call_max_s", shield_live_call_max_s),
 	{ "shield", "allow", parse_shield_prefix, 0, 0, 0 },
 	{ "shield", "block", parse_shield_prefix, 0, 0, 0 },
@@ -838,6 +855,9 @@ void config_defaults(struct sd_config *c)
 	c->shield_apply = true;
 	shield_rate_effective(&(struct siphon_rate_cfg){}, &c->shield_rate);
 	c->shield_live_call_max_s = 86400;
+	c->shield_rate.global.rate = SIPHON_RATE_GLOBAL_DEFAULT;
+	c->shield_rate.global.burst = SIPHON_BURST_GLOBAL_DEFAULT;
+	c->shield_known_good_s = SIPHON_KNOWN_GOOD_S_DEFAULT;
 }
 
 int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)
@@ -906,6 +926,7 @@ int config_reload(struct sd_config *live, const char *path, char *err,
 	live->shield_apply = fresh->shield_apply;
 	live->shield_rate = fresh->shield_rate;
 	live->shield_live_call_max_s = fresh->shield_live_call_max_s;
+	live->shield_known_good_s = fresh->shield_known_good_s;
 	live->nshield_allow = fresh->nshield_allow;
 	memcpy(live->shield_allow, fresh->shield_allow,
 	       sizeof(live->shield_allow));

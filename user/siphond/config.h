@@ -138,6 +138,7 @@ struct sd_config {
 	bool shield_apply; /* yes */
 	struct siphon_rate_cfg shield_rate; /* SIPHON_*_DEFAULT */
 	uint32_t shield_live_call_max_s; /* 86400 */
+	uint32_t shield_known_good_s; /* SIPHON_KNOWN_GOOD_S_DEFAULT */
 	unsigned int nshield_allow; /* allow = PREFIX (repeatable) */
 	struct siphon_prefix_key shield_allow[CFG_SHIELD_PREFIXES_MAX];
 	unsigned int nshield_block; /* block = PREFIX (repeatable) */

@@ -174,6 +174,10 @@ static void handle_register(struct siphond *d, struct txn *st,
 		/* the registrar wrote the bytes; the status is in them */
 		if (!sip_msg_parse(resp, out, (size_t)n, &e))
 			txn_server_respond(st, out, (size_t)n, resp->status);
+		/* authenticated and registered: a phone, not a flood */
+		if (resp->status / 100 == 2 && d->auth && d->cfg.auth_register)
+			sd_shield_known_good(d->shield, &from->addr,
+					     SIPHON_GOOD_REGISTER);
 	}
 }
 

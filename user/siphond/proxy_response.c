@@ -270,7 +270,9 @@ void proxy_on_response(void *tu, struct txn *ct, struct sip_msg *m)
 		forward_up(pc, m, &ct->peer);
 		/* a confirmed dialog: the shield never limits its requests */
 		if (pc->invite)
-			sd_shield_call_up(pc->d->shield, m);
+			sd_shield_call_up(pc->d->shield, m,
+					  pc->st ? &pc->st->peer.addr : NULL,
+					  &ct->peer.addr);
 		if (first)
 			cancel_others(pc, b);
 		return;

@@ -27,7 +27,8 @@
 /* bans whose end siphond follows to log it */
 #define BANS_TRACKED_MAX 1024
 
-enum { F_ALLOW, F_BLOCK, F_BANS, F_SOURCES, F_RATE, F_LIVE, F_EVENTS, F_N };
+enum { F_ALLOW, F_BLOCK, F_BANS, F_SOURCES, F_RATE, F_LIVE, F_EVENTS,
+       F_PEERS, F_GOOD, F_GEN, F_N };
 
 static const char *const map_names[F_N] = {
 	[F_ALLOW] = SIPHON_MAP_ALLOW,
@@ -37,6 +38,9 @@ static const char *const map_names[F_N] = {
 	[F_RATE] = SIPHON_MAP_RATE,
 	[F_LIVE] = SIPHON_MAP_LIVE_CALLS,
 	[F_EVENTS] = SIPHON_MAP_SHIELD_EVENTS,
+	[F_PEERS] = SIPHON_MAP_LIVE_PEERS,
+	[F_GOOD] = SIPHON_MAP_KNOWN_GOOD,
+	[F_GEN] = SIPHON_MAP_LISTS_GEN,
 };
 
 struct tracked_ban {
@@ -149,6 +153,30 @@ static void end_bans(struct sd_shield *sh, __u64 now)
 }
 
 /*
+ * A live call's parties in siphon_livepeer, +1 when its entry is made,
+ * -1 when it goes: a banned source with a count in its slot has its
+ * requests read, so its live call's in-dialog requests still pass.
+ */
+static void peers_count(struct sd_shield *sh, const struct siphon_live_call *v,
+			int delta)
+{
+	unsigned int i;
+	__u32 slot, n;
+
+	for (i = 0; i < 2; i++) {
+		if (!v->peer[i].family)
+			continue;
+		slot = siphon_peer_slot(&v->peer[i]);
+		if (bpf_map_lookup_elem(sh->fd[F_PEERS], &slot, &n))
+			continue;
+		if (delta < 0 && !n)
+			continue;
+		n += delta;
+		bpf_map_update_elem(sh->fd[F_PEERS], &slot, &n, BPF_ANY);
+	}
+}
+
+/*
  * Calls that ended a while ago (their BYE's retransmissions are over),
  * and calls nobody ended (a BYE siphond never saw), out of the map.
  */
@@ -167,8 +195,10 @@ static void age_live_calls(struct sd_shield *sh, __u64 now)
 		if (v.ended_ns ? v.ended_ns + linger_ns > now :
 				 v.since_ns + max_ns > now)
 			continue;
-		if (!bpf_map_delete_elem(sh->fd[F_LIVE], &cur))
+		if (!bpf_map_delete_elem(sh->fd[F_LIVE], &cur)) {
 			sh->stats.live_calls_aged++;
+			peers_count(sh, &v, -1);
+		}
 	}
 }
 
@@ -232,6 +262,43 @@ static void options_arm(struct sd_shield *sh, __u64 until)
 			 strerror(errno));
 }
 
+/*
+ * siphon_livepeer counted afresh from siphon_livecall, in one batch: a
+ * siphond that died between a change of one and of the other, or maps
+ * replaced by a newer siphon, leave counts that would never go down (a
+ * slot counted for nobody only costs reads, but forever).
+ */
+static void recount_live_peers(struct sd_shield *sh)
+{
+	__u32 *keys = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*keys));
+	__u32 *counts = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*counts));
+	__u32 cur, next, *prev = NULL, n = SIPHON_LIVE_PEER_SLOTS, i, slot;
+	struct siphon_live_call v;
+
+	if (!keys || !counts)
+		goto out;
+	while (!bpf_map_get_next_key(sh->fd[F_LIVE], prev, &next)) {
+		cur = next;
+		prev = &cur;
+		if (bpf_map_lookup_elem(sh->fd[F_LIVE], &cur, &v))
+			continue;
+		for (i = 0; i < 2; i++) {
+			if (!v.peer[i].family)
+				continue;
+			slot = siphon_peer_slot(&v.peer[i]);
+			counts[slot]++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		keys[i] = i;
+	if (bpf_map_update_batch(sh->fd[F_PEERS], keys, counts, &n, NULL))
+		pr_warn("shield: siphon_livepeer not recounted: %s\n",
+			strerror(errno));
+out:
+	free(keys);
+	free(counts);
+}
+
 static void close_maps(struct sd_shield *sh)
 {
 	int i;
@@ -289,6 +356,7 @@ static int open_maps(struct sd_shield *sh)
 		return err;
 	}
 	sh->open = true;
+	recount_live_peers(sh);
 	sh->opt_fd = siphon_map_open(dir, SIPHON_MAP_OPTIONS);
 	if (sh->said_missing)
 		pr_info("shield: XDP shield found in %s\n", dir);
@@ -390,6 +458,9 @@ void sd_shield_apply(struct sd_shield *sh)
 	if (!err)
 		err = sync_list(sh->fd[F_BLOCK], c->shield_block,
 				c->nshield_block);
+	/* no ban set under the old lists is decided before reading */
+	if (!err)
+		err = shield_lists_changed(sh->fd[F_GEN]);
 	if (err) {
 		sh->stats.apply_failures++;
 		pr_err("shield: [shield] not fully applied: %s\n",
@@ -399,12 +470,14 @@ void sd_shield_apply(struct sd_shield *sh)
 	sh->stats.applied++;
 	options_arm(sh, shield_now_ns() + SIPHON_OPTIONS_ALIVE_NS);
 	pr_info("shield: budgets INVITE %u/s burst %u, REGISTER %u/s burst "
-		"%u, other %u/s burst %u, ban %u s; %u allowed (trusted peers "
-		"included) and %u blocked prefixes from the config\n",
+		"%u, other %u/s burst %u, ban %u s, global %u/s burst %u "
+		"(0: off); %u allowed (trusted peers included) and %u blocked "
+		"prefixes from the config\n",
 		b[SIPHON_RATE_INVITE].rate, b[SIPHON_RATE_INVITE].burst,
 		b[SIPHON_RATE_REGISTER].rate, b[SIPHON_RATE_REGISTER].burst,
 		b[SIPHON_RATE_OTHER].rate, b[SIPHON_RATE_OTHER].burst,
-		c->shield_rate.ban_s, nallow, c->nshield_block);
+		c->shield_rate.ban_s, c->shield_rate.global.rate,
+		c->shield_rate.global.burst, nallow, c->nshield_block);
 }
 
 static void on_sweep(struct tw_timer *t)
@@ -480,13 +553,73 @@ static bool call_id_hash(struct sip_msg *m, __u32 *hash)
 	return true;
 }
 
-void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m)
+/* the address XDP sees as the source of a peer's packets; false: none */
+static bool source_key_of(const union sd_sockaddr *a,
+			  struct siphon_source_key *k)
 {
-	struct siphon_live_call v = { .since_ns = shield_now_ns() };
+	memset(k, 0, sizeof(*k));
+	if (!a)
+		return false;
+	if (a->sa.sa_family == AF_INET) {
+		k->family = SIPHON_AF_INET;
+		k->addr[0] = a->in.sin_addr.s_addr;
+		return true;
+	}
+	if (a->sa.sa_family != AF_INET6)
+		return false;
+	/* a dual-stack socket's IPv4 peer is an IPv4 source to XDP */
+	if (IN6_IS_ADDR_V4MAPPED(&a->in6.sin6_addr)) {
+		k->family = SIPHON_AF_INET;
+		memcpy(&k->addr[0], &a->in6.sin6_addr.s6_addr[12], 4);
+		return true;
+	}
+	k->family = SIPHON_AF_INET6;
+	memcpy(k->addr, &a->in6.sin6_addr, sizeof(k->addr));
+	return true;
+}
+
+static void known_good_key(struct sd_shield *sh,
+			   const struct siphon_source_key *k, __u32 why)
+{
+	struct siphon_known_good g = { .why = why };
+
+	g.until_ns = shield_now_ns() +
+		     (__u64)sh->cfg->shield_known_good_s * 1000000000ull;
+	if (bpf_map_update_elem(sh->fd[F_GOOD], k, &g, BPF_ANY)) {
+		if (!sh->stats.known_good_failed++)
+			pr_warn("shield: siphon_goodsrc refused a source: "
+				"%s\n",
+				strerror(errno));
+		return;
+	}
+	sh->stats.known_good++;
+}
+
+void sd_shield_known_good(struct sd_shield *sh, const union sd_sockaddr *a,
+			  __u32 why)
+{
+	struct siphon_source_key k;
+
+	if (sh && sh->open && sh->cfg->shield_known_good_s &&
+	    source_key_of(a, &k))
+		known_good_key(sh, &k, why);
+}
+
+void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m,
+		       const union sd_sockaddr *caller,
+		       const union sd_sockaddr *callee)
+{
+	struct siphon_live_call v = { .since_ns = shield_now_ns() }, old;
+	unsigned int i;
 	__u32 hash;
 
 	if (!sh || !sh->open || !call_id_hash(m, &hash))
 		return;
+	source_key_of(caller, &v.peer[0]);
+	source_key_of(callee, &v.peer[1]);
+	/* a fork's second 2xx: the entry's parties are the latest ones */
+	if (!bpf_map_lookup_elem(sh->fd[F_LIVE], &hash, &old))
+		peers_count(sh, &old, -1);
 	if (bpf_map_update_elem(sh->fd[F_LIVE], &hash, &v, BPF_ANY)) {
 		if (!sh->stats.live_calls_full++)
 			pr_warn("shield: the live call map is full (%d): "
@@ -495,7 +628,11 @@ void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m)
 				SIPHON_LIVE_CALLS_MAX);
 		return;
 	}
+	peers_count(sh, &v, +1);
 	sh->stats.live_calls_up++;
+	for (i = 0; i < 2; i++)
+		if (v.peer[i].family && sh->cfg->shield_known_good_s)
+			known_good_key(sh, &v.peer[i], SIPHON_GOOD_DIALOG);
 }
 
 /* not removed at once: the BYE's retransmissions must still pass */

@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "evloop.h"
 #include "sip/sip_msg.h"
+#include "sockaddr.h"
 
 #define SHIELD_COUNTERS(X)                                                    \
 	X(applied) /* [shield] written to the maps */                         \
@@ -26,7 +27,9 @@
 	X(live_calls_up) /* Call-IDs of confirmed dialogs put in the map */   \
 	X(live_calls_down) /* ended by a BYE (removed 32 s later) */          \
 	X(live_calls_full) /* the live call map was full: left unprotected */ \
-	X(live_calls_aged) /* removed: ended, or older than live_call_max_s */
+	X(live_calls_aged) /* removed: ended, or older than live_call_max_s */ \
+	X(known_good) /* sources marked known-good (dialog, REGISTER) */      \
+	X(known_good_failed) /* siphon_goodsrc refused one: see the log */
 
 struct shield_stats {
 	SHIELD_COUNTERS(SD_COUNTER_FIELD)
@@ -40,8 +43,19 @@ struct sd_shield *sd_shield_new(struct evloop *loop,
 void sd_shield_free(struct sd_shield *sh);
 /* (re)apply [shield]: budgets and the config's allow and block lists */
 void sd_shield_apply(struct sd_shield *sh);
-/* a dialog of m's Call-ID was confirmed (2xx to INVITE) or ended (BYE) */
-void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m);
+/*
+ * A dialog of m's Call-ID was confirmed (2xx to INVITE): its in-dialog
+ * requests are never limited, its parties (where the caller's and the
+ * callee's signalling comes from; NULL: unknown) are known to be good.
+ */
+void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m,
+		       const union sd_sockaddr *caller,
+		       const union sd_sockaddr *callee);
+/* a source siphond vouches for (enum siphon_known_good_why): no global
+ * budget for [shield] known_good_s */
+void sd_shield_known_good(struct sd_shield *sh, const union sd_sockaddr *a,
+			  __u32 why);
+/* a dialog of m's Call-ID ended (BYE) */
 void sd_shield_call_down(struct sd_shield *sh, struct sip_msg *m);
 /* a call siphond ended itself (its own BYEs): by its Call-ID's value */
 void sd_shield_call_down_id(struct sd_shield *sh, const char *call_id,
