@@ -10,7 +10,8 @@
 # addresses, each under its budget, meets the global budget while alice,
 # known to be good since her call, still calls; a blocked address gets
 # nothing, an allowed one is never limited, a ban ends, and a reload
-# changes budgets and lists without losing a ban.
+# changes budgets and lists without losing a ban; a restart counts the
+# live calls' parties afresh.
 #
 #   A: alice 198.18.1.2, scanner .5, flooder .6, blocked .7, allowed .8,
 #      a spread flood from .20 to .27
@@ -26,7 +27,7 @@ BAN_S=6
 
 SPREAD_IPS=$(seq -f "198.18.1.%g" 20 27)
 
-sd_media_suite shield 35
+sd_media_suite shield 40
 
 for ip in $SCANNER_IP $FLOODER_IP $BLOCKED_IP $ALLOWED_IP $SPREAD_IPS; do
 	ip -n "$NS_A" addr add $ip/24 dev a0
@@ -234,6 +235,39 @@ tap_check "the block list lost its config entry, the ban by hand stayed" \
 tap_check "the address no longer blocked is answered" \
 	sipp_run "$NS_A" $BLOCKED_IP 5094 "$LOGS/unblocked-ping.log" \
 		-sf "$SIPP_DIR/options_ping.xml" -m 1
+
+# ---- a restart counts the live calls' parties afresh ---------------------
+# siphond counts siphon_livepeer from siphon_livecall when it starts: a
+# count for nobody (a siphond killed between writing one map and the
+# other) would otherwise have XDP read a banned source's requests forever
+peer_slots() {
+	bpftool -j map dump pinned "$PIN/siphon_livepeer" |
+		jq -c "[.[] | select((.formatted.value // 0) $1 0) | .formatted.key]"
+}
+le32() {
+	printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) \
+		$(($1 >> 16 & 255)) $(($1 >> 24 & 255))
+}
+tap_check "alice calls bob again: its parties are counted" \
+	eval 'call again uas_answer.xml uac_call.xml 1 &&
+	      [ "$(peer_slots "!=" | jq length)" -ge 1 ]'
+PEERS_BEFORE=$(peer_slots "!=")
+STALE=$(peer_slots "==" | jq '.[0]')
+tap_check "a count for nobody written into siphon_livepeer" \
+	eval 'bpftool map update pinned "$PIN/siphon_livepeer" \
+		key $(le32 "$STALE") value 3 0 0 0 &&
+	      peer_slots "!=" | jq -e --argjson s "$STALE" "index(\$s)" > /dev/null'
+kill -KILL "$SD_PID"
+wait "$SD_PID" 2>/dev/null
+tap_check "siphond killed (SIGKILL) and started again" sd_start "$LOGS"
+tap_check "... the count for nobody is gone" \
+	eval '[ "$(peer_slots "!=" | jq --argjson s "$STALE" "index(\$s)")" = null ]'
+# calls that end their linger meanwhile may take counts away, never add
+tap_check "... the lingering call's parties are still counted" \
+	eval 'now=$(peer_slots "!=") &&
+	      [ "$(echo "$now" | jq length)" -ge 1 ] &&
+	      jq -en --argjson a "$now" --argjson b "$PEERS_BEFORE" \
+		"\$a - \$b == []" > /dev/null'
 
 tap_check "siphond is still running" sd_alive
 tap_done
