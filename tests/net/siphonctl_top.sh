@@ -97,24 +97,13 @@ tap_check "bob registers" \
 # a call held until the RTP and every look below are done
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
-SIZE=172
 sipp_bg "$NS_B" $B_IP $BOB_PORT "$LOGS/uas.log" -sf "$SIPP_DIR/uas_answer.xml" \
 	-m 1
 UAS=$SIPP_PID
 sd_held_call alice "$NS_A" $A_IP 5072 -s bob -key from alice -m 1
 UAC=$HELD_UAC
 
-flows() {
-	ctl --json flow list
-}
-four_flows() {
-	[ "$(flows | jq length)" = 4 ]
-}
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split(":")[1]'
-}
-tap_check "the answer installs the call's 4 flows" wait_for four_flows
+tap_check "the answer installs the call's 4 flows" wait_for nflows 4
 CALLER_SIDE=$(relay_port $A_RTP)
 CALLEE_SIDE=$(relay_port $B_RTP)
 diag "caller sends to $SD_ADDR:$CALLER_SIDE, callee to $SD_ADDR:$CALLEE_SIDE"

@@ -32,12 +32,6 @@ run() {
 	mkdir -p "$LOGS/$1" && sd_start "$LOGS/$1" && SD_LOG=$LOGS/$1/siphond.log
 }
 
-flows() {
-	ctl --json flow list
-}
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
 no_calls() {
 	[ "$(sctl --json calls | jq .count)" = 0 ]
 }

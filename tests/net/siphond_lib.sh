@@ -74,6 +74,105 @@ ctl() {
 	"$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" "$@"
 }
 
+# ---- media: the flows siphond installed, and RTP sent through them ------
+SIZE=172 # one 20 ms PCMU packet: 12 bytes RTP + 160 bytes audio
+
+flows() {
+	ctl --json flow list
+}
+# nflows N: exactly N flows are installed
+nflows() {
+	[ "$(flows | jq length)" = "$1" ]
+}
+# relay_port PEER: the relay port of the flow that accepts packets from
+# PEER (ADDR:PORT or [ADDR]:PORT)
+relay_port() {
+	flows | jq -r --arg p "$1" \
+		'.[] | select(.peer == $p) | .relay | split(":") | last'
+}
+# rtp_through NS FROM TO_RELAY RNS RBIND EXPECT_FROM [N [MODE]]: N packets
+# (RTP_N, 100 unless the suite says) from FROM to the relay reach RBIND,
+# every one from EXPECT_FROM; MODE rtp (the default) or plain (no RTP header)
+rtp_through() {
+	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6
+	local n=${7:-${RTP_N:-100}} mode=${8:-rtp} out pid
+	[ "$mode" = plain ] && mode=
+	# emptied first: the "ready" of the last receiver is not this one's
+	: > "$LOGS/recv.out"
+	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
+		> "$LOGS/recv.out" &
+	pid=$!
+	bg_pid $pid
+	wait_for grep -q ready "$LOGS/recv.out"
+	ip netns exec "$ns" "$UDP_PEER" send "$from" "$to" "$n" $SIZE $mode \
+		> /dev/null
+	wait "$pid"
+	out=$(tail -n 1 "$LOGS/recv.out")
+	diag "$out"
+	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
+}
+# both_ways A_END B_END: RTP from alice's A_END reaches bob's B_END and
+# back, each through the relay port the flows say
+both_ways() {
+	local a=$1 b=$2 ra rb
+	ra=$(relay_port "$a")
+	rb=$(relay_port "$b")
+	diag "$a sends to $ra, $b to $rb"
+	[ -n "$ra" ] && [ -n "$rb" ] &&
+		rtp_through "$NS_A" "$a" $SD_ADDR:$ra "$NS_B" "$b" $SD_ADDR:$rb &&
+		rtp_through "$NS_B" "$b" $SD_ADDR:$rb "$NS_A" "$a" $SD_ADDR:$ra
+}
+# relay_ports PEER: the relay ports of the flows that take PEER's packets,
+# comma-separated
+relay_ports() {
+	flows | jq -r --arg p "$1" \
+		'[.[] | select(.peer == $p) | .relay] | join(",")'
+}
+# talk: each phone sends every call's RTP (ROUNDS rounds, 20 ms apart) from
+# the port its SDP named (A_RTP, B_RTP) to the relay ports of CALLER_SIDES
+# and CALLEE_SIDES, and counts what reaches that port through the relay
+talk() {
+	local to_a to_b
+	to_a=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLER_SIDES")
+	to_b=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLEE_SIDES")
+	ip netns exec "$NS_A" "$UDP_PEER" spray $A_RTP "$to_a" $ROUNDS $SIZE \
+		20000 $SD_ADDR 10000 > "$LOGS/talk-a.out" &
+	TALK_A=$!
+	ip netns exec "$NS_B" "$UDP_PEER" spray $B_RTP "$to_b" $ROUNDS $SIZE \
+		20000 $SD_ADDR 10000 > "$LOGS/talk-b.out" &
+	TALK_B=$!
+	bg_pid $TALK_A
+	bg_pid $TALK_B
+}
+# no_loss PHONE PID NS: the phone (a or b) sent and got every packet of
+# its CALLS calls, all from siphon
+no_loss() {
+	local want=$((CALLS * ROUNDS)) out
+	wait "$2"
+	out=$(cat "$LOGS/talk-$1.out")
+	diag "$1: $out"
+	# a drop here is the test's own socket, not siphon
+	diag "$1: $(ip netns exec "$3" nstat -az UdpRcvbufErrors |
+		awk 'NR > 1 { printf "%s=%s", $1, $2 }'), XDP redirected $(ctl --json stats | jq .reasons.redirect) both ways"
+	[ "$out" = "sent $want received $want from-expected $want bytes $((want * SIZE))" ]
+}
+# nothing_through NS FROM TO_RELAY RNS RBIND: 20 packets to a relay port
+# without a flow reach nobody
+nothing_through() {
+	local out pid
+	: > "$LOGS/recv.out"
+	ip netns exec "$4" "$UDP_PEER" recv "$5" "$2" 20 500 \
+		> "$LOGS/recv.out" &
+	pid=$!
+	bg_pid $pid
+	wait_for grep -q ready "$LOGS/recv.out"
+	ip netns exec "$1" "$UDP_PEER" send "$2" "$3" 20 $SIZE rtp > /dev/null
+	wait "$pid"
+	out=$(tail -n 1 "$LOGS/recv.out")
+	diag "$out"
+	[ "${out%% from-expected*}" = "received 0" ]
+}
+
 # xdp_reason NAME: siphon's XDP counter NAME (siphonctl stats)
 xdp_reason() {
 	ctl --json stats | jq -r ".reasons.$1"

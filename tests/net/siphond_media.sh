@@ -34,36 +34,6 @@ tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 # the SDP of uac_held.xml and uas_answer.xml: where each phone wants media
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
-SIZE=172
-
-flows() {
-	ctl --json flow list
-}
-
-# relay_port PEER: the relay port of the flow that accepts packets from PEER
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split(":")[1]'
-}
-
-# rtp_through NS FROM TO_RELAY RNS RBIND EXPECT_FROM: N packets from FROM
-# to the relay reach RBIND, every one from EXPECT_FROM
-rtp_through() {
-	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-100} out
-	# emptied first: the "ready" of the last receiver is not this one's
-	: > "$LOGS/recv.out"
-	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
-		> "$LOGS/recv.out" &
-	local pid=$!
-	bg_pid $pid
-	wait_for grep -q ready "$LOGS/recv.out"
-	ip netns exec "$ns" "$UDP_PEER" send "$from" "$to" "$n" $SIZE rtp \
-		> /dev/null
-	wait "$pid"
-	out=$(tail -n 1 "$LOGS/recv.out")
-	diag "$out"
-	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
-}
 
 # held_call NAME UAS_XML UAC_XML PORT: bob answers with UAS_XML, alice
 # (trusted here: no challenge) calls from PORT with UAC_XML, and goes on
@@ -109,11 +79,8 @@ call_ended() {
 # well within [media] timeout_s = 5 of the packets before)
 talk_call talk 5072
 
-four_flows() {
-	[ "$(flows | jq length)" = 4 ]
-}
 tap_check "the answer installs 4 flows (RTP and RTCP, each way)" \
-	wait_for four_flows
+	wait_for nflows 4
 CALLER_SIDE=$(relay_port $A_RTP)
 CALLEE_SIDE=$(relay_port $B_RTP)
 diag "caller sends to $SD_ADDR:$CALLER_SIDE, callee to $SD_ADDR:$CALLEE_SIDE"
@@ -235,7 +202,7 @@ tap_check "CANCEL: 487, no flow is left" \
 silent_call_reaped() {
 	local i alive
 	talk_call silent 5072
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	# 5 s of silence, and the reaper looks every 1.25 s
 	for i in $(seq 100); do
 		empty_map && break
@@ -256,7 +223,7 @@ tap_check "a silent call's flows go after timeout_s, the call still up" \
 reinvite_moves_media() {
 	local port i
 	held_call reinvite uas_reinvite.xml uac_reinvite.xml 5074
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	port=$(relay_port $A_IP:40020)
 	sd_go_on reinvite || return 1
 	for i in $(seq 60); do
@@ -278,7 +245,7 @@ tap_check "re-INVITE: same relay ports, the flows follow the new port" \
 late_offer_anchored() {
 	local a b
 	held_call late uas_late_offer.xml uac_late_offer.xml 5075
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	a=$(relay_port $A_IP:40040)
 	b=$(relay_port $B_IP:40042)
 	diag "alice sends to $a, bob to $b"
@@ -296,7 +263,7 @@ tap_check "offer in the 200, answer in the ACK: anchored, RTP crosses XDP" \
 reoffers_move_media() {
 	local a b i va vb
 	held_call reoffer uas_reoffer.xml uac_reoffer.xml 5076
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	a=$(relay_port $A_IP:40060)
 	b=$(relay_port $B_IP:40062)
 	sd_go_on reoffer || return 1
@@ -338,7 +305,7 @@ tap_check "re-INVITE without SDP, then UPDATE adding video: RTP follows" \
 reoffer_undone() {
 	local a
 	held_call glare uas_reinvite_491.xml uac_reinvite_491.xml 5077
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	a=$(relay_port $A_IP:40100)
 	sd_go_on glare || return 1
 	wait_for eval 'grep -q "re-offer failed, the ends before it are back" \
@@ -361,7 +328,7 @@ session_timer_runs_out() {
 	local t0 alive
 	t0=$(date +%s%N)
 	held_call timer uas_timer.xml uac_timer.xml 5078
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	# some RTP at 3 s, so silence ([media] timeout_s) is not what ends it
 	sleep 3
 	rtp_through "$NS_A" $A_IP:40120 $SD_ADDR:$(relay_port $A_IP:40120) \
@@ -370,7 +337,7 @@ session_timer_runs_out() {
 	# past the first 4 s (and the reaper's 1.25 s): the refresh held it
 	sleep $(awk -v t0=$t0 -v now=$(date +%s%N) \
 		'BEGIN { d = 5.5 - (now - t0) / 1e9; print (d > 0 ? d : 0) }')
-	four_flows || { diag "the flows went before the refreshed timer"; return 1; }
+	nflows 4 || { diag "the flows went before the refreshed timer"; return 1; }
 	wait_for eval 'grep -q "session timer ran out" "$LOGS/siphond.log"' ||
 		return 1
 	empty_map || return 1

@@ -33,52 +33,10 @@ tap_check "bob registers; erin registers two phones" eval \
 	 register "$NS_B" $B_IP 5090 erin erinpw 120 &&
 	 register "$NS_B" $B_IP 5091 erin erinpw 120'
 
-SIZE=172
-flows() {
-	ctl --json flow list
-}
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
-# relay_port PEER: the relay port of the flow that accepts packets from PEER
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split(":")[1]'
-}
+# RTP packets each rtp_through sends here
+RTP_N=50
 has_flow_from() {
 	[ -n "$(relay_port "$1")" ]
-}
-# rtp_through NS FROM TO_RELAY RNS RBIND EXPECT_FROM [N [MODE]]: N
-# packets (RTP unless MODE is "plain") from FROM to the relay reach
-# RBIND, every one from EXPECT_FROM
-rtp_through() {
-	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-50}
-	local mode=${8:-rtp} out pid
-	[ "$mode" = plain ] && mode=
-	# emptied first: the "ready" of the last receiver is not this one's
-	: > "$LOGS/recv.out"
-	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" "$n" 3000 \
-		> "$LOGS/recv.out" &
-	pid=$!
-	bg_pid $pid
-	wait_for grep -q ready "$LOGS/recv.out"
-	ip netns exec "$ns" "$UDP_PEER" send "$from" "$to" "$n" $SIZE $mode \
-		> /dev/null
-	wait "$pid"
-	out=$(tail -n 1 "$LOGS/recv.out")
-	diag "$out"
-	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
-}
-# both_ways A_END B_END: RTP from alice's A_END reaches bob's B_END and
-# back, each through the relay port the flows say
-both_ways() {
-	local a=$1 b=$2 ra rb
-	ra=$(relay_port "$a")
-	rb=$(relay_port "$b")
-	diag "$a sends to $ra, $b to $rb"
-	[ -n "$ra" ] && [ -n "$rb" ] &&
-		rtp_through "$NS_A" "$a" $SD_ADDR:$ra "$NS_B" "$b" $SD_ADDR:$rb &&
-		rtp_through "$NS_B" "$b" $SD_ADDR:$rb "$NS_A" "$a" $SD_ADDR:$ra
 }
 drops() {
 	xdp_reason drop_wrong_source

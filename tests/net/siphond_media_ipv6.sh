@@ -54,18 +54,6 @@ fi
 tap_check "bob registers over IPv6" \
 	register "$NS" ::1 $BOB_PORT bob bobpw 120
 
-flows() {
-	ctl --json flow list
-}
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
-# relay_port PEER: the relay port of the flow that accepts packets from PEER
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split("]:")[1]'
-}
-
 sipp_bg "$NS" ::1 $BOB_PORT "$LOGS/uas.log" -sf "$SIPP_DIR/uas_media.xml" \
 	-m 1 -key port 40402 -key attr a=sendrecv -d 0 -key linger 0 \
 	-trace_msg -message_file "$LOGS/uas-msgs.log"

@@ -37,7 +37,6 @@ P_RTP=$P_IP:40000 # the SDP of uac_held.xml
 Q_RTP=$Q_IP:40002 # the SDP of uas_answer.xml
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
-SIZE=172
 
 # home_net NS DEV NAT_NS NAT_DEV NET PHONE_IP NAT_OUT NAT_ADDR PORTS: a
 # phone's home network NET.0/24 behind NAT_NS, which NATs it to NAT_ADDR
@@ -83,12 +82,6 @@ fi
 PHONE_PORT=5080
 tap_check "bob registers" register "$NS_B" $B_IP $PHONE_PORT bob bobpw 120
 
-flows() {
-	ctl --json flow list
-}
-four_flows() {
-	[ "$(flows | jq length)" = 4 ]
-}
 no_flow() {
 	[ "$(flows | jq length)" = 0 ]
 }
@@ -180,7 +173,7 @@ hangs_up() {
 # the caller, behind the NAT, calls bob and holds the call 5 s
 call_bg caller "$NS_P" $P_IP "$NS_B" $B_IP bob
 
-tap_check "the call is answered: 4 flows" wait_for four_flows
+tap_check "the call is answered: 4 flows" wait_for nflows 4
 CALLER_SIDE=$(relay_to $B_RTP)
 CALLEE_SIDE=$(relay_to $A_IP:40000)
 diag "caller sends to $CALLER_SIDE, bob to $CALLEE_SIDE"
@@ -225,7 +218,7 @@ tap_check "carol registers from behind NAT: bound where it came from" \
 
 call_bg callee "$NS_A" $A_IP "$NS_Q" $Q_IP carol
 tap_check "alice's call reaches carol through the NAT: 4 flows" \
-	wait_for four_flows
+	wait_for nflows 4
 CALLER_SIDE=$(relay_to $B_IP:40002)
 CALLEE_SIDE=$(relay_to $A_RTP)
 diag "alice sends to $CALLER_SIDE, carol to $CALLEE_SIDE"
@@ -265,7 +258,7 @@ tap_check "carol's BYE from behind NAT reaches alice" \
 
 call_bg both "$NS_P" $P_IP "$NS_Q" $Q_IP carol
 both_expect_nat() {
-	wait_for four_flows || return 1
+	wait_for nflows 4 || return 1
 	CALLER_SIDE=$(relay_to $B_IP:40002)
 	CALLEE_SIDE=$(relay_to $A_IP:40000)
 	diag "the caller sends to $CALLER_SIDE, carol to $CALLEE_SIDE"

@@ -19,7 +19,6 @@ sd_media_suite netlink 21 curl promtool ethtool
 RELAY=198.18.1.10
 A_RTP=$A_IP:40000
 B_RTP=$B_IP:40002
-SIZE=172
 BOB_PORT=5080
 MET=127.0.0.1:9463
 
@@ -44,16 +43,6 @@ if ! sd_start "$LOGS"; then
 fi
 tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 
-flows() {
-	ctl --json flow list
-}
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split(":")[1]'
-}
 logged() {
 	grep -q "$1" "$LOGS/siphond.log"
 }
@@ -66,25 +55,6 @@ iface() {
 }
 has_xdp() {
 	ip -n "$NS_R" link show "$1" | grep -q "prog/xdp"
-}
-
-# rtp_through NS FROM TO_RELAY RNS RBIND: 100 packets from FROM to the
-# relay reach RBIND, every one from the relay
-rtp_through() {
-	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=100 out
-	# emptied first: the "ready" of the last receiver is not this one's
-	: > "$LOGS/recv.out"
-	ip netns exec "$rns" "$UDP_PEER" recv "$rbind" "$expect" $n 3000 \
-		> "$LOGS/recv.out" &
-	local pid=$!
-	bg_pid $pid
-	wait_for grep -q ready "$LOGS/recv.out"
-	ip netns exec "$ns" "$UDP_PEER" send "$from" "$to" $n $SIZE rtp \
-		> /dev/null
-	wait "$pid"
-	out=$(tail -n 1 "$LOGS/recv.out")
-	diag "$out"
-	[ "$out" = "received $n from-expected $n bytes $((n * SIZE))" ]
 }
 
 # both ways through the call's flows

@@ -35,24 +35,13 @@ run() {
 
 A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
-SIZE=172
 BOB_PORT=5080
 
-flows() {
-	ctl --json flow list
-}
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split(":")[1]'
-}
 mac_of() {
 	ip -n "$1" -j link show "$2" | jq -r '.[0].address'
 }
 
-# rtp_through NS FROM TO_RELAY RNS RBIND EXPECT_FROM [N]: how many of N
+# rtp_count NS FROM TO_RELAY RNS RBIND EXPECT_FROM [N]: how many of N
 # packets from FROM to the relay reach RBIND from EXPECT_FROM
 rtp_count() {
 	local ns=$1 from=$2 to=$3 rns=$4 rbind=$5 expect=$6 n=${7:-50}

@@ -27,37 +27,8 @@ fi
 BOB_PORT=5080
 tap_check "bob registers" register "$NS_B" $B_IP $BOB_PORT bob bobpw 120
 
-SIZE=172
-flows() {
-	ctl --json flow list
-}
-four_flows() {
-	[ "$(flows | jq length)" = 4 ]
-}
 empty_map() {
 	[ "$(flows | jq length)" = 0 ]
-}
-# relay_port PEER: the relay port of the flow that accepts packets from PEER
-relay_port() {
-	flows | jq -r --arg p "$1" \
-		'.[] | select(.peer == $p) | .relay | split(":")[1]'
-}
-# rtp_through NS FROM TO_RELAY RNS RBIND EXPECT_FROM: 100 packets from
-# FROM to the relay reach RBIND, every one from EXPECT_FROM
-rtp_through() {
-	local out pid
-	# emptied first: the "ready" of the last receiver is not this one's
-	: > "$LOGS/recv.out"
-	ip netns exec "$4" "$UDP_PEER" recv "$5" "$6" 100 3000 \
-		> "$LOGS/recv.out" &
-	pid=$!
-	bg_pid $pid
-	wait_for grep -q ready "$LOGS/recv.out"
-	ip netns exec "$1" "$UDP_PEER" send "$2" "$3" 100 $SIZE rtp > /dev/null
-	wait "$pid"
-	out=$(tail -n 1 "$LOGS/recv.out")
-	diag "$out"
-	[ "$out" = "received 100 from-expected 100 bytes $((100 * SIZE))" ]
 }
 # held_call NAME UAS UAC PORT: bob waits with UAS, alice calls with UAC
 # and talks until call_ended; both trace messages
@@ -84,7 +55,7 @@ call_ended() {
 # and bob answers from 40112, before the 200: the relay ports stay, the
 # flows follow both, and neither phone learns the other's ports
 held_call early uas_early_update.xml uac_early_update.xml 5072
-tap_check "the 183's answer installs 4 flows" wait_for four_flows
+tap_check "the 183's answer installs 4 flows" wait_for nflows 4
 moved() {
 	[ -n "$(relay_port $A_IP:40110)" ] && [ -n "$(relay_port $B_IP:40112)" ]
 }
@@ -127,7 +98,7 @@ tap_check "one relay port per phone throughout, the other's ports hidden; BYE en
 # relay, the XML part and the delimiters are as alice sent them, and the
 # Content-Length is the body's
 held_call multipart uas_answer.xml uac_multipart.xml 5073
-tap_check "a multipart offer is anchored: 4 flows" wait_for four_flows
+tap_check "a multipart offer is anchored: 4 flows" wait_for nflows 4
 A_SIDE=$(relay_port $A_IP:40200)
 B_SIDE=$(relay_port $B_IP:40002)
 diag "alice sends to $A_SIDE, bob to $B_SIDE"

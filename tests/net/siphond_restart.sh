@@ -16,7 +16,6 @@ sd_media_suite restart 17
 CALLS=100
 # each phone sends every call's RTP, 20 ms apart, for 6 s
 ROUNDS=300
-SIZE=172
 A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
 
@@ -30,17 +29,6 @@ run() {
 	mkdir -p "$LOGS/$1" && sd_start "$LOGS/$1"
 }
 
-flows() {
-	ctl --json flow list
-}
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
-# relay_ports PEER: the relay ports of the flows that take PEER's packets
-relay_ports() {
-	flows | jq -r --arg p "$1" \
-		'[.[] | select(.peer == $p) | .relay] | join(",")'
-}
 # counter RUN GROUP NAME: the last value siphond RUN logged
 counter() {
 	sed -n "s/.*stats $2:.* $3=\([0-9]*\).*/\1/p" "$LOGS/$1/siphond.log" |
@@ -84,35 +72,6 @@ all_flows() {
 tap_check "$CALLS calls answered: $((4 * CALLS)) flows in the map" all_flows
 CALLER_SIDES=$(relay_ports $A_RTP)
 CALLEE_SIDES=$(relay_ports $B_RTP)
-
-# talk: each phone sends every call's RTP from the port its SDP named,
-# and counts what reaches that port through the relay, while the test
-# below does its worst
-talk() {
-	local to_a to_b
-	to_a=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLER_SIDES")
-	to_b=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLEE_SIDES")
-	ip netns exec "$NS_A" "$UDP_PEER" spray $A_RTP "$to_a" $ROUNDS $SIZE \
-		20000 $SD_ADDR 10000 > "$LOGS/talk-a.out" &
-	TALK_A=$!
-	ip netns exec "$NS_B" "$UDP_PEER" spray $B_RTP "$to_b" $ROUNDS $SIZE \
-		20000 $SD_ADDR 10000 > "$LOGS/talk-b.out" &
-	TALK_B=$!
-	bg_pid $TALK_A
-	bg_pid $TALK_B
-}
-
-# no_loss PHONE PID: the phone sent and got every packet, all from siphon
-no_loss() {
-	local want=$((CALLS * ROUNDS)) out
-	wait "$2"
-	out=$(cat "$LOGS/talk-$1.out")
-	diag "$1: $out"
-	# a drop here is the test's own socket, not siphon
-	diag "$1: $(ip netns exec "$3" nstat -az UdpRcvbufErrors |
-		awk 'NR > 1 { printf "%s=%s", $1, $2 }'), XDP redirected $(ctl --json stats | jq .reasons.redirect) both ways"
-	[ "$out" = "sent $want received $want from-expected $want bytes $((want * SIZE))" ]
-}
 
 tap_check "the calls' relay ports are known" \
 	eval '[ -n "$CALLER_SIDES" ] && [ -n "$CALLEE_SIDES" ]'

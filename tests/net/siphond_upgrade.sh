@@ -46,7 +46,6 @@ OLD_SIPHOND=$OLD_TREE/build/siphond
 CALLS=20
 # each phone sends every call's RTP, 20 ms apart, for 6 s
 ROUNDS=300
-SIZE=172
 A_RTP=$A_IP:40000 # the SDP of uac_held.xml and uas_answer.xml
 B_RTP=$B_IP:40002
 
@@ -64,18 +63,13 @@ run() {
 	mkdir -p "$LOGS/$1" && SIPHOND=$2 sd_start "$LOGS/$1"
 }
 
-# flows read by whichever siphonctl knows the pinned layout
+# flows read by whichever siphonctl knows the pinned layout (siphond_lib's
+# nflows and relay_ports call this one)
 FLOWS_CTL=old_ctl
 flows() {
 	$FLOWS_CTL --json flow list
 }
-nflows() {
-	[ "$(flows | jq length)" = "$1" ]
-}
-relay_ports() {
-	flows | jq -r --arg p "$1" \
-		'[.[] | select(.peer == $p) | .relay] | join(",")'
-}
+
 # packets: what the relay counted on every flow together
 packets() {
 	flows | jq '[.[].packets] | add'
@@ -132,31 +126,6 @@ bg_pid $OP_UAC
 tap_check "the operator's call is up too: $((4 * CALLS + 4)) flows" \
 	wait_for nflows $((4 * CALLS + 4))
 OP_CID=$(tr -d '\r' < "$LOGS/op-uac-msgs.log" | sed -n 's/^Call-ID: //p' | head -n 1)
-
-talk() {
-	local to_a to_b
-	to_a=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLER_SIDES")
-	to_b=$(sed "s/[^,]*:/$SD_ADDR:/g" <<< "$CALLEE_SIDES")
-	ip netns exec "$NS_A" "$UDP_PEER" spray $A_RTP "$to_a" $ROUNDS $SIZE \
-		20000 $SD_ADDR 10000 > "$LOGS/talk-a.out" &
-	TALK_A=$!
-	ip netns exec "$NS_B" "$UDP_PEER" spray $B_RTP "$to_b" $ROUNDS $SIZE \
-		20000 $SD_ADDR 10000 > "$LOGS/talk-b.out" &
-	TALK_B=$!
-	bg_pid $TALK_A
-	bg_pid $TALK_B
-}
-
-# no_loss PHONE PID NS: the phone sent and got every packet
-no_loss() {
-	local want=$((CALLS * ROUNDS)) out
-	wait "$2"
-	out=$(cat "$LOGS/talk-$1.out")
-	diag "$1: $out"
-	diag "$1: $(ip netns exec "$3" nstat -az UdpRcvbufErrors |
-		awk 'NR > 1 { printf "%s=%s", $1, $2 }')"
-	[ "$out" = "sent $want received $want from-expected $want bytes $((want * SIZE))" ]
-}
 
 talk
 # under way through XDP
