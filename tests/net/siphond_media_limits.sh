@@ -17,7 +17,9 @@
 #   siphond, RFC 3261 13.2.2.4): the media follows the first 2xx; the
 #   caller's BYE of the unwanted dialog leaves it, or, when the caller
 #   keeps the second, hands the flows to it; a siphond killed and started
-#   again in between still knows which dialog the flows follow.
+#   again in between still knows which dialog the flows follow; the
+#   shield protects the call's in-dialog requests until its last dialog
+#   ends.
 # The calls are held up by their sipp scenarios until the test says (an
 # OPTIONS in the call), so no step depends on timing. After every
 # scenario the flow map is empty and siphond holds no session and no port.
@@ -284,6 +286,10 @@ byes() {
 acks() {
 	[ "$(got_count "$LOGS/$1-uas-msgs.log" "^ACK ")" = "$2" ]
 }
+# shield_down: calls the shield no longer protects (a BYE ended them)
+shield_down() {
+	ctl -s "$SD_SOCK" --json stats | jq -r ".siphond.shield.live_calls_down"
+}
 fork kept-first first
 first_answer_rules() {
 	wait_for acks kept-first 2 && wait_for nflows 4 || return 1
@@ -300,19 +306,23 @@ both_rewritten() {
 }
 tap_check "alice sees both answers name the relay port she sends to, never bob" \
 	both_rewritten
+SHIELD_DOWN=$(shield_down)
 poke kept-first
 unwanted_gone() {
 	wait_for byes kept-first 1 || return 1
 	nflows 4 && has_flow_from $FORK_1 && media_is 1 2 &&
+		[ "$(shield_down)" = "$SHIELD_DOWN" ] &&
 		both_ways $FORK_A $FORK_1 &&
 		dropped "$NS_B" $FORK_2 $SD_ADDR:$(relay_port $FORK_1)
 }
-tap_check "BYE in the second dialog: the first keeps its flows, the second gets nothing" \
+tap_check "BYE in the second dialog: the first keeps its flows and the shield's protection, the second gets nothing" \
 	unwanted_gone
 poke kept-first
-tap_check "BYE in the first dialog: no flow, no session, no port" \
-	clean kept-first kept-first-uas
+tap_check "BYE in the first dialog: no flow, no session, no port, the shield's call down" \
+	eval 'clean kept-first kept-first-uas &&
+	      [ "$(shield_down)" = $((SHIELD_DOWN + 1)) ]'
 
+SHIELD_DOWN=$(shield_down)
 fork kept-second second
 # poke_when_up NAME: both 200 OKs of call NAME are ACKed, the flows in
 poke_when_up() {
@@ -325,6 +335,7 @@ taken_over() {
 		return 1
 	nflows 4 && ! has_flow_from $FORK_1 && media_is 1 2 &&
 		[ "$(counter fork_takeovers)" = 1 ] &&
+		[ "$(shield_down)" = "$SHIELD_DOWN" ] &&
 		both_ways $FORK_A $FORK_2 &&
 		dropped "$NS_B" $FORK_1 $SD_ADDR:$(relay_port $FORK_2)
 }

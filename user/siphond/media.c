@@ -802,12 +802,16 @@ void media_end_ref(struct media *md, struct media_ref ref)
 		media_session_end(md, ms);
 }
 
-void media_end_dialog(struct media *md, struct sip_msg *bye)
+bool media_end_dialog(struct media *md, struct sip_msg *bye)
 {
 	uint64_t dialog;
 	struct media_session *ms = media_session_find(md, bye, NULL, &dialog);
 
+	if (!ms)
+		return true;
 	/* a forked call's media outlives the dialogs but its last */
-	if (ms && !media_fork_bye(md, ms, dialog))
-		media_session_end(md, ms);
+	if (media_fork_bye(md, ms, dialog))
+		return false;
+	media_session_end(md, ms);
+	return true;
 }

@@ -174,9 +174,10 @@ void media_reoffer_failed(struct media *md, struct media_ref ref);
  * call forked to several phones that answered (RFC 3261 13.2.2.4), the
  * media follows the first 2xx; the BYE of another fork's dialog ends only
  * that one, and when the first one's ends, a fork still up takes the
- * flows over (media_fork.c).
+ * flows over (media_fork.c). False when another dialog of the call goes
+ * on, true when the call is over (or siphond anchors no media for it).
  */
-void media_end_dialog(struct media *md, struct sip_msg *bye);
+bool media_end_dialog(struct media *md, struct sip_msg *bye);
 /*
  * End the sessions whose flows have seen no packet either way for
  * [media] timeout_s since the answer (a phone that vanished without a

@@ -397,10 +397,12 @@ void proxy_request(struct siphond *d, struct sip_msg *m,
 	/* its sender's CSeq, for siphond's own BYE (dialog_capture.c) */
 	if (d->media && in_dialog(m))
 		dialog_on_request(d, m);
-	/* the call ends here for the relay, whichever side hangs up */
-	if (m->method == SIP_METHOD_BYE && d->media)
-		media_end_dialog(d->media, m);
-	if (m->method == SIP_METHOD_BYE)
+	/*
+	 * the call ends here for the relay and the shield, whichever side
+	 * hangs up; not the BYE of one fork's dialog while another goes on
+	 */
+	if (m->method == SIP_METHOD_BYE &&
+	    (!d->media || media_end_dialog(d->media, m)))
 		sd_shield_call_down(d->shield, m);
 	route_request(d, st, m, from);
 }
