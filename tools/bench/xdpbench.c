@@ -11,6 +11,8 @@
  *                                              and per CPU-second of PIDS
  *   wait-traffic [--timeout SEC] PATH          until the sink sees frames
  *   bare-attach --smac MAC --dmac MAC IN OUT   the XDP_REDIRECT baseline
+ *   reflect-attach IF                          the XDP_TX baseline: every
+ *                                              UDP datagram sent back
  *   detach IF...                               remove any XDP program
  *   siphon-attach --pin-dir DIR [--max-flows N] IF...
  *   siphon-stats --pin-dir DIR                 non-zero siphon counters
@@ -46,6 +48,7 @@
 #include "stats.h"
 #include "xdp_sink.h"
 #include "tools/bench/xdp_redirect_bare.skel.h"
+#include "tools/bench/xdp_reflect.skel.h"
 #include "tools/bench/xdp_sink.skel.h"
 
 #define XDP_MODE XDP_FLAGS_DRV_MODE
@@ -302,6 +305,21 @@ static int cmd_bare_attach(struct cmd_args *a)
 	return err;
 }
 
+static int cmd_reflect_attach(struct cmd_args *a)
+{
+	struct xdp_reflect *skel;
+	int err;
+
+	if (a->nargs != 1)
+		return -EINVAL;
+	skel = xdp_reflect__open_and_load();
+	if (!skel)
+		return -errno;
+	err = attach_prog(a->args[0], bpf_program__fd(skel->progs.xdp_reflect));
+	xdp_reflect__destroy(skel);
+	return err;
+}
+
 static int cmd_detach(struct cmd_args *a)
 {
 	int i, ifindex, err = 0;
@@ -511,6 +529,7 @@ static const struct command {
 	{ "rate", cmd_rate, 2.0 },
 	{ "wait-traffic", cmd_wait_traffic, 5.0 },
 	{ "bare-attach", cmd_bare_attach },
+	{ "reflect-attach", cmd_reflect_attach },
 	{ "detach", cmd_detach },
 	{ "siphon-attach", cmd_siphon_attach },
 	{ "siphon-stats", cmd_siphon_stats },
@@ -526,6 +545,7 @@ static void usage(FILE *f)
 		"  rate [--window SEC] [--tasks PID,...] PATH\n"
 		"  wait-traffic [--timeout SEC] PATH\n"
 		"  bare-attach --smac MAC --dmac MAC IN OUT\n"
+		"  reflect-attach IF\n"
 		"  detach IF...\n"
 		"  siphon-attach --pin-dir DIR [--max-flows N] IF...\n"
 		"  siphon-stats --pin-dir DIR\n"
