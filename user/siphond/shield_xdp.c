@@ -17,6 +17,7 @@
 #include "bpf_loader.h"
 #include "hash.h"
 #include "log.h"
+#include "map_walk.h"
 #include "shield.h"
 #include "shield_xdp.h"
 #include "siphon/flow.h"
@@ -176,30 +177,44 @@ static void peers_count(struct sd_shield *sh, const struct siphon_live_call *v,
 	}
 }
 
+struct live_call_age {
+	struct sd_shield *sh;
+	__u64 now, max_ns, linger_ns;
+};
+
+static int age_live_call(int fd, const void *key, void *ctx)
+{
+	struct live_call_age *a = ctx;
+	struct siphon_live_call v;
+
+	if (bpf_map_lookup_elem(fd, key, &v))
+		return 0;
+	if (v.ended_ns ? v.ended_ns + a->linger_ns > a->now :
+			 v.since_ns + a->max_ns > a->now)
+		return 0;
+	if (!bpf_map_delete_elem(fd, key)) {
+		a->sh->stats.live_calls_aged++;
+		peers_count(a->sh, &v, -1);
+	}
+	return 0;
+}
+
 /*
  * Calls that ended a while ago (their BYE's retransmissions are over),
  * and calls nobody ended (a BYE siphond never saw), out of the map.
  */
 static void age_live_calls(struct sd_shield *sh, __u64 now)
 {
-	__u64 max_ns = (__u64)sh->cfg->shield_live_call_max_s * 1000000000ull;
-	__u64 linger_ns = SIPHON_LIVE_CALL_LINGER_S * 1000000000ull;
-	__u32 cur, next, *prev = NULL;
-	struct siphon_live_call v;
+	struct live_call_age a = {
+		.sh = sh,
+		.now = now,
+		.max_ns =
+			(__u64)sh->cfg->shield_live_call_max_s * 1000000000ull,
+		.linger_ns = SIPHON_LIVE_CALL_LINGER_S * 1000000000ull,
+	};
 
-	while (!bpf_map_get_next_key(sh->fd[F_LIVE], prev, &next)) {
-		cur = next;
-		prev = &cur;
-		if (bpf_map_lookup_elem(sh->fd[F_LIVE], &cur, &v))
-			continue;
-		if (v.ended_ns ? v.ended_ns + linger_ns > now :
-				 v.since_ns + max_ns > now)
-			continue;
-		if (!bpf_map_delete_elem(sh->fd[F_LIVE], &cur)) {
-			sh->stats.live_calls_aged++;
-			peers_count(sh, &v, -1);
-		}
-	}
+	map_walk(sh->fd[F_LIVE], sizeof(__u32), SIPHON_LIVE_CALLS_MAX,
+		 age_live_call, &a);
 }
 
 /* a host siphond answers OPTIONS for, as XDP compares it */
@@ -440,8 +455,8 @@ static unsigned int allow_list(const struct sd_config *c,
 
 void sd_shield_apply(struct sd_shield *sh)
 {
-	struct siphon_prefix_key allow[CFG_SHIELD_PREFIXES_MAX +
-				       CFG_TRUSTED_MAX];
+	struct siphon_prefix_key
+		allow[CFG_SHIELD_PREFIXES_MAX + CFG_TRUSTED_MAX];
 	const struct sd_config *c;
 	const struct siphon_rate_budget *b;
 	unsigned int nallow;

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * map_walk() over a real BPF hash map: every key visited once, even when
+ * the walk deletes the key it is on (the kernel then answers "the key
+ * after it" with the map's first key: a walk that asks after deleting
+ * starts over, which is how siphond's aging of live calls once went
+ * quadratic), the bound on visits, and a callback that stops the walk.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "kselftest_harness.h"
+#include "map_walk.h"
+
+#define KEYS 2000
+
+struct walk_log {
+	unsigned int visits[KEYS];
+	unsigned int total;
+	int delete_every; /* 1: every key, 2: the even ones, 0: none */
+	int stop_at; /* the visit that returns -EIO (0: none) */
+};
+
+static int visit(int fd, const void *key, void *ctx)
+{
+	struct walk_log *l = ctx;
+	__u32 k;
+
+	memcpy(&k, key, sizeof(k));
+	if (k < KEYS)
+		l->visits[k]++;
+	l->total++;
+	if (l->stop_at && (int)l->total == l->stop_at)
+		return -EIO;
+	if (l->delete_every && k % l->delete_every == 0)
+		bpf_map_delete_elem(fd, key);
+	return 0;
+}
+
+static unsigned int keys_left(int fd)
+{
+	__u32 k, next;
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+FIXTURE(walk)
+{
+	int fd;
+	struct walk_log log;
+};
+
+FIXTURE_SETUP(walk)
+{
+	__u64 v = 0;
+	__u32 k;
+
+	memset(&self->log, 0, sizeof(self->log));
+	self->fd = bpf_map_create(BPF_MAP_TYPE_HASH, "test_walk", sizeof(__u32),
+				  sizeof(v), 2 * KEYS, NULL);
+	if (self->fd < 0)
+		SKIP(return, "cannot create a BPF hash map (root?): %s",
+			   strerror(errno));
+	for (k = 0; k < KEYS; k++)
+		ASSERT_EQ(0,
+			  bpf_map_update_elem(self->fd, &k, &v, BPF_NOEXIST));
+}
+
+FIXTURE_TEARDOWN(walk)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void expect_each_once(struct __test_metadata *_metadata,
+			     const struct walk_log *l)
+{
+	unsigned int k, twice = 0, never = 0;
+
+	for (k = 0; k < KEYS; k++) {
+		twice += l->visits[k] > 1;
+		never += !l->visits[k];
+	}
+	EXPECT_EQ(0u, twice);
+	EXPECT_EQ(0u, never);
+	EXPECT_EQ((unsigned int)KEYS, l->total);
+}
+
+TEST_F(walk, every_key_once_without_deletes)
+{
+	EXPECT_EQ(KEYS, map_walk(self->fd, sizeof(__u32), 10 * KEYS, visit,
+				 &self->log));
+	expect_each_once(_metadata, &self->log);
+	EXPECT_EQ((unsigned int)KEYS, keys_left(self->fd));
+}
+
+TEST_F(walk, every_key_once_deleting_each)
+{
+	self->log.delete_every = 1;
+	EXPECT_EQ(KEYS, map_walk(self->fd, sizeof(__u32), 10 * KEYS, visit,
+				 &self->log));
+	expect_each_once(_metadata, &self->log);
+	EXPECT_EQ(0u, keys_left(self->fd));
+}
+
+TEST_F(walk, every_key_once_deleting_half)
+{
+	__u32 k;
+	__u64 v;
+
+	self->log.delete_every = 2;
+	EXPECT_EQ(KEYS, map_walk(self->fd, sizeof(__u32), 10 * KEYS, visit,
+				 &self->log));
+	expect_each_once(_metadata, &self->log);
+	EXPECT_EQ((unsigned int)KEYS / 2, keys_left(self->fd));
+	for (k = 0; k < KEYS; k++)
+		EXPECT_EQ(k % 2 ? 0 : -ENOENT,
+			  bpf_map_lookup_elem(self->fd, &k, &v));
+}
+
+TEST_F(walk, stops_at_its_bound)
+{
+	self->log.delete_every = 1;
+	EXPECT_EQ(10, map_walk(self->fd, sizeof(__u32), 10, visit, &self->log));
+	EXPECT_EQ(10u, self->log.total);
+	EXPECT_EQ((unsigned int)KEYS - 10, keys_left(self->fd));
+}
+
+TEST_F(walk, a_callback_error_stops_it)
+{
+	self->log.stop_at = 7;
+	EXPECT_EQ(-EIO, map_walk(self->fd, sizeof(__u32), 10 * KEYS, visit,
+				 &self->log));
+	EXPECT_EQ(7u, self->log.total);
+}
+
+TEST_F(walk, refuses_key_sizes_it_cannot_hold)
+{
+	EXPECT_EQ(-EINVAL, map_walk(self->fd, 0, KEYS, visit, &self->log));
+	EXPECT_EQ(-EINVAL, map_walk(self->fd, 65, KEYS, visit, &self->log));
+	EXPECT_EQ(0u, self->log.total);
+}
+
+TEST_F(walk, an_empty_map_is_no_visit)
+{
+	self->log.delete_every = 1;
+	ASSERT_EQ(KEYS, map_walk(self->fd, sizeof(__u32), 10 * KEYS, visit,
+				 &self->log));
+	self->log.total = 0;
+	EXPECT_EQ(0,
+		  map_walk(self->fd, sizeof(__u32), KEYS, visit, &self->log));
+	EXPECT_EQ(0u, self->log.total);
+}
+
+TEST_HARNESS_MAIN

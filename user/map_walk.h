@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A walk over a BPF map's keys that may delete the key it is on. The
+ * kernel's hash maps answer "the key after K" for a K they no longer hold
+ * with their first key: a walk that deletes and then asks for the next
+ * one starts again from the top, and a pass that ages out many entries
+ * turns quadratic (20 000 lingering calls kept siphond busy for minutes).
+ * map_walk takes the next key before it hands over the current one.
+ */
+#ifndef SIPHON_MAP_WALK_H
+#define SIPHON_MAP_WALK_H
+
+#include <stddef.h>
+
+/* called once for each key; may delete it; non-zero stops the walk */
+typedef int (*map_walk_fn)(int fd, const void *key, void *ctx);
+
+/*
+ * Visit every key of fd's map once (keys of key_size bytes, at most
+ * 64), max visits at the most. The number visited; when fn stops the
+ * walk, fn's value if it is negative (-errno), else the number visited.
+ */
+int map_walk(int fd, size_t key_size, unsigned long max, map_walk_fn fn,
+	     void *ctx);
+
+#endif /* SIPHON_MAP_WALK_H */
