@@ -32,6 +32,15 @@ struct {
 
 static __always_inline void next_flow(struct xdpgen_state *st)
 {
+	if (cfg.stride) {
+		/* stride < flows: one subtraction keeps it in range */
+		st->flow += cfg.stride;
+		if (st->flow >= cfg.ports * cfg.addrs)
+			st->flow -= cfg.ports * cfg.addrs;
+		st->port_idx = st->flow % cfg.ports;
+		st->addr_idx = st->flow / cfg.ports;
+		return;
+	}
 	if (++st->port_idx < cfg.ports)
 		return;
 	st->port_idx = 0;

@@ -61,6 +61,7 @@ struct opts {
 	int threads;
 	int cpu;
 	__u32 batch;
+	bool spread; /* flows far apart in turn, not in order */
 	bool have_smac, have_dmac, have_saddr, have_daddr;
 };
 
@@ -109,6 +110,8 @@ static void usage(FILE *f)
 		"  --threads N       sending threads (2, max %d)\n"
 		"  --cpu N           pin every thread to CPU N\n"
 		"  --batch N         frames per test-run batch (64, max %d)\n"
+		"  --spread          flows far apart in turn (a stride of about\n"
+		"                    0.62 x the flows), not ports in order\n"
 		"Traffic walks all ports x addrs flows in turn, and the sources.\n"
 		"Prints frames sent.\n",
 		MIN_PAYLOAD, MAX_PAYLOAD, MAX_DURATION, MAX_THREADS,
@@ -382,6 +385,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "src-addrs", required_argument, NULL, 'a' },
 		{ "sip", required_argument, NULL, 'q' },
+		{ "spread", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -475,6 +479,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			err = sip_list_parse(optarg, o);
 			break;
+		case 'w':
+			o->spread = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -503,12 +510,43 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			"xdpgen: source addresses run past 255.255.255.255\n");
 		return -EINVAL;
 	}
+	if (o->spread && (__u64)o->ports * o->addrs > 0x7fffffffULL) {
+		fprintf(stderr, "xdpgen: --spread over at most 2^31 flows\n");
+		return -EINVAL;
+	}
 	if (o->sip_n && (o->ports != 1 || o->addrs != 1)) {
 		fprintf(stderr,
 			"xdpgen: --sip sends to one address and port\n");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static __u32 gcd(__u32 a, __u32 b)
+{
+	while (b) {
+		__u32 t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * A stride near the golden section of the flow count, prime to it: one
+ * step from each flow lands far from it, and every flow comes once a
+ * round. 0 (in order) for fewer than three flows.
+ */
+static __u32 spread_stride(__u32 flows)
+{
+	__u32 s;
+
+	if (flows < 3)
+		return 0;
+	for (s = (__u32)(flows * 0.618034); gcd(s, flows) != 1; s++)
+		;
+	return s;
 }
 
 /* the device's own address, asked of the namespace we are in now */
@@ -591,6 +629,8 @@ int main(int argc, char **argv)
 	skel->rodata->cfg.addrs = o.addrs;
 	skel->rodata->cfg.daddr_base = ntohl(o.daddr);
 	skel->rodata->cfg.port_base = o.port_base;
+	if (o.spread)
+		skel->rodata->cfg.stride = spread_stride(o.ports * o.addrs);
 	err = xdpgen__load(skel);
 	if (err) {
 		fprintf(stderr, "xdpgen: load: %s\n", strerror(-err));

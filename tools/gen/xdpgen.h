@@ -51,7 +51,10 @@ struct xdpgen_sip_tmpl {
 
 /*
  * Flow i of ports * addrs goes to daddr_base + i / ports, port
- * port_base + i % ports, walked in order, one frame per flow in turn.
+ * port_base + i % ports, one frame per flow in turn: walked in order, or
+ * with stride (not 0, prime to ports * addrs) flow 0, stride, 2 stride,
+ * ... modulo the count, every flow once a round, neighbours far apart
+ * (as a relay's calls send, unlike its ports in order).
  * Sources: saddr_base + j, j walking 0 .. saddrs - 1, one frame each; in
  * SIP mode (sip_n > 0) every source sends sip[0], then every source
  * sip[1], and so on, to the one destination of the templates.
@@ -67,7 +70,7 @@ struct xdpgen_cfg {
 	__u32 saddrs;
 	__u32 saddr_base; /* host order */
 	__u32 sip_n; /* templates in sip[]; 0: RTP-like frames */
-	__u32 pad2;
+	__u32 stride; /* 0: flows in order */
 	struct xdpgen_sip_tmpl sip[XDPGEN_SIP_MAX];
 };
 
@@ -77,6 +80,8 @@ struct xdpgen_state {
 	__u64 sent; /* frames handed to the device */
 	__u32 src_idx;
 	__u32 sip_idx;
+	__u32 flow; /* with a stride: this frame's flow */
+	__u32 pad;
 };
 
 #endif /* SIPHON_TOOLS_XDPGEN_H */
