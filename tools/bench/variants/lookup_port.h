@@ -3,8 +3,8 @@
  * A priced design, not siphon's (yet): ports of a relay address in
  * neighbouring words. A small table of relay addresses (64 entries, a
  * hash of the address picks the first, up to 4 probed), each with a
- * rank; an array of 32-bit words indexed by rank and port (16 addresses
- * x 65536 ports, 4 MiB) naming the flow's slot in siphon_flows (slot + 1,
+ * rank; an array of 32-bit words indexed by rank and port (32 addresses
+ * x 65536 ports, 8 MiB) naming the flow's slot in siphon_flows (slot + 1,
  * 0: none). A relay gives out ports from a range, so the active part of
  * that array is a few runs of neighbouring words, where siphon_flowidx
  * scatters them over 67 MB at a million flows. Other addresses, and
@@ -18,7 +18,7 @@
  */
 #define VADDR_BITS 6
 #define VADDR_PROBES 4
-#define VRANKS 16
+#define VRANKS 32
 #define VPORT_WORDS (VRANKS << 16)
 
 struct vaddr {
