@@ -81,6 +81,8 @@ SAN_EXTRA_test_dialog_bye := $(call sd_san,dialog_bye_build)
 SAN_EXTRA_test_log_ratelimit := $(BUILD)/san/user/log_ratelimit.o \
 	$(BUILD)/san/user/log.o
 SAN_EXTRA_test_media_convert := $(call sd_san,media_convert media_store)
+SAN_EXTRA_test_shield_live := $(call sd_san,shield_live) \
+	$(BUILD)/san/user/map_walk.o
 # libFuzzer targets (clang), over the same parser sources
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))

@@ -129,6 +129,7 @@ int flow_index_open(struct flow_table *ft, int slots_fd, int idx_fd)
 
 void flow_index_close(struct flow_table *ft)
 {
+	flow_index_release(ft);
 	if (ft->slots)
 		munmap(ft->slots, ft->slots_bytes);
 	if (ft->idx)
@@ -151,15 +152,27 @@ bool flow_index_is_open(const struct flow_table *ft)
  */
 int flow_index_lock(struct flow_table *ft)
 {
+	if (ft->locked)
+		return 0;
 	while (flock(ft->slots_fd, LOCK_EX))
 		if (errno != EINTR)
 			return -errno;
+	ft->locked = ft->hold;
 	return 0;
 }
 
 void flow_index_unlock(struct flow_table *ft)
 {
+	if (!ft->hold)
+		flock(ft->slots_fd, LOCK_UN);
+}
+
+void flow_index_release(struct flow_table *ft)
+{
+	if (!ft->locked)
+		return;
 	flock(ft->slots_fd, LOCK_UN);
+	ft->locked = false;
 }
 
 static __u64 now_ns(void)

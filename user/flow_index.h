@@ -22,6 +22,8 @@ struct flow_table {
 	__u32 capacity; /* flows it takes: nslots less the spare */
 	__u32 hint; /* where the search for a free slot starts */
 	__u64 synced_ns; /* slots retired before this are free again */
+	bool hold; /* the writers' lock kept until flow_table_release() */
+	bool locked; /* held now (hold only) */
 };
 
 /*
@@ -76,6 +78,8 @@ void flow_index_recount(struct flow_table *ft);
 
 int flow_index_lock(struct flow_table *ft);
 void flow_index_unlock(struct flow_table *ft);
+/* the lock a hold kept (flow_table_hold()), let go */
+void flow_index_release(struct flow_table *ft);
 
 /*
  * The slot index word n names, or -1 when it names none. A walk over

@@ -40,6 +40,16 @@ int flow_value_of(const struct flow_spec *spec, struct siphon_flow *flow)
 	return 0;
 }
 
+void flow_table_hold(struct flow_table *ft)
+{
+	ft->hold = true;
+}
+
+void flow_table_release(struct flow_table *ft)
+{
+	flow_index_release(ft);
+}
+
 /* one write under the writers' lock */
 static int put_locked(struct flow_table *ft, const struct siphon_flow_key *key,
 		      const struct siphon_flow *flow, enum flow_put_mode mode)

@@ -35,6 +35,15 @@ void endpoint_of_key(const struct siphon_flow_key *key, struct endpoint *ep);
  */
 int flow_table_add(struct flow_table *ft, const struct siphon_flow_key *key,
 		   const struct siphon_flow *flow, bool replace);
+/*
+ * From now on keep the writers' lock from a write until
+ * flow_table_release(), not a write long: a daemon whose every call is
+ * a few writes takes it once a wake-up (flock(2) is a system call each
+ * way), and the other writers (siphonctl) wait that wake-up out.
+ */
+void flow_table_hold(struct flow_table *ft);
+/* let the lock go, if a write since the last release took it */
+void flow_table_release(struct flow_table *ft);
 /* Insert or replace many flows at once (bench, daemon restart); -errno. */
 int flow_table_add_batch(struct flow_table *ft,
 			 const struct siphon_flow_key *keys,

@@ -7,6 +7,11 @@
  * turns quadratic (20 000 calls ending together kept siphond busy through
  * the whole 45 s a benchmark waited for it).
  * map_walk takes the next key before it hands over the current one.
+ *
+ * map_walk_elems reads keys and values together, many to a system call
+ * (BPF_MAP_LOOKUP_BATCH), where map_walk costs two calls an element: a
+ * daemon that looks over thousands of entries every few seconds pays a
+ * few calls, not thousands.
  */
 #ifndef SIPHON_MAP_WALK_H
 #define SIPHON_MAP_WALK_H
@@ -23,5 +28,18 @@ typedef int (*map_walk_fn)(int fd, const void *key, void *ctx);
  */
 int map_walk(int fd, size_t key_size, unsigned long max, map_walk_fn fn,
 	     void *ctx);
+
+/* called once for each element; may delete key; non-zero stops the walk */
+typedef int (*map_walk_elem_fn)(int fd, const void *key, const void *value,
+				void *ctx);
+
+/*
+ * Visit every element of fd's map once, with its value (keys of key_size
+ * bytes, at most 64; values of value_size bytes, at most 4096), max
+ * visits at the most; returns as map_walk(). A map without batch reads
+ * (an LPM trie, an older kernel) is walked key by key instead.
+ */
+int map_walk_elems(int fd, size_t key_size, size_t value_size,
+		   unsigned long max, map_walk_elem_fn fn, void *ctx);
 
 #endif /* SIPHON_MAP_WALK_H */

@@ -595,6 +595,62 @@ TEST(writers_of_two_processes_exclude_each_other)
 	lab_unload(&bench.lab);
 }
 
+/* could another process (another open file of the map) take the lock? */
+static bool other_process_locks(struct __test_metadata *_metadata, __u32 map_id)
+{
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (!pid) {
+		fd = bpf_map_get_fd_by_id(map_id);
+		_exit(fd >= 0 && !flock(fd, LOCK_EX | LOCK_NB) ? 0 : 1);
+	}
+	EXPECT_EQ(pid, waitpid(pid, &status, 0));
+	return WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+/*
+ * siphond holds the lock from a write until its wake-up is over
+ * (flow_table_hold): held across writes, gone at flow_table_release;
+ * without a hold, each write lets it go.
+ */
+TEST(a_held_lock_lasts_until_released)
+{
+	const struct plan *p = plan_of(4);
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct flow_table *ft;
+	struct siphon_flow_key key;
+	struct siphon_flow a;
+	struct bench bench;
+
+	bench_setup(_metadata, &bench);
+	ft = &bench.lab.maps.flows;
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(ft->slots_fd, &info, &len));
+	make_flow(_metadata, p, p->callee, false, &key, &a);
+
+	ASSERT_EQ(0, flow_table_add(ft, &key, &a, false));
+	EXPECT_TRUE(other_process_locks(_metadata, info.id));
+
+	flow_table_hold(ft);
+	EXPECT_TRUE(other_process_locks(_metadata, info.id));
+	ASSERT_EQ(0, flow_table_add(ft, &key, &a, true));
+	EXPECT_FALSE(other_process_locks(_metadata, info.id));
+	ASSERT_EQ(0, flow_table_del(ft, &key));
+	EXPECT_FALSE(other_process_locks(_metadata, info.id));
+	flow_table_release(ft);
+	EXPECT_TRUE(other_process_locks(_metadata, info.id));
+	flow_table_release(ft); /* nothing held: nothing to do */
+	EXPECT_TRUE(other_process_locks(_metadata, info.id));
+	/* the next write takes it again */
+	ASSERT_EQ(0, flow_table_add(ft, &key, &a, false));
+	EXPECT_FALSE(other_process_locks(_metadata, info.id));
+	lab_unload(&bench.lab);
+}
+
 /* a pinned table's size is told back from its slots: the inverse holds */
 TEST(capacity_of_slots_for_is_the_inverse)
 {

@@ -112,6 +112,8 @@ int evloop_run(struct evloop *l)
 	struct epoll_event ev[EV_BATCH];
 	int n, i;
 
+	/* what start-up left pending (a send, a lock) goes before a sleep */
+	run_after(l);
 	while (!l->stop) {
 		n = epoll_wait(l->epfd, ev, EV_BATCH, sleep_ms(l));
 		if (n < 0 && errno != EINTR)

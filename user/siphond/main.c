@@ -163,6 +163,7 @@ static void flush(void *arg)
 	struct siphond *d = arg;
 
 	udp_flush(d->udp);
+	media_wakeup_done(d->media);
 }
 
 static int open_listeners(struct siphond *d)

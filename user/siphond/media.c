@@ -68,6 +68,9 @@ static int open_tables(struct media *md, const struct sd_config *c, char *err,
 			 c->media_pin_dir, strerror(-r));
 		return -1;
 	}
+	/* a call's flows are written over several wake-ups, a few each:
+	 * the writers' lock is taken once a wake-up (media_wakeup_done) */
+	flow_table_hold(&md->maps.flows);
 	if (media_ports_init(&md->ports, (uint16_t)c->media_port_min,
 			     (uint16_t)c->media_port_max)) {
 		snprintf(err, errlen, "[media] ports %u-%u: no room for a pair",
@@ -268,6 +271,12 @@ void media_stream_release(struct media *md, struct media_session *ms,
 		media_ports_put(&md->ports, port[i]);
 	}
 	memset(s, 0, sizeof(*s));
+}
+
+void media_wakeup_done(struct media *md)
+{
+	if (md)
+		flow_table_release(&md->maps.flows);
 }
 
 /*

@@ -112,6 +112,8 @@ struct media_call_view {
 struct media *media_new(const struct sd_config *c, char *err, size_t errlen);
 /* the calls and their flows stay, for the next start to take over */
 void media_free(struct media *md);
+/* the end of a wake-up's work: the flow writers' lock goes (NULL: none) */
+void media_wakeup_done(struct media *md);
 const struct media_stats *media_stats(struct media *md);
 
 /*

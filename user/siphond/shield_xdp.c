@@ -17,8 +17,8 @@
 #include "bpf_loader.h"
 #include "hash.h"
 #include "log.h"
-#include "map_walk.h"
 #include "shield.h"
+#include "shield_live.h"
 #include "shield_xdp.h"
 #include "siphon/flow.h"
 
@@ -44,6 +44,17 @@ static const char *const map_names[F_N] = {
 	[F_GEN] = SIPHON_MAP_LISTS_GEN,
 };
 
+/* sources siphond vouched for lately (siphon_goodsrc), by slot */
+#define GOOD_WRITTEN_SLOTS 1024
+/* the most a source's end may lag behind what siphond would write */
+#define GOOD_REWRITE_MAX_NS (60 * 1000000000ull)
+
+struct good_written {
+	struct siphon_source_key k;
+	__u32 why;
+	__u64 until_ns;
+};
+
 struct tracked_ban {
 	struct siphon_source_key src;
 	__u64 until_ns;
@@ -62,6 +73,8 @@ struct sd_shield {
 	unsigned int nbans;
 	struct tracked_ban bans[BANS_TRACKED_MAX];
 	struct shield_stats stats;
+	struct shield_live live; /* siphon_livecall and siphon_livepeer */
+	struct good_written good[GOOD_WRITTEN_SLOTS];
 	int opt_fd; /* siphon_options: absent in an older attached siphon */
 	__u32 tag_secret;
 };
@@ -154,67 +167,16 @@ static void end_bans(struct sd_shield *sh, __u64 now)
 }
 
 /*
- * A live call's parties in siphon_livepeer, +1 when its entry is made,
- * -1 when it goes: a banned source with a count in its slot has its
- * requests read, so its live call's in-dialog requests still pass.
- */
-static void peers_count(struct sd_shield *sh, const struct siphon_live_call *v,
-			int delta)
-{
-	unsigned int i;
-	__u32 slot, n;
-
-	for (i = 0; i < 2; i++) {
-		if (!v->peer[i].family)
-			continue;
-		slot = siphon_peer_slot(&v->peer[i]);
-		if (bpf_map_lookup_elem(sh->fd[F_PEERS], &slot, &n))
-			continue;
-		if (delta < 0 && !n)
-			continue;
-		n += delta;
-		bpf_map_update_elem(sh->fd[F_PEERS], &slot, &n, BPF_ANY);
-	}
-}
-
-struct live_call_age {
-	struct sd_shield *sh;
-	__u64 now, max_ns, linger_ns;
-};
-
-static int age_live_call(int fd, const void *key, void *ctx)
-{
-	struct live_call_age *a = ctx;
-	struct siphon_live_call v;
-
-	if (bpf_map_lookup_elem(fd, key, &v))
-		return 0;
-	if (v.ended_ns ? v.ended_ns + a->linger_ns > a->now :
-			 v.since_ns + a->max_ns > a->now)
-		return 0;
-	if (!bpf_map_delete_elem(fd, key)) {
-		a->sh->stats.live_calls_aged++;
-		peers_count(a->sh, &v, -1);
-	}
-	return 0;
-}
-
-/*
  * Calls that ended a while ago (their BYE's retransmissions are over),
  * and calls nobody ended (a BYE siphond never saw), out of the map.
  */
 static void age_live_calls(struct sd_shield *sh, __u64 now)
 {
-	struct live_call_age a = {
-		.sh = sh,
-		.now = now,
-		.max_ns =
-			(__u64)sh->cfg->shield_live_call_max_s * 1000000000ull,
-		.linger_ns = SIPHON_LIVE_CALL_LINGER_S * 1000000000ull,
-	};
+	__u64 max_ns = (__u64)sh->cfg->shield_live_call_max_s * 1000000000ull;
 
-	map_walk(sh->fd[F_LIVE], sizeof(__u32), SIPHON_LIVE_CALLS_MAX,
-		 age_live_call, &a);
+	sh->stats.live_calls_aged +=
+		shield_live_age(&sh->live, now, max_ns,
+				SIPHON_LIVE_CALL_LINGER_S * 1000000000ull);
 }
 
 /* a host siphond answers OPTIONS for, as XDP compares it */
@@ -277,43 +239,6 @@ static void options_arm(struct sd_shield *sh, __u64 until)
 			 strerror(errno));
 }
 
-/*
- * siphon_livepeer counted afresh from siphon_livecall, in one batch: a
- * siphond that died between a change of one and of the other, or maps
- * replaced by a newer siphon, leave counts that would never go down (a
- * slot counted for nobody only costs reads, but forever).
- */
-static void recount_live_peers(struct sd_shield *sh)
-{
-	__u32 *keys = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*keys));
-	__u32 *counts = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*counts));
-	__u32 cur, next, *prev = NULL, n = SIPHON_LIVE_PEER_SLOTS, i, slot;
-	struct siphon_live_call v;
-
-	if (!keys || !counts)
-		goto out;
-	while (!bpf_map_get_next_key(sh->fd[F_LIVE], prev, &next)) {
-		cur = next;
-		prev = &cur;
-		if (bpf_map_lookup_elem(sh->fd[F_LIVE], &cur, &v))
-			continue;
-		for (i = 0; i < 2; i++) {
-			if (!v.peer[i].family)
-				continue;
-			slot = siphon_peer_slot(&v.peer[i]);
-			counts[slot]++;
-		}
-	}
-	for (i = 0; i < n; i++)
-		keys[i] = i;
-	if (bpf_map_update_batch(sh->fd[F_PEERS], keys, counts, &n, NULL))
-		pr_warn("shield: siphon_livepeer not recounted: %s\n",
-			strerror(errno));
-out:
-	free(keys);
-	free(counts);
-}
-
 static void close_maps(struct sd_shield *sh)
 {
 	int i;
@@ -323,7 +248,7 @@ static void close_maps(struct sd_shield *sh)
 		close(sh->opt_fd);
 		sh->opt_fd = -1;
 	}
-
+	shield_live_close(&sh->live);
 	if (sh->rb) {
 		evloop_del(sh->loop, &sh->h);
 		ring_buffer__free(sh->rb);
@@ -371,7 +296,11 @@ static int open_maps(struct sd_shield *sh)
 		return err;
 	}
 	sh->open = true;
-	recount_live_peers(sh);
+	memset(sh->good, 0, sizeof(sh->good)); /* maybe another map now */
+	err = shield_live_open(&sh->live, sh->fd[F_LIVE], sh->fd[F_PEERS]);
+	if (err)
+		pr_warn("shield: siphon_livepeer not recounted: %s\n",
+			strerror(-err));
 	sh->opt_fd = siphon_map_open(dir, SIPHON_MAP_OPTIONS);
 	if (sh->said_missing)
 		pr_info("shield: XDP shield found in %s\n", dir);
@@ -593,13 +522,37 @@ static bool source_key_of(const union sd_sockaddr *a,
 	return true;
 }
 
+/*
+ * Was k vouched for (why) so lately that writing it again would move its
+ * end by less than a quarter of known_good_s (a minute at most)? A
+ * trunk's or a busy phone's every call would otherwise be a system call.
+ * The cost: a source the LRU map dropped (full) or an operator removed
+ * is vouched for again that much later.
+ */
+static bool good_written_lately(struct sd_shield *sh,
+				const struct siphon_source_key *k, __u32 why,
+				__u64 until)
+{
+	const struct good_written *w =
+		&sh->good[siphon_peer_slot(k) % GOOD_WRITTEN_SLOTS];
+	__u64 lag = (__u64)sh->cfg->shield_known_good_s * 1000000000ull / 4;
+
+	if (lag > GOOD_REWRITE_MAX_NS)
+		lag = GOOD_REWRITE_MAX_NS;
+	return w->why == why && w->until_ns + lag > until &&
+	       !memcmp(&w->k, k, sizeof(*k));
+}
+
 static void known_good_key(struct sd_shield *sh,
 			   const struct siphon_source_key *k, __u32 why)
 {
 	struct siphon_known_good g = { .why = why };
+	struct good_written *w;
 
 	g.until_ns = shield_now_ns() +
 		     (__u64)sh->cfg->shield_known_good_s * 1000000000ull;
+	if (good_written_lately(sh, k, why, g.until_ns))
+		return;
 	if (bpf_map_update_elem(sh->fd[F_GOOD], k, &g, BPF_ANY)) {
 		if (!sh->stats.known_good_failed++)
 			pr_warn("shield: siphon_goodsrc refused a source: "
@@ -607,6 +560,10 @@ static void known_good_key(struct sd_shield *sh,
 				strerror(errno));
 		return;
 	}
+	w = &sh->good[siphon_peer_slot(k) % GOOD_WRITTEN_SLOTS];
+	w->k = *k;
+	w->why = why;
+	w->until_ns = g.until_ns;
 	sh->stats.known_good++;
 }
 
@@ -624,7 +581,7 @@ void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m,
 		       const union sd_sockaddr *caller,
 		       const union sd_sockaddr *callee)
 {
-	struct siphon_live_call v = { .since_ns = shield_now_ns() }, old;
+	struct siphon_live_call v = { .since_ns = shield_now_ns() };
 	unsigned int i;
 	__u32 hash;
 
@@ -632,10 +589,7 @@ void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m,
 		return;
 	source_key_of(caller, &v.peer[0]);
 	source_key_of(callee, &v.peer[1]);
-	/* a fork's second 2xx: the entry's parties are the latest ones */
-	if (!bpf_map_lookup_elem(sh->fd[F_LIVE], &hash, &old))
-		peers_count(sh, &old, -1);
-	if (bpf_map_update_elem(sh->fd[F_LIVE], &hash, &v, BPF_ANY)) {
+	if (shield_live_up(&sh->live, hash, &v) == LIVE_PUT_FULL) {
 		if (!sh->stats.live_calls_full++)
 			pr_warn("shield: the live call map is full (%d): "
 				"new calls are not protected from rate "
@@ -643,7 +597,6 @@ void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m,
 				SIPHON_LIVE_CALLS_MAX);
 		return;
 	}
-	peers_count(sh, &v, +1);
 	sh->stats.live_calls_up++;
 	for (i = 0; i < 2; i++)
 		if (v.peer[i].family && sh->cfg->shield_known_good_s)
@@ -653,12 +606,7 @@ void sd_shield_call_up(struct sd_shield *sh, struct sip_msg *m,
 /* not removed at once: the BYE's retransmissions must still pass */
 static void call_down(struct sd_shield *sh, __u32 hash)
 {
-	struct siphon_live_call v;
-
-	if (bpf_map_lookup_elem(sh->fd[F_LIVE], &hash, &v) || v.ended_ns)
-		return;
-	v.ended_ns = shield_now_ns();
-	if (!bpf_map_update_elem(sh->fd[F_LIVE], &hash, &v, BPF_EXIST))
+	if (shield_live_down(&sh->live, hash, shield_now_ns()))
 		sh->stats.live_calls_down++;
 }
 
