@@ -172,9 +172,10 @@ struct siphon_live_call {
 _Static_assert(sizeof(struct siphon_live_call) == 56, "live call layout");
 
 /*
- * siphon_livepeer: an array of SIPHON_LIVE_PEER_SLOTS counters, indexed
- * by this hash of a source address; siphond counts each party of each
- * entry of siphon_livecall in its slot. A banned source whose slot is 0
+ * siphon_livepeer: an array of SIPHON_LIVE_PEER_SLOTS marks, indexed by
+ * this hash of a source address; siphond counts each party of each entry
+ * of siphon_livecall in its slot and marks (1) the slots whose count is
+ * not 0 (the counts are its own). A banned source whose slot is 0
  * has no live call, so its requests drop before they are read; one whose
  * slot is not 0 (its own call, or another address in the same slot) is
  * read, and its request passes if its Call-ID is a live call's.

@@ -3,7 +3,8 @@
  * siphond's live calls (user/siphond/shield_live.c) on real BPF maps the
  * shape of siphon_livecall and siphon_livepeer: the parties' counts
  * recounted at open, kept right through answers, a fork's second 2xx,
- * BYEs and the aging (more calls than one batch), and a full map said.
+ * BYEs and the aging (more calls than one batch), and a full map said;
+ * siphon_livepeer marks (1) exactly the slots whose count is not 0.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,13 +37,26 @@ static struct siphon_live_call call_of(__u32 a, __u32 b, __u64 since)
 	return v;
 }
 
-static __u32 count_at(int fd, const struct siphon_source_key *k)
+static __u32 mark_at(int fd, const struct siphon_source_key *k)
 {
 	__u32 slot = siphon_peer_slot(k), n = ~0u;
 
 	bpf_map_lookup_elem(fd, &slot, &n);
 	return n;
 }
+
+static __u32 count_of(const struct shield_live *lv,
+		      const struct siphon_source_key *k)
+{
+	return lv->peers[siphon_peer_slot(k)];
+}
+
+/* the count siphond keeps, and the map's mark that goes with it */
+#define EXPECT_PARTIES(n, k)                                          \
+	do {                                                          \
+		EXPECT_EQ((__u32)(n), count_of(&self->lv, k));        \
+		EXPECT_EQ((n) ? 1u : 0u, mark_at(self->peers_fd, k)); \
+	} while (0)
 
 static unsigned int calls_in(int fd)
 {
@@ -104,9 +118,9 @@ TEST_F(live, open_recounts_the_parties)
 		  bpf_map_update_elem(self->peers_fd, &slot, &stale, BPF_ANY));
 	ASSERT_EQ(0,
 		  shield_live_open(&self->lv, self->live_fd, self->peers_fd));
-	EXPECT_EQ(3u, count_at(self->peers_fd, &one));
-	EXPECT_EQ(1u, count_at(self->peers_fd, &twelve));
-	EXPECT_EQ(0u, count_at(self->peers_fd, &nobody));
+	EXPECT_PARTIES(3, &one);
+	EXPECT_PARTIES(1, &twelve);
+	EXPECT_PARTIES(0, &nobody);
 }
 
 TEST_F(live, an_answer_counts_its_parties_a_fork_replaces_them)
@@ -119,13 +133,13 @@ TEST_F(live, an_answer_counts_its_parties_a_fork_replaces_them)
 	ASSERT_EQ(0,
 		  shield_live_open(&self->lv, self->live_fd, self->peers_fd));
 	EXPECT_EQ((int)LIVE_PUT_NEW, (int)shield_live_up(&self->lv, h, &v));
-	EXPECT_EQ(1u, count_at(self->peers_fd, &a));
-	EXPECT_EQ(1u, count_at(self->peers_fd, &b));
+	EXPECT_PARTIES(1, &a);
+	EXPECT_PARTIES(1, &b);
 	EXPECT_EQ((int)LIVE_PUT_REPLACED,
 		  (int)shield_live_up(&self->lv, h, &fork));
-	EXPECT_EQ(1u, count_at(self->peers_fd, &a));
-	EXPECT_EQ(0u, count_at(self->peers_fd, &b));
-	EXPECT_EQ(1u, count_at(self->peers_fd, &c));
+	EXPECT_PARTIES(1, &a);
+	EXPECT_PARTIES(0, &b);
+	EXPECT_PARTIES(1, &c);
 	ASSERT_EQ(0, bpf_map_lookup_elem(self->live_fd, &h, &got));
 	EXPECT_EQ(0, memcmp(&got, &fork, sizeof(got)));
 }
@@ -145,7 +159,7 @@ TEST_F(live, a_bye_ends_a_live_call_once)
 	EXPECT_EQ(77ull, got.ended_ns);
 	EXPECT_EQ(5ull, got.since_ns);
 	/* ended, not gone: its parties still counted for the BYE's resends */
-	EXPECT_EQ(1u, count_at(self->peers_fd, &v.peer[0]));
+	EXPECT_PARTIES(1, &v.peer[0]);
 }
 
 /*
@@ -185,20 +199,25 @@ TEST_F(live, aging_removes_what_is_over_and_uncounts_it)
 		gone += over;
 		left += !over;
 	}
-	EXPECT_EQ(1500u, count_at(self->peers_fd, &one));
+	EXPECT_PARTIES(1500, &one);
 	EXPECT_EQ(gone, shield_live_age(&self->lv, now, MAX_AGE, LINGER));
 	EXPECT_EQ(left, calls_in(self->live_fd));
-	EXPECT_EQ(left, count_at(self->peers_fd, &one));
+	EXPECT_PARTIES(left, &one);
 	for (h = 0; h < 1500; h++) {
 		struct siphon_source_key k = party(1000 + h);
 		struct siphon_live_call got;
 		bool kept = !bpf_map_lookup_elem(self->live_fd, &h, &got);
 
-		EXPECT_EQ(kept ? 1u : 0u, count_at(self->peers_fd, &k));
+		EXPECT_PARTIES(kept ? 1 : 0, &k);
 	}
 	/* nothing more is over: a second pass removes nothing */
 	EXPECT_EQ(0u, shield_live_age(&self->lv, now, MAX_AGE, LINGER));
 	EXPECT_EQ(left, calls_in(self->live_fd));
+	/* later, all are over: phone 1's slot empties with the last */
+	EXPECT_EQ(left, shield_live_age(&self->lv, now + MAX_AGE + LINGER,
+					MAX_AGE, LINGER));
+	EXPECT_EQ(0u, calls_in(self->live_fd));
+	EXPECT_PARTIES(0, &one);
 }
 
 TEST(a_full_map_is_said)
@@ -221,7 +240,8 @@ TEST(a_full_map_is_said)
 		EXPECT_EQ((int)LIVE_PUT_NEW, (int)shield_live_up(&lv, h, &v));
 	EXPECT_EQ((int)LIVE_PUT_FULL, (int)shield_live_up(&lv, 4, &v));
 	/* the refused call is not counted */
-	EXPECT_EQ(4u, count_at(peers_fd, &v.peer[0]));
+	EXPECT_EQ(4u, lv.peers[siphon_peer_slot(&v.peer[0])]);
+	EXPECT_EQ(1u, mark_at(peers_fd, &v.peer[0]));
 	shield_live_close(&lv);
 	close(live_fd);
 	close(peers_fd);

@@ -14,11 +14,29 @@
 /* live calls removed (and their parties' slots rewritten) a batch at once */
 #define AGE_BATCH 256
 
-/* write slot's count; the copy follows only what the map took */
-static void peer_write(struct shield_live *lv, __u32 slot, __u32 n)
+/*
+ * XDP asks siphon_livepeer only whether a slot is 0: the map holds 1
+ * for a slot with live parties, and is written only when that changes.
+ * The counts are siphond's; a write the map refused leaves the count
+ * where it was, so the next change tries again.
+ */
+static void peer_add(struct shield_live *lv, __u32 slot)
 {
-	if (!bpf_map_update_elem(lv->peers_fd, &slot, &n, BPF_ANY))
-		lv->peers[slot] = n;
+	__u32 one = 1;
+
+	if (lv->peers[slot] ||
+	    !bpf_map_update_elem(lv->peers_fd, &slot, &one, BPF_ANY))
+		lv->peers[slot]++;
+}
+
+static void peer_remove(struct shield_live *lv, __u32 slot)
+{
+	__u32 zero = 0;
+
+	if (lv->peers[slot] > 1 ||
+	    (lv->peers[slot] &&
+	     !bpf_map_update_elem(lv->peers_fd, &slot, &zero, BPF_ANY)))
+		lv->peers[slot]--;
 }
 
 /* a live call's parties counted (delta +1) or no longer (-1) */
@@ -32,9 +50,10 @@ static void peers_count(struct shield_live *lv,
 		if (!v->peer[i].family)
 			continue;
 		slot = siphon_peer_slot(&v->peer[i]);
-		if (delta < 0 && !lv->peers[slot])
-			continue;
-		peer_write(lv, slot, lv->peers[slot] + delta);
+		if (delta > 0)
+			peer_add(lv, slot);
+		else
+			peer_remove(lv, slot);
 	}
 }
 
@@ -56,15 +75,17 @@ int shield_live_open(struct shield_live *lv, int live_fd, int peers_fd)
 {
 	__u32 *keys = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*keys));
 	__u32 *counts = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*counts));
+	__u32 *flags = calloc(SIPHON_LIVE_PEER_SLOTS, sizeof(*flags));
 	__u32 n = SIPHON_LIVE_PEER_SLOTS, i;
 	int err;
 
 	lv->live_fd = live_fd;
 	lv->peers_fd = peers_fd;
 	lv->peers = NULL;
-	if (!keys || !counts) {
+	if (!keys || !counts || !flags) {
 		free(keys);
 		free(counts);
+		free(flags);
 		return -ENOMEM;
 	}
 	err = map_walk_elems(live_fd, sizeof(__u32),
@@ -72,11 +93,14 @@ int shield_live_open(struct shield_live *lv, int live_fd, int peers_fd)
 			     SIPHON_LIVE_CALLS_MAX, count_parties, counts);
 	for (i = 0; err >= 0 && i < n; i++)
 		keys[i] = i;
+	for (i = 0; err >= 0 && i < n; i++)
+		flags[i] = !!counts[i];
 	if (err >= 0)
-		err = bpf_map_update_batch(peers_fd, keys, counts, &n, NULL);
+		err = bpf_map_update_batch(peers_fd, keys, flags, &n, NULL);
 	/* kept even so: later changes are written count by count */
 	lv->peers = counts;
 	free(keys);
+	free(flags);
 	return err < 0 ? err : 0;
 }
 
@@ -124,22 +148,20 @@ struct live_age {
 	unsigned int aged, n, nslots;
 	__u32 keys[AGE_BATCH];
 	struct siphon_live_call calls[AGE_BATCH];
-	__u32 slots[2 * AGE_BATCH], counts[2 * AGE_BATCH];
+	__u32 slots[2 * AGE_BATCH], zeros[2 * AGE_BATCH]; /* zeros: all 0 */
 };
 
-/* the counts of the slots the batch's calls held, in one write */
+/* the slots the batch's calls left empty, 0 in one write */
 static void write_slots(struct live_age *a)
 {
 	struct shield_live *lv = a->lv;
 	__u32 i, n = a->nslots;
 
-	for (i = 0; i < n; i++)
-		a->counts[i] = lv->peers[a->slots[i]];
 	if (n &&
-	    bpf_map_update_batch(lv->peers_fd, a->slots, a->counts, &n, NULL))
-		for (i = 0; i < a->nslots; i++) /* count by count, then */
+	    bpf_map_update_batch(lv->peers_fd, a->slots, a->zeros, &n, NULL))
+		for (i = 0; i < a->nslots; i++) /* one by one, then */
 			bpf_map_update_elem(lv->peers_fd, &a->slots[i],
-					    &a->counts[i], BPF_ANY);
+					    &a->zeros[i], BPF_ANY);
 	a->nslots = 0;
 }
 
@@ -156,8 +178,8 @@ static void uncount_parties(struct live_age *a,
 		slot = siphon_peer_slot(&v->peer[i]);
 		if (!lv->peers[slot])
 			continue;
-		lv->peers[slot]--;
-		a->slots[a->nslots++] = slot;
+		if (!--lv->peers[slot])
+			a->slots[a->nslots++] = slot;
 	}
 }
 

@@ -6,9 +6,10 @@
  * parties, so a banned phone's own call still gets through).
  *
  * Every answered call changes both maps, and each change is a system
- * call, so the counts are kept here as well (written, never read back:
- * siphond is their one writer, and recounts them when it opens the
- * maps) and the aging reads the live calls in batches.
+ * call, so the parties' counts are siphond's, in memory (recounted when
+ * it opens the maps): siphon_livepeer holds 1 for a slot with parties
+ * (XDP asks only whether it is 0) and is written when a slot fills or
+ * empties. The aging reads the live calls in batches.
  */
 #ifndef SIPHOND_SHIELD_LIVE_H
 #define SIPHOND_SHIELD_LIVE_H
@@ -18,12 +19,12 @@
 
 struct shield_live {
 	int live_fd, peers_fd; /* the maps' fds, not owned */
-	__u32 *peers; /* siphon_livepeer as last written */
+	__u32 *peers; /* the parties counted in each slot */
 };
 
 /*
- * Count the parties of siphon_livecall's entries afresh into
- * siphon_livepeer (a siphond that died between a change of one and of
+ * Count the parties of siphon_livecall's entries afresh, and mark their
+ * slots in siphon_livepeer (a siphond that died between a change of one and of
  * the other, or maps replaced by a newer siphon, leave counts that would
  * never go down). 0, or -errno (then nothing is kept).
  */
