@@ -160,6 +160,19 @@ TEST_F(conf, media_nat_modes)
 	EXPECT_EQ(CFG_NAT_PRIVATE, (int)self->c->media_nat);
 }
 
+/* the check is for anchored media over UDP only */
+TEST_F(conf, media_ports_may_hold_what_is_not_udp_sip)
+{
+	ASSERT_EQ(0, load(self, "[listen]\nudp = 198.18.0.1:5060\n"
+				"tcp = 198.18.0.1:25000\n"
+				"[media]\nanchor = yes\n"))
+	TH_LOG("%s", self->err);
+	ASSERT_EQ(0, load(self, "[media]\nanchor = no\nport_min = 5000\n"))
+	TH_LOG("%s", self->err);
+	ASSERT_EQ(0, load(self, "[media]\nanchor = yes\nport_min = 5062\n"))
+	TH_LOG("%s", self->err);
+}
+
 TEST_F(conf, media_nexthop_modes)
 {
 	ASSERT_EQ(0, load(self, "[media]\nnexthop = cache\n"));
@@ -455,6 +468,15 @@ TEST_F(conf, errors_name_file_line_and_key)
 		  "[registrar] default_expires: less than min_expires (60)" },
 		{ "[media]\nport_min = 25000\nport_max = 24000\n", 3,
 		  "[media] port_max: less than port_min (25000): '24000'" },
+		/* media ports over a SIP port: XDP would take SIP for media */
+		{ "[media]\nanchor = yes\nport_min = 5000\nport_max = 6000\n",
+		  4,
+		  "[media] port_max: the media ports 5000-6000 hold SIP port "
+		  "5060 ([listen] udp): '6000'" },
+		{ "[listen]\nudp = 198.18.0.1:25000\n[media]\nanchor = yes\n",
+		  2,
+		  "[listen] udp: a SIP port inside [media] port_min..port_max "
+		  "(20000-29999): '25000'" },
 		{ "[media]\nport_min = 80\n", 2,
 		  "[media] port_min: not a port from 1024 to 65535: '80'" },
 		{ "[media]\nport_max = 70000\n", 2,

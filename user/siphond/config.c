@@ -788,6 +788,53 @@ static int check_order(struct load_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The relay's ports must not hold a port siphond takes SIP on over UDP:
+ * XDP relays before it classifies, so a call given that port would have
+ * the SIP datagrams to it taken for media (and those from anyone but the
+ * phone dropped as the wrong source). Blamed on the [media] key set
+ * last, or on [listen] udp when both are at their defaults.
+ */
+static int check_media_ports(struct load_ctx *ctx)
+{
+	const struct sd_config *c = ctx->c;
+	const struct cfg_key *lo = find_key("media", "port_min");
+	const struct cfg_key *hi = find_key("media", "port_max");
+	const struct cfg_key *blamed;
+	unsigned int i, port;
+	char value[16];
+
+	for (i = 0; i < c->nlisten; i++) {
+		port = sd_sockaddr_port(&c->listen[i].addr);
+		if (c->listen[i].proto != SD_PROTO_UDP ||
+		    port < c->media_port_min || port > c->media_port_max)
+			continue;
+		blamed = ctx->key_line[lo - keys] >= ctx->key_line[hi - keys] ?
+				 lo :
+				 hi;
+		if (!ctx->key_line[blamed - keys])
+			blamed = find_key("listen", "udp");
+		ctx->line = ctx->key_line[blamed - keys];
+		ctx->section = blamed->section;
+		ctx->key = blamed->name;
+		if (blamed->section[0] == 'l') {
+			snprintf(value, sizeof(value), "%u", port);
+			ctx->value = value;
+			return reject(ctx,
+				      "a SIP port inside [media] "
+				      "port_min..port_max (%u-%u)",
+				      c->media_port_min, c->media_port_max);
+		}
+		snprintf(value, sizeof(value), "%u", key_u32(c, blamed));
+		ctx->value = value;
+		return reject(ctx,
+			      "the media ports %u-%u hold SIP port %u "
+			      "([listen] udp)",
+			      c->media_port_min, c->media_port_max, port);
+	}
+	return 0;
+}
+
 /* defaults that depend on the rest of the file */
 static void complete(struct sd_config *c)
 {
@@ -896,6 +943,8 @@ int config_load(struct sd_config *c, const char *path, char *err, size_t errlen)
 	if (ctx.failed || check_order(&ctx))
 		goto out;
 	complete(c);
+	if (c->media_anchor && check_media_ports(&ctx))
+		goto out;
 	ret = 0;
 out:
 	fclose(ctx.f);
