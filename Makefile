@@ -190,8 +190,8 @@ $(BUILD)/san/%.o: %.c $(USER_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/lib/*.h $(USER_HDRS) $(SAN_OBJS) \
-		  $$(SAN_EXTRA_$$*) $(KSELFTEST)
+$(BUILD)/tests/%: tests/unit/%.c tests/lib/*.h $(USER_HDRS) $(BPF_HDRS) \
+		  $(SAN_OBJS) $$(SAN_EXTRA_$$*) $(KSELFTEST)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN_FLAGS) -Wno-unused-parameter -Itests/lib \
