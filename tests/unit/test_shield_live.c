@@ -220,6 +220,22 @@ TEST_F(live, aging_removes_what_is_over_and_uncounts_it)
 	EXPECT_PARTIES(0, &one);
 }
 
+/* without its counts (out of memory at open) siphond still ages calls */
+TEST_F(live, aging_without_counts_still_removes)
+{
+	struct siphon_live_call v = call_of(1, 2, 0);
+	__u32 h = 7;
+
+	ASSERT_EQ(0,
+		  shield_live_open(&self->lv, self->live_fd, self->peers_fd));
+	ASSERT_EQ((int)LIVE_PUT_NEW, (int)shield_live_up(&self->lv, h, &v));
+	shield_live_close(&self->lv); /* as if the counts were never had */
+	ASSERT_TRUE(shield_live_down(&self->lv, h, S));
+	EXPECT_EQ(1u,
+		  shield_live_age(&self->lv, S + LINGER + S, MAX_AGE, LINGER));
+	EXPECT_EQ(0u, calls_in(self->live_fd));
+}
+
 TEST(a_full_map_is_said)
 {
 	struct siphon_live_call v = call_of(1, 2, 5);
