@@ -11,7 +11,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/siphond_lib.sh"
 
-sd_media_suite restart 17
+sd_media_suite restart 18
 
 CALLS=100
 # each phone sends every call's RTP, 20 ms apart, for 6 s
@@ -162,6 +162,18 @@ orphan_removed() {
 			"$LOGS/fourth/siphond.log"
 }
 tap_check "a flow no call owns is removed at start" orphan_removed
+# siphond keeps the flow writers' lock from a write to the end of that
+# wake-up (the orphan's removal above, before its first sleep): an idle
+# siphond holds nothing, so siphonctl's writes go through at once, not
+# after a timeout
+lock_let_go() {
+	timeout 5 "$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" flow add \
+		$SD_ADDR:30600 from $A_IP:40000 to $B_IP:40002 \
+		src $SD_ADDR:30601 > /dev/null &&
+		timeout 5 "$SIPHONCTL" --pin-dir "$PIN" --netns "$NS_R" \
+			flow del $SD_ADDR:30600 > /dev/null && nflows 0
+}
+tap_check "siphonctl writes flows while siphond runs idle" lock_let_go
 tap_check "siphond is still running" sd_alive
 
 if [ "$_tap_failed" -ne 0 ]; then
