@@ -126,9 +126,10 @@ enum shield_live_put shield_live_up(struct shield_live *lv, __u32 hash,
 	/* a fork's second 2xx: the entry's parties are the latest ones */
 	if (bpf_map_lookup_elem(lv->live_fd, &hash, &old) ||
 	    bpf_map_update_elem(lv->live_fd, &hash, v, BPF_EXIST))
-		return LIVE_PUT_FULL; /* aged out meanwhile: not siphond's */
-	peers_count(lv, &old, -1);
+		return LIVE_PUT_FULL; /* removed meanwhile, by hand */
+	/* the new ones first: a party in both keeps its slot marked */
 	peers_count(lv, v, +1);
+	peers_count(lv, &old, -1);
 	return LIVE_PUT_REPLACED;
 }
 
