@@ -27,7 +27,7 @@ BAN_S=6
 
 SPREAD_IPS=$(seq -f "198.18.1.%g" 20 27)
 
-sd_media_suite shield 40
+sd_media_suite shield 41
 
 for ip in $SCANNER_IP $FLOODER_IP $BLOCKED_IP $ALLOWED_IP $SPREAD_IPS; do
 	ip -n "$NS_A" addr add $ip/24 dev a0
@@ -146,6 +146,11 @@ tap_check "alice calls bob through siphond while the flooder is banned" \
 	call legit uas_answer.xml uac_call.xml 1
 tap_check "alice and bob are known to be good: parties of a confirmed call" \
 	eval 'ctl --json shield stats | jq -e ".known_good >= 2" > /dev/null'
+# siphond's count of siphon_goodsrc writes
+good_writes() {
+	ctl -s "$SD_SOCK" --json stats | jq -re '.siphond.shield.known_good'
+}
+GOOD_WRITES=$(good_writes)
 # the call is over, but its entry lingers for the BYE's resends: its two
 # parties are still counted where XDP looks for a banned source's calls
 live_peer_slots() {
@@ -176,6 +181,10 @@ tap_check "alice, known to be good, still calls while it is dry" \
 	call legit-known uas_answer.xml uac_call.xml 1
 tap_check "... none of her requests met the global budget" \
 	eval '[ "$(reason drop_sip_global)" = "$global0" ]'
+# vouched for moments ago as parties of a call: not written again
+tap_check "... and the same parties are not written to siphon_goodsrc again" \
+	eval '[ "$GOOD_WRITES" -ge 2 ] 2>/dev/null &&
+	      [ "$(good_writes)" = "$GOOD_WRITES" ]'
 sed -i '/^global_/d' "$LOGS/siphond.conf"
 tap_check "reload: the default global budget again" \
 	eval '"$SIPHONCTL" -s "$SD_SOCK" reload > /dev/null &&
